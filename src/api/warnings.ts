@@ -1,0 +1,58 @@
+// Warnings returned with a successful create/update, printed by the CLI as `Warning: <text>`.
+// The chapter's pitfalls, Kubernetes' own Job warnings, and fields a single local engine ignores.
+import { isDns1123Label } from './names.js';
+import type { Job, PodSpec } from './types.js';
+
+/** Pod spec fields that only mean something to a multi-node scheduler or a cluster's identity. */
+export const NO_EFFECT_POD_FIELDS = [
+  'nodeSelector', 'tolerations', 'affinity', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
+  'priorityClassName', 'priority', 'preemptionPolicy', 'schedulerName', 'nodeName', 'topologySpreadConstraints',
+  'runtimeClassName', 'imagePullSecrets', 'readinessGates', 'dnsConfig', 'overhead', 'schedulingGates',
+  'resourceClaims', 'os', 'hostAliases', 'setHostnameAsFQDN', 'enableServiceLinks', 'dnsPolicy',
+] as const;
+
+/** Defaults the server writes itself: not worth a warning when they carry the default value. */
+const DEFAULTED: Partial<Record<string, unknown>> = { schedulerName: 'default-scheduler', enableServiceLinks: true, dnsPolicy: 'ClusterFirst' };
+
+function isSet(spec: PodSpec, field: string): boolean {
+  const v = spec[field];
+  if (v === undefined || v === null) return false;
+  if (field in DEFAULTED && DEFAULTED[field] === v) return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  return true;
+}
+
+/** Warnings for a Job as written by the user (before server defaults fill in the pod template). */
+export function computeJobWarnings(job: Job): string[] {
+  const out: string[] = [];
+  const name = job.metadata?.name ?? '';
+  const spec = job.spec;
+  if (name && isDns1123Label(name).length > 0) {
+    const why = name.includes('.') ? 'must not contain dots' : isDns1123Label(name).join('; ');
+    out.push(`metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [${why}]`);
+  }
+  if (!spec) return out;
+  if (spec.ttlSecondsAfterFinished === undefined) {
+    out.push('spec.ttlSecondsAfterFinished is not set: this Job and its pods stay after it finishes until you delete them; set it to have them cleaned up');
+  }
+  const pod = spec.template?.spec;
+  const containers = [...(pod?.initContainers ?? []).map((c, i) => ({ c, p: `initContainers[${i}]` })), ...(pod?.containers ?? []).map((c, i) => ({ c, p: `containers[${i}]` }))];
+  const unlimited = containers.filter(({ c }) => !c.resources?.limits || Object.keys(c.resources.limits).length === 0);
+  if (unlimited.length > 0) {
+    const paths = unlimited.map(({ p }) => `spec.template.spec.${p}.resources.limits`).join(', ');
+    out.push(`${paths}: not set: a greedy Job can starve the machine; set cpu and memory limits`);
+  }
+  if (typeof spec.completions === 'number' && typeof spec.parallelism === 'number' && spec.completions < spec.parallelism) {
+    out.push(
+      `spec.parallelism: ${spec.parallelism} is greater than spec.completions: ${spec.completions}: only completions - succeeded pods ever run at once, so at most ${spec.completions} will; to race pods and stop the losers, use an Indexed Job with a successPolicy`,
+    );
+  }
+  if (pod) {
+    const ignored = NO_EFFECT_POD_FIELDS.filter((f) => isSet(pod, f));
+    if (ignored.length > 0) {
+      out.push(`${ignored.map((f) => `spec.template.spec.${f}`).join(', ')}: no effect on jobctl's single local Docker engine; accepted and ignored`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Object output: -o yaml, -o json, -o name, as kubectl prints them (keys sorted, as Go maps marshal).
+import { stringify } from 'yaml';
+import { RESOURCES, type ApiObject } from '../api/index.js';
+
+export function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) {
+      const val = (v as Record<string, unknown>)[k];
+      if (val !== undefined) out[k] = sortKeys(val);
+    }
+    return out;
+  }
+  return v;
+}
+
+export function toYaml(obj: unknown): string {
+  return stringify(sortKeys(obj), { indentSeq: false, lineWidth: 0, version: '1.1' });
+}
+
+export function toJson(obj: unknown): string {
+  return JSON.stringify(sortKeys(obj), null, 4) + '\n';
+}
+
+/** `job.batch/NAME`, `pod/NAME`, `configmap/NAME`. */
+export function kindSlashName(obj: Pick<ApiObject, 'kind' | 'metadata'>): string {
+  const r = RESOURCES[obj.kind];
+  const kind = r ? (r.group ? `${r.singular}.${r.group}` : r.singular) : obj.kind.toLowerCase();
+  return `${kind}/${obj.metadata.name ?? ''}`;
+}
+
+/** A list of objects in kubectl's `kind: List` wrapper (for -o yaml|json of several objects). */
+export function asList(items: unknown[]): unknown {
+  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
+}
