@@ -49,7 +49,10 @@ const CASES: [string, string, (j: any) => void, string][] = [ // eslint-disable-
   ['pfp duplicate', 'x', (j) => (j.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [3, 3] } }] }), 'spec.podFailurePolicy.rules[0].onExitCodes.values[1]: Duplicate value: 3'],
   ['pfp zero with In', 'x', (j) => (j.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [0] } }] }), 'spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator'],
   ['pfp containerName', 'x', (j) => (j.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'nope', operator: 'In', values: [1] } }] }), 'spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: "nope": must be one of the container or initContainer names in the pod template'],
-  ['pfp OnFailure', 'x', (j) => Object.assign(j.spec, { podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [1] } }] } }, (j.spec.template.spec.restartPolicy = 'OnFailure') && {}), 'spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified'],
+  ['pfp OnFailure', 'x', (j) => {
+    j.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [1] } }] };
+    j.spec.template.spec.restartPolicy = 'OnFailure';
+  }, 'spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified'],
   ['successPolicy not indexed', 'x', (j) => (j.spec.successPolicy = { rules: [{ succeededCount: 1 }] }), 'spec.successPolicy: Invalid value: {"rules":[{"succeededCount":1}]}: requires indexed completion mode'],
   ['successPolicy no rules', 'x', idx({ successPolicy: { rules: [] } }), 'spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is specified'],
   ['successPolicy empty rule', 'x', idx({ successPolicy: { rules: [{}] } }), 'spec.successPolicy.rules[0]: Required value: at least one of succeededCount or succeededIndexes must be specified'],
