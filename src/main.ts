@@ -5,8 +5,26 @@ import { buildProgram } from './cli/program.js';
 import { CliError, ExitError, processIo, type Io } from './cli/io.js';
 import { renderStatus } from './print/errors.js';
 
+/** `jobctl server`: runs until SIGTERM/SIGINT or idle. The server code loads only here. */
+async function runServerForeground(io: Io): Promise<void> {
+  const { readServerConfig, ConfigError } = await import('./server/config.js');
+  const { startServer, ServerStartError } = await import('./server/server.js');
+  const log = (m: string) => io.err(`${new Date().toISOString()} ${m}\n`);
+  let running;
+  try {
+    running = await startServer(readServerConfig(io.env), log);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof ServerStartError) throw new CliError(e.message);
+    throw e;
+  }
+  const stop = () => void running.stop();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await running.done;
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, () => runServerForeground(io));
   try {
     await program.parseAsync(argv);
     return 0;

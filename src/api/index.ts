@@ -9,3 +9,7 @@ export * from './admission.js';
 export * from './names.js';
 export * from './indexes.js';
 export * from './quantity.js';
+export * from './durations.js';
+export * from './home.js';
+export * from './selectors.js';
+export * from './validation-update.js';

@@ -1,5 +1,7 @@
 // `jobctl apply -f` and `jobctl create -f`.
-import { admitCreate, StatusError, type ApiObject } from '../api/index.js';
+import { admitCreate, defaultJob, StatusError, type ApiObject, type DecodedObject, type Job } from '../api/index.js';
+import type { ApiClient } from '../client/index.js';
+import { apiPath, connect } from './context.js';
 import { renderStatus } from '../print/errors.js';
 import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { CliError, ExitError, type Io } from './io.js';
@@ -57,9 +59,7 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
     throw new ExitError(1);
   }
   if (objects.length === 0) throw new CliError(`no objects passed to ${opts.verb}`);
-  if (opts.dryRun !== 'client') {
-    throw new CliError(`${opts.verb} without --dry-run=client needs the jobctl server, which this version does not have yet`);
-  }
+  if (opts.dryRun !== 'client') return applyToServer(objects, opts, io);
   let failed = false;
   const shown: ApiObject[] = [];
   for (const { object, source } of objects) {
@@ -70,6 +70,82 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
       if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
       else if (opts.output) shown.push(stored);
       else io.out(`${kindSlashName(stored)} created (dry run)\n`);
+    } catch (e) {
+      failed = true;
+      if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when creating "${source}"`)}\n`);
+      else if (e instanceof CliError) io.err(`error: ${e.message}\n`);
+      else throw e;
+    }
+  }
+  printObjects(shown, opts.output, io);
+  if (failed) throw new ExitError(1);
+}
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+const RESOURCE_OF: Record<string, string> = { Job: 'jobs', ConfigMap: 'configmaps', Secret: 'secrets' };
+
+/** The manifest as kubectl records it for the next apply. */
+function lastApplied(obj: ApiObject): string {
+  const copy = structuredClone(obj);
+  if (copy.metadata.annotations) {
+    delete copy.metadata.annotations[LAST_APPLIED];
+    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  }
+  return JSON.stringify(copy) + '\n';
+}
+
+async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<{ verb: string; stored: ApiObject; warnings: string[] }> {
+  const ns = object.metadata.namespace ?? 'default';
+  object.metadata.namespace = ns;
+  const resource = RESOURCE_OF[object.kind];
+  const name = object.metadata.name ?? '';
+  const dry = opts.dryRun === 'server' ? '?dryRun=All' : '';
+  const annotated = structuredClone(object);
+  if (opts.verb === 'apply') (annotated.metadata.annotations ??= {})[LAST_APPLIED] = lastApplied(object);
+  let existing: ApiObject | undefined;
+  if (opts.verb === 'apply' && name) {
+    existing = await client.get<ApiObject>(apiPath(resource, ns, name)).catch((e) => {
+      if (e instanceof StatusError && e.status.code === 404) return undefined;
+      throw e;
+    });
+  }
+  if (!existing) {
+    const r = await client.call<ApiObject>('POST', apiPath(resource, ns) + dry, annotated);
+    return { verb: 'created', stored: r.body, warnings: r.warnings };
+  }
+  if (existing.metadata.annotations?.[LAST_APPLIED] === annotated.metadata.annotations?.[LAST_APPLIED]) {
+    return { verb: 'unchanged', stored: existing, warnings: [] };
+  }
+  if (object.kind !== 'Job') {
+    throw new CliError(`jobctl cannot update a ${object.kind} in place yet; delete it and apply again`);
+  }
+  // Merge the manifest onto the stored Job: server-generated selector and labels stay.
+  const old = existing as Job;
+  const next = defaultJob(structuredClone(annotated) as Job);
+  if (!next.spec.manualSelector) {
+    next.spec.selector ??= old.spec.selector;
+    next.spec.template.metadata = { ...(next.spec.template.metadata ?? {}), labels: { ...(old.spec.template.metadata?.labels ?? {}), ...(next.spec.template.metadata?.labels ?? {}) } };
+  }
+  next.metadata.resourceVersion = old.metadata.resourceVersion;
+  next.metadata.labels = Object.keys(next.metadata.labels ?? {}).length ? next.metadata.labels : old.metadata.labels;
+  const r = await client.call<ApiObject>('PUT', apiPath(resource, ns, name) + dry, next);
+  return { verb: 'configured', stored: r.body, warnings: r.warnings };
+}
+
+async function applyToServer(objects: DecodedObject[], opts: ApplyOptions, io: Io): Promise<void> {
+  const client = await connect(io);
+  const suffix = opts.dryRun === 'server' ? ' (server dry run)' : '';
+  let failed = false;
+  const shown: ApiObject[] = [];
+  for (const { object, source } of objects) {
+    try {
+      applyNamespace(object, opts.namespace);
+      const { verb, stored, warnings } = await applyOne(client, object, opts);
+      for (const w of warnings) io.err(`Warning: ${w}\n`);
+      if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
+      else if (opts.output) shown.push(stored);
+      else io.out(`${kindSlashName(stored)} ${verb}${suffix}\n`);
     } catch (e) {
       failed = true;
       if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when creating "${source}"`)}\n`);

@@ -2,6 +2,7 @@
 import { admitCreate, type Job } from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
 import { applyNamespace, printObjects, type DryRun, type OutputFormat } from './apply.js';
+import { apiPath, connect } from './context.js';
 import { CliError, type Io } from './io.js';
 
 export interface CreateJobOptions {
@@ -32,7 +33,14 @@ export async function runCreateJob(opts: CreateJobOptions, io: Io): Promise<void
   const job = buildJob(opts.name, opts.image, opts.command);
   applyNamespace(job, opts.namespace);
   if (opts.dryRun !== 'client') {
-    throw new CliError('create job without --dry-run=client needs the jobctl server, which this version does not have yet');
+    const client = await connect(io);
+    const ns = job.metadata.namespace ?? 'default';
+    const r = await client.call<Job>('POST', apiPath('jobs', ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''), job);
+    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+    if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
+    else if (opts.output) printObjects([r.body], opts.output, io);
+    else io.out(`${kindSlashName(r.body)} created${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
+    return;
   }
   // Validate as the server would, but print what kubectl builds: the object a user saves as a manifest.
   const { warnings } = admitCreate(job, new Date());

@@ -1,17 +1,27 @@
 // The commander program: every verb registered here, each action only normalising flags
 // before calling the verb's typed function.
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { parseDryRun, parseOutput, runApply } from './apply.js';
 import { runCreateJob } from './create-job.js';
+import { runDelete } from './delete.js';
+import { runDescribe } from './describe.js';
+import { runGet } from './get.js';
 import type { Io } from './io.js';
+import { runLogs } from './logs.js';
+import { runWait } from './wait.js';
+import { runServerStop } from './server-stop.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-export function buildProgram(io: Io): Command {
+/** `jobctl server` runs the server in this process; the entry point supplies it (loaded lazily). */
+export type ServerRunner = () => Promise<void>;
+
+export function buildProgram(io: Io, runServer: ServerRunner): Command {
   const program = new Command('jobctl')
     .description('kubectl for Kubernetes Jobs, without a cluster: Jobs run as containers on the local Docker engine')
     .version(process.env.npm_package_version ?? '0.1.0', '--version')
     .option('-n, --namespace <namespace>', 'the namespace scope for this request')
+    .option('--no-color', 'plain output, even on a terminal')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -63,6 +73,94 @@ export function buildProgram(io: Io): Command {
         io,
       );
     });
+
+  program
+    .command('get')
+    .description('Display one or many resources: jobs, pods, events, configmaps, secrets')
+    .argument('<resource...>', 'TYPE [NAME...] or TYPE/NAME')
+    .option('-o, --output <format>', 'wide, json, yaml, name, jsonpath=TEMPLATE')
+    .option('-l, --selector <selector>', 'label selector, e.g. app=x,tier!=web')
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .option('-w, --watch', 'after listing, watch for changes')
+    .option('--watch-only', 'watch for changes without listing first')
+    .option('--output-watch-events', 'prefix watch rows with ADDED, MODIFIED or DELETED')
+    .option('--no-headers', 'omit the header row')
+    .option('--show-labels', 'show labels as the last column')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await runGet(args, {
+        namespace: o.namespace, allNamespaces: o.allNamespaces, noColor: o.color === false, output: o.output, selector: o.selector,
+        watch: Boolean(o.watch || o.watchOnly), watchOnly: o.watchOnly, outputWatchEvents: o.outputWatchEvents, noHeaders: o.headers === false, showLabels: o.showLabels,
+      }, io);
+    });
+
+  program
+    .command('describe')
+    .description('Show details of a job or pod, with its events')
+    .argument('<resource...>', 'job/NAME, pod/NAME, or TYPE [NAME...]')
+    .option('-l, --selector <selector>', 'label selector')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await runDescribe(args, { namespace: o.namespace, selector: o.selector }, io);
+    });
+
+  program
+    .command('logs')
+    .description('Print the logs of a container in a pod or job')
+    .argument('[target]', 'job/NAME, pod/NAME or POD')
+    .option('-c, --container <name>', 'the container')
+    .option('--all-containers', 'every container of the pod')
+    .option('--all-pods', 'every pod of the job')
+    .option('--prefix', 'prefix each line with [pod/NAME/CONTAINER]')
+    .option('-f, --follow', 'stream the logs')
+    .option('-p, --previous', 'the previous terminated run of the container')
+    .option('--tail <lines>', 'lines of recent log to show (-1: all)')
+    .option('--timestamps', 'include timestamps')
+    .option('-l, --selector <selector>', 'label selector')
+    .option('--pod-running-timeout <duration>', 'how long to wait for a pod', '20s')
+    .action(async (target: string | undefined, _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      if (!target && !o.selector) throw new CommanderError(1, 'jobctl.usage', 'error: expected POD or TYPE/NAME');
+      await runLogs(target ?? '', { ...o, namespace: o.namespace }, io);
+    });
+
+  program
+    .command('wait')
+    .description('Wait for a condition on a job (complete, failed, ...) or its deletion')
+    .argument('<resource...>', 'job/NAME')
+    .option('--for <condition>', 'condition=NAME[=VALUE] or delete (repeatable: all must hold)', collect, [])
+    .option('--timeout <duration>', 'give up after this long (0: check once; negative: a week)', '30s')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await runWait(args, { namespace: o.namespace, noColor: o.color === false, for: o.for, timeout: o.timeout }, io);
+    });
+
+  program
+    .command('delete')
+    .description('Delete jobs, pods, configmaps or secrets by name, file, selector or --all')
+    .argument('[resource...]', 'TYPE NAME... or TYPE/NAME')
+    .option('-f, --filename <path>', 'file, directory or - (repeatable)', collect, [])
+    .option('--all', 'every object of the type in the namespace')
+    .option('-l, --selector <selector>', 'label selector')
+    .option('--cascade <policy>', 'background, foreground or orphan', 'background')
+    .option('--grace-period <seconds>', 'seconds given to stop gracefully (-1: the pod\'s own)')
+    .option('--force', 'immediate deletion')
+    .option('--wait <bool>', 'wait until the objects are gone', 'true')
+    .option('--ignore-not-found', 'treat not found as success')
+    .option('-o, --output <format>', 'name')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await runDelete(args, { ...o, filename: o.filename, namespace: o.namespace, wait: o.wait !== 'false' }, io);
+    });
+
+  const server = program
+    .command('server')
+    .description('Run the jobctl server in the foreground (CLI commands start it on demand)')
+    .action(async () => runServer());
+  server
+    .command('stop')
+    .description('Stop the server of this JOBCTL_HOME; running containers keep running and are adopted on the next start')
+    .action(async () => runServerStop(io));
 
   return program;
 }

@@ -1,0 +1,34 @@
+// `jobctl describe job/NAME | pod/NAME | jobs`.
+import type { ApiObject, Event, Job, Pod } from '../api/index.js';
+import type { ApiClient, ListResult } from '../client/index.js';
+import { describeJob, describePod } from '../print/describe.js';
+import { apiPath, connect, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
+import { CliError, type Io } from './io.js';
+
+async function eventsFor(client: ApiClient, obj: ApiObject): Promise<Event[]> {
+  const q = new URLSearchParams({ fieldSelector: `involvedObject.uid=${obj.metadata.uid}` });
+  return (await client.get<ListResult<Event>>(apiPath('events', obj.metadata.namespace) + `?${q}`)).items;
+}
+
+export async function runDescribe(args: string[], opts: GlobalOptions & { selector?: string }, io: Io): Promise<void> {
+  const { resource, names } = parseTargets(args);
+  if (resource !== 'jobs' && resource !== 'pods') throw new CliError(`jobctl describes jobs and pods, not ${resource}`);
+  const ns = namespaceOf(opts);
+  const client = await connect(io);
+  let objs: ApiObject[];
+  if (names.length) objs = await Promise.all(names.map((n) => client.get<ApiObject>(apiPath(resource, ns, n))));
+  else {
+    const q = opts.selector ? `?${new URLSearchParams({ labelSelector: opts.selector })}` : '';
+    objs = (await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + q)).items;
+    if (objs.length === 0) {
+      io.err(`No resources found in ${ns} namespace.\n`);
+      return;
+    }
+  }
+  const parts: string[] = [];
+  for (const o of objs) {
+    const events = await eventsFor(client, o);
+    parts.push(resource === 'jobs' ? describeJob(o as Job, events, Date.now()) : describePod(o as Pod, events, Date.now()));
+  }
+  io.out(parts.join('\n\n'));
+}

@@ -1,0 +1,159 @@
+// `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
+import { humanDuration, StatusError, type ApiObject, type Event, type Job, type Pod } from '../api/index.js';
+import type { ApiClient, ListResult } from '../client/index.js';
+import { jsonPath, JsonPathError } from '../print/jsonpath.js';
+import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
+import { EVENT_HEADERS, eventRow, JOB_HEADERS, JOB_WIDE_HEADERS, jobRow, POD_HEADERS, POD_WIDE_HEADERS, podRow } from '../print/rows.js';
+import { TablePrinter } from '../print/tabwriter.js';
+import type { Palette } from '../print/colour.js';
+import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
+import { CliError, ExitError, type Io } from './io.js';
+
+export interface GetOptions extends GlobalOptions {
+  output?: string;
+  selector?: string;
+  watch?: boolean;
+  watchOnly?: boolean;
+  outputWatchEvents?: boolean;
+  noHeaders?: boolean;
+  showLabels?: boolean;
+}
+
+type Format = { kind: 'table'; wide: boolean } | { kind: 'yaml' | 'json' | 'name' } | { kind: 'jsonpath'; template: string };
+
+function parseFormat(o: string | undefined): Format {
+  if (!o) return { kind: 'table', wide: false };
+  if (o === 'wide') return { kind: 'table', wide: true };
+  if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
+  const m = /^jsonpath=(.*)$/s.exec(o);
+  if (m) return { kind: 'jsonpath', template: m[1] };
+  throw new CliError(`unable to match a printer suitable for the output format "${o}", allowed formats are: json,jsonpath,name,wide,yaml`);
+}
+
+function headersFor(resource: string, wide: boolean): string[] {
+  if (resource === 'jobs') return wide ? JOB_WIDE_HEADERS : JOB_HEADERS;
+  if (resource === 'pods') return wide ? POD_WIDE_HEADERS : POD_HEADERS;
+  if (resource === 'events') return EVENT_HEADERS;
+  return resource === 'configmaps' ? ['NAME', 'DATA', 'AGE'] : ['NAME', 'TYPE', 'DATA', 'AGE'];
+}
+
+function rowFor(resource: string, o: ApiObject, nowMs: number, wide: boolean, p: Palette): string[] {
+  if (resource === 'jobs') return jobRow(o as Job, nowMs, wide, p);
+  if (resource === 'pods') return podRow(o as Pod, nowMs, wide, p);
+  if (resource === 'events') return eventRow(o as Event, nowMs);
+  const data = Object.keys((o as { data?: object }).data ?? {}).length + Object.keys((o as { binaryData?: object }).binaryData ?? {}).length;
+  const age = o.metadata.creationTimestamp ? rowAge(o.metadata.creationTimestamp, nowMs) : '<unknown>';
+  return resource === 'configmaps' ? [o.metadata.name ?? '', String(data), age] : [o.metadata.name ?? '', (o as { type?: string }).type ?? 'Opaque', String(data), age];
+}
+
+const rowAge = (t: string, nowMs: number) => humanDuration(nowMs - Date.parse(t));
+
+export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<void> {
+  const { resource, names } = parseTargets(args);
+  const format = parseFormat(opts.output);
+  const ns = opts.allNamespaces ? undefined : namespaceOf(opts);
+  const client = await connect(io);
+  const p = paletteFor(io, opts, format.kind !== 'table');
+  const table = new TablePrinter();
+  const allNs = Boolean(opts.allNamespaces);
+  const render = (objs: ApiObject[], withHeader: boolean, events?: string[]): string => {
+    const wide = format.kind === 'table' && format.wide;
+    const now = Date.now();
+    const rows: string[][] = [];
+    if (withHeader && !opts.noHeaders) {
+      const h = headersFor(resource, wide);
+      rows.push([...(events ? ['EVENT'] : []), ...(allNs ? ['NAMESPACE'] : []), ...h, ...(opts.showLabels ? ['LABELS'] : [])]);
+    }
+    objs.forEach((o, i) => {
+      const labels = Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
+      rows.push([...(events ? [events[i]] : []), ...(allNs ? [o.metadata.namespace ?? ''] : []), ...rowFor(resource, o, now, wide, p), ...(opts.showLabels ? [labels] : [])]);
+    });
+    return table.render(rows);
+  };
+  const emit = (objs: ApiObject[], single: boolean) => {
+    if (format.kind === 'table') io.out(render(objs, true));
+    else if (format.kind === 'name') for (const o of objs) io.out(`${kindSlashName(o)}\n`);
+    else {
+      const data = single ? objs[0] : asList(objs);
+      if (format.kind === 'yaml') io.out(toYaml(data));
+      else if (format.kind === 'json') io.out(toJson(data));
+      else if (format.kind === 'jsonpath') {
+        try {
+          io.out(jsonPath(format.template, data));
+        } catch (e) {
+          if (e instanceof JsonPathError) throw new CliError(`error parsing jsonpath ${format.template}, ${e.message}`);
+          throw e;
+        }
+      }
+    }
+  };
+
+  const query = new URLSearchParams();
+  if (opts.selector) query.set('labelSelector', opts.selector);
+  if (names.length === 1 && opts.watch) query.set('fieldSelector', `metadata.name=${names[0]}`);
+  let objs: ApiObject[] = [];
+  let rv = '0';
+  if (names.length > 0 && !opts.watch) {
+    if (!ns) throw new CliError('a resource cannot be retrieved by name across all namespaces');
+    let failed = false;
+    for (const name of names) {
+      try {
+        objs.push(await client.get<ApiObject>(apiPath(resource, ns, name)));
+      } catch (e) {
+        if (!(e instanceof StatusError)) throw e;
+        failed = true;
+        io.err(`Error from server (${e.status.reason}): ${e.status.message}\n`);
+      }
+    }
+    if (objs.length) emit(objs, names.length === 1);
+    if (failed) throw new ExitError(1);
+    return;
+  }
+  const list = await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + (query.size ? `?${query}` : ''));
+  objs = sortForDisplay(resource, list.items);
+  rv = list.metadata.resourceVersion;
+  if (!opts.watchOnly) {
+    if (objs.length === 0 && (format.kind === 'table' || format.kind === 'name')) {
+      if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
+    } else if (opts.watch && format.kind === 'table') {
+      io.out(render(objs, true, opts.outputWatchEvents ? objs.map(() => 'ADDED') : undefined));
+    } else emit(objs, false);
+  }
+  if (!opts.watch) return;
+  await watchRows(client, () => connect(io), resource, ns, query, rv, (type, o, first) => {
+    if (format.kind === 'table') io.out(render([o], first, opts.outputWatchEvents ? [type] : undefined));
+    else emit([o], true);
+  }, objs.length > 0 && !opts.watchOnly);
+}
+
+function sortForDisplay(resource: string, items: ApiObject[]): ApiObject[] {
+  if (resource !== 'events') return items;
+  return [...items].sort((a, b) => ((a as Event).lastTimestamp ?? '').localeCompare((b as Event).lastTimestamp ?? ''));
+}
+
+async function watchRows(
+  client: ApiClient,
+  reconnect: () => Promise<ApiClient>,
+  resource: string,
+  ns: string | undefined,
+  query: URLSearchParams,
+  rv: string,
+  onRow: (type: string, o: ApiObject, first: boolean) => void,
+  headerPrinted: boolean,
+): Promise<void> {
+  let first = !headerPrinted;
+  for (;;) {
+    const q = new URLSearchParams(query);
+    q.set('watch', 'true');
+    q.set('resourceVersion', rv);
+    for await (const ev of client.watch<ApiObject>(apiPath(resource, ns) + `?${q}`)) {
+      if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
+      rv = ev.object.metadata.resourceVersion ?? rv;
+      onRow(ev.type, ev.object, first);
+      first = false;
+    }
+    // The server closed the stream (restart, slow reader): resume from the last revision.
+    await new Promise((r) => setTimeout(r, 200));
+    client = await reconnect();
+  }
+}

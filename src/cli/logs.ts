@@ -1,0 +1,131 @@
+// `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
+import type { IncomingMessage } from 'node:http';
+import { parseDuration, StatusError, type Job, type Pod } from '../api/index.js';
+import type { ApiClient, ListResult } from '../client/index.js';
+import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
+import { CliError, type Io } from './io.js';
+
+export interface LogsOptions extends GlobalOptions {
+  container?: string;
+  allContainers?: boolean;
+  allPods?: boolean;
+  prefix?: boolean;
+  follow?: boolean;
+  previous?: boolean;
+  tail?: string;
+  timestamps?: boolean;
+  podRunningTimeout?: string;
+  selector?: string;
+}
+
+const PHASE_RANK: Record<string, number> = { Running: 0, Succeeded: 0, Failed: 0, Unknown: 1, Pending: 2 };
+
+/** kubectl's ActivePods-style order for choosing the pod to show. */
+export function comparePodsForLogs(a: Pod, b: Pod): number {
+  const assigned = (p: Pod) => (p.spec.nodeName || p.status?.startTime ? 0 : 1);
+  if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
+  const rank = (p: Pod) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 2;
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  const ready = (p: Pod) => (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 0 : 1);
+  if (ready(a) !== ready(b)) return ready(a) - ready(b);
+  const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).reduce((n, s) => n + s.restartCount, 0);
+  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+  return (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '');
+}
+
+async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
+  const job = await client.get<Job>(apiPath('jobs', ns, name));
+  const sel = Object.entries(job.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pods = (await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: sel })}`)).items;
+    if (pods.length) return pods;
+    if (Date.now() >= deadline) throw new CliError(`timed out waiting for the condition`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function waitStarted(client: ApiClient, pod: Pod, container: string, timeoutMs: number): Promise<Pod> {
+  const deadline = Date.now() + timeoutMs;
+  let p = pod;
+  for (;;) {
+    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((x) => x.name === container);
+    const waitingToCreate = !s || s.state.waiting?.reason === 'ContainerCreating' || s.state.waiting?.reason === 'PodInitializing';
+    if (!waitingToCreate || Date.now() >= deadline) return p;
+    await new Promise((r) => setTimeout(r, 100));
+    p = await client.get<Pod>(apiPath('pods', p.metadata.namespace, p.metadata.name));
+  }
+}
+
+export async function runLogs(target: string, opts: LogsOptions, io: Io): Promise<void> {
+  const ns = namespaceOf(opts);
+  const timeoutMs = parseDuration(opts.podRunningTimeout ?? '20s') ?? 20_000;
+  const client = await connect(io);
+  let pods: Pod[];
+  const slash = target.indexOf('/');
+  const kind = slash >= 0 ? target.slice(0, slash).toLowerCase() : 'pod';
+  const name = slash >= 0 ? target.slice(slash + 1) : target;
+  if (opts.selector) {
+    pods = (await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: opts.selector })}`)).items;
+    if (!pods.length) {
+      io.err(`No resources found in ${ns} namespace.\n`);
+      return;
+    }
+  } else if (['job', 'jobs', 'job.batch', 'jobs.batch'].includes(kind)) {
+    pods = (await podsForJob(client, ns, name, timeoutMs)).sort(comparePodsForLogs);
+    if (pods.length > 1 && !opts.allPods) {
+      io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
+      pods = [pods[0]];
+    }
+  } else if (['pod', 'pods', 'po'].includes(kind)) {
+    pods = [await client.get<Pod>(apiPath('pods', ns, name))];
+  } else {
+    throw new CliError(`cannot get the logs from ${kind}: jobctl shows logs of jobs and pods`);
+  }
+  const tail = opts.tail !== undefined && opts.tail !== '-1' ? opts.tail : undefined;
+  if (tail !== undefined && !/^\d+$/.test(tail)) throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
+  const streams: Promise<void>[] = [];
+  for (let pod of pods) {
+    const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
+    let containers: string[];
+    if (opts.allContainers) containers = all;
+    else if (opts.container) containers = [opts.container];
+    else {
+      const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+      const chosen = annotated && all.includes(annotated) ? annotated : pod.spec.containers[0].name;
+      if (!annotated && pod.spec.containers.length > 1) io.err(`Defaulted container "${chosen}" out of: ${all.join(', ')}\n`);
+      containers = [chosen];
+    }
+    for (const c of containers) {
+      if (!opts.previous) pod = await waitStarted(client, pod, c, timeoutMs);
+      const q = new URLSearchParams({ container: c });
+      if (opts.follow) q.set('follow', 'true');
+      if (opts.previous) q.set('previous', 'true');
+      if (opts.timestamps) q.set('timestamps', 'true');
+      if (tail !== undefined) q.set('tailLines', tail);
+      const prefix = opts.prefix ? `[pod/${pod.metadata.name}/${c}] ` : '';
+      const run = async () => {
+        const res = await client.stream(apiPath('pods', ns, pod.metadata.name) + `/log?${q}`);
+        await pipeLines(res, prefix, io);
+      };
+      // Followed streams run side by side; others print in order, as kubectl does.
+      if (opts.follow) streams.push(run());
+      else await run();
+    }
+  }
+  await Promise.all(streams);
+}
+
+async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<void> {
+  res.setEncoding('utf8');
+  let carry = '';
+  for await (const chunk of res as AsyncIterable<string>) {
+    const text = carry + chunk;
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    if (lines.length) io.out(lines.map((l) => prefix + l + '\n').join(''));
+  }
+  if (carry) io.out(prefix + carry);
+}
+
+export { StatusError };

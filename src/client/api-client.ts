@@ -1,0 +1,117 @@
+// The CLI's typed client for the Kubernetes-shaped API.
+import { request, type IncomingMessage } from 'node:http';
+import { makeStatus, StatusError, type ApiObject, type Status } from '../api/index.js';
+import type { Connection } from './server-process.js';
+
+export interface Response<T> {
+  body: T;
+  warnings: string[];
+}
+
+export interface WatchEvent<T extends ApiObject = ApiObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
+  object: T;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  metadata: { resourceVersion: string };
+}
+
+/** `299 - "text"` warning headers, as Kubernetes sends them. */
+function parseWarnings(res: IncomingMessage): string[] {
+  const h = res.headers.warning;
+  const list = Array.isArray(h) ? h : h ? h.split(/,(?=\s*299 )/) : [];
+  return list.map((w) => {
+    const m = /^\s*299\s+\S+\s+("(?:[^"\\]|\\.)*")/.exec(w);
+    return m ? (JSON.parse(m[1]) as string) : w;
+  });
+}
+
+export class ApiClient {
+  constructor(private readonly conn: Connection) {}
+
+  private raw(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.conn.port,
+          method,
+          path,
+          headers: {
+            Authorization: `Bearer ${this.conn.token}`,
+            Accept: 'application/json',
+            ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}),
+          },
+        },
+        resolve,
+      );
+      req.on('error', (e) => reject(new StatusError(makeStatus(503, 'ServiceUnavailable', `the jobctl server is not reachable: ${e.message}`))));
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+
+  private async fail(res: IncomingMessage): Promise<never> {
+    let text = '';
+    for await (const c of res) text += c;
+    let status: Status;
+    try {
+      status = JSON.parse(text) as Status;
+      if (status.kind !== 'Status') throw new Error('not a Status');
+    } catch {
+      status = makeStatus(res.statusCode ?? 500, 'InternalError', text || `HTTP ${res.statusCode}`);
+    }
+    throw new StatusError(status);
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<Response<T>> {
+    const res = await this.raw(method, path, body);
+    if ((res.statusCode ?? 500) >= 400) return this.fail(res);
+    let text = '';
+    for await (const c of res) text += c;
+    return { body: (text ? JSON.parse(text) : undefined) as T, warnings: parseWarnings(res) };
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path).then((r) => r.body);
+  }
+
+  /** A streaming GET (logs, watch): the response, after the status was checked. */
+  async stream(path: string): Promise<IncomingMessage> {
+    const res = await this.raw('GET', path);
+    if ((res.statusCode ?? 500) >= 400) return this.fail(res);
+    return res;
+  }
+
+  async *watch<T extends ApiObject>(path: string): AsyncGenerator<WatchEvent<T>> {
+    const res = await this.stream(path);
+    res.setEncoding('utf8');
+    let buf = '';
+    for await (const chunk of res) {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+      }
+    }
+  }
+}
+
+export const paths = {
+  jobs: (ns?: string) => (ns ? `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs` : '/apis/batch/v1/jobs'),
+  job: (ns: string, name: string) => `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs/${encodeURIComponent(name)}`,
+  core: (resource: string, ns?: string) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/${resource}` : `/api/v1/${resource}`),
+  coreOne: (resource: string, ns: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/${resource}/${encodeURIComponent(name)}`,
+};
+
+export function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,3 @@
+export * from './api-client.js';
+export * from './server-process.js';
+export * from './stop.js';

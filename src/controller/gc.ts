@@ -1,0 +1,46 @@
+// The garbage collector: pods whose Job is gone are stopped and removed (their tracking finalizer
+// stripped first); a Job deleted in the foreground goes once its pods are gone.
+import type { Job, Pod } from '../api/index.js';
+import type { Change, Registry } from '../store/index.js';
+import { JOB_TRACKING_FINALIZER } from './job/pods.js';
+
+export class GarbageCollector {
+  constructor(private readonly registry: Registry) {}
+
+  onChange(c: Change): void {
+    if (c.object.kind === 'Job') {
+      const job = c.object as Job;
+      if (c.type === 'DELETED') this.collectOrphans();
+      else if (job.metadata.deletionTimestamp) this.foreground(job);
+    } else if (c.object.kind === 'Pod' && c.type === 'DELETED') {
+      const owner = (c.object as Pod).metadata.ownerReferences?.find((o) => o.controller);
+      const job = owner && this.registry.getJob(c.object.metadata.namespace ?? '', owner.name);
+      if (job && job.metadata.uid === owner.uid && job.metadata.deletionTimestamp) this.foreground(job);
+    }
+  }
+
+  /** A full pass, at start-up. */
+  collectAll(): void {
+    this.collectOrphans();
+    for (const j of this.registry.store.list<Job>('Job')) if (j.metadata.deletionTimestamp) this.foreground(j);
+  }
+
+  private collectOrphans(): void {
+    const jobs = new Set(this.registry.store.list<Job>('Job').map((j) => j.metadata.uid));
+    for (const pod of this.registry.store.list<Pod>('Pod')) {
+      const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
+      if (!owner || jobs.has(owner.uid)) continue;
+      this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    }
+  }
+
+  private foreground(job: Job): void {
+    const pods = this.registry.podsOf(job);
+    for (const pod of pods) {
+      this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    }
+    if (this.registry.podsOf(job).length === 0) this.registry.removeObject(job);
+  }
+}

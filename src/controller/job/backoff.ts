@@ -1,0 +1,35 @@
+// The pod re-creation delay (reference §2.5), derived from the pods' stored finish times rather
+// than from memory, so a restarted server keeps the back-off it had.
+import type { Job, Pod } from '../../api/index.js';
+import { finishTime, isFailed, isSucceeded } from './pods.js';
+
+/** Kubernetes' DefaultJobPodFailureBackOff (10 s) and MaxJobPodFailureBackOff (10 min) ratio. */
+export const POD_BACKOFF_CAP_FACTOR = 60;
+
+export interface BackoffRecord {
+  failuresAfterLastSuccess: number;
+  lastFailureTimeMs?: number;
+}
+
+export function computeBackoffRecord(job: Job, pods: Pod[]): BackoffRecord {
+  let lastSuccess = -Infinity;
+  for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, finishTime(p));
+  let count = 0;
+  let last: number | undefined;
+  for (const p of pods) {
+    if (!isFailed(job, p)) continue;
+    const t = finishTime(p);
+    if (t <= lastSuccess) continue;
+    count++;
+    if (last === undefined || t > last) last = t;
+  }
+  return { failuresAfterLastSuccess: count, lastFailureTimeMs: last };
+}
+
+/** How long, from now, before new pods may be created (0 = now). */
+export function computeRemainingBackoffMs(record: BackoffRecord, nowMs: number, baseMs: number): number {
+  if (record.failuresAfterLastSuccess === 0 || record.lastFailureTimeMs === undefined) return 0;
+  const cap = baseMs * POD_BACKOFF_CAP_FACTOR;
+  const delay = Math.min(baseMs * 2 ** (record.failuresAfterLastSuccess - 1), cap);
+  return Math.max(0, record.lastFailureTimeMs + delay - nowMs);
+}

@@ -1,0 +1,80 @@
+// The Job controller: handlers enqueue job keys; one sync per key reads the job and its pods,
+// asks decide() for a plan, and carries it out. Backoff and deadlines requeue, never sleep.
+import { type Job, type Pod } from '../../api/index.js';
+import type { Change, Registry } from '../../store/index.js';
+import { WorkQueue } from '../queue.js';
+import { decide, isFinished, type DecideConfig } from './decide.js';
+import { JOB_TRACKING_FINALIZER } from './pods.js';
+import { newPodForJob } from './pod-template.js';
+
+export interface JobControllerOptions extends DecideConfig {
+  log?: (msg: string) => void;
+}
+
+const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'default'}/${name ?? ''}`;
+
+export class JobController {
+  readonly queue: WorkQueue;
+
+  constructor(private readonly registry: Registry, private readonly opts: JobControllerOptions) {
+    this.queue = new WorkQueue(
+      (key) => this.sync(key),
+      (key, e) => {
+        opts.log?.(`sync ${key}: ${(e as Error).stack ?? e}`);
+        this.queue.addAfter(key, 1000);
+      },
+    );
+  }
+
+  /** Event handler: only enqueues. */
+  onChange(c: Change): void {
+    if (c.object.kind === 'Job') {
+      this.queue.add(keyOf(c.object.metadata.namespace, c.object.metadata.name));
+    } else if (c.object.kind === 'Pod') {
+      const owner = (c.object as Pod).metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
+      if (owner) this.queue.add(keyOf(c.object.metadata.namespace, owner.name));
+    }
+  }
+
+  resyncAll(): void {
+    for (const j of this.registry.store.list<Job>('Job')) this.queue.add(keyOf(j.metadata.namespace, j.metadata.name));
+  }
+
+  private async sync(key: string): Promise<void> {
+    const [ns, name] = key.split('/');
+    const job = this.registry.getJob(ns, name);
+    if (!job || job.metadata.deletionTimestamp) return;
+    if (isFinished(job)) return;
+    const pods = this.registry.podsOf(job);
+    const now = this.registry.now();
+    const plan = decide(job, pods, now, this.opts);
+    const store = this.registry.store;
+
+    // Deletions first (deletion and creation never happen in the same sync).
+    for (const podName of plan.delete) {
+      const deleted = this.registry.deletePod(ns, podName);
+      if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
+    }
+    for (let i = 0; i < plan.create; i++) {
+      const pod = this.registry.createPod(newPodForJob(job));
+      this.registry.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
+    }
+    // Status and the finalizers of the pods it counts, in one transaction: counted exactly once.
+    if (plan.status || plan.counted.length) {
+      store.transact(() => {
+        const current = this.registry.getJob(ns, name);
+        if (!current || current.metadata.uid !== job.metadata.uid) return;
+        if (plan.status) {
+          current.status = plan.status;
+          store.update(current);
+        }
+        for (const podName of plan.counted) {
+          const pod = pods.find((p) => p.metadata.name === podName)!;
+          this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
+        }
+      });
+    }
+    for (const e of plan.events) this.registry.recordEvent(job, e.type, e.reason, e.message, 'job-controller');
+    if (plan.requeueAfterMs !== undefined) this.queue.addAfter(key, plan.requeueAfterMs);
+  }
+}

@@ -1,0 +1,232 @@
+// A small Docker Engine API client on node:http over the engine's unix socket.
+// Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
+import { request, type IncomingMessage } from 'node:http';
+
+export const DOCKER_API_VERSION = 'v1.41';
+
+export class EngineError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
+}
+
+function socketPath(env: NodeJS.ProcessEnv): string {
+  const host = env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
+  return '/var/run/docker.sock';
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Image: string;
+  State: { Status: string; Running: boolean; ExitCode: number; OOMKilled: boolean; StartedAt: string; FinishedAt: string; Error: string; Pid: number };
+  Config: { Labels: Record<string, string>; Image: string };
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Labels: Record<string, string>;
+  State: string;
+}
+
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+}
+
+export class DockerEngine {
+  private readonly socket: string;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.socket = socketPath(env);
+  }
+
+  private raw(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = request(
+        {
+          socketPath: this.socket,
+          method,
+          path: `/${DOCKER_API_VERSION}${path}`,
+          headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {},
+          timeout: timeoutMs,
+        },
+        resolve,
+      );
+      req.on('timeout', () => req.destroy(new EngineError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
+      req.on('error', (e) => reject(e instanceof EngineError ? e : new EngineError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`)));
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+    const res = await this.raw(method, path, body, timeoutMs);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const status = res.statusCode ?? 0;
+    if (status >= 400) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        /* not JSON */
+      }
+      throw new EngineError(status, message.trim());
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  ping(): Promise<void> {
+    return this.raw('GET', '/_ping', undefined, 5000).then((res) => {
+      res.resume();
+      if ((res.statusCode ?? 500) >= 400) throw new EngineError(res.statusCode ?? 500, 'engine ping failed');
+    });
+  }
+
+  imageExists(image: string): Promise<boolean> {
+    return this.call('GET', `/images/${encodeURIComponent(image)}/json`).then(
+      () => true,
+      (e: EngineError) => {
+        if (e.statusCode === 404) return false;
+        throw e;
+      },
+    );
+  }
+
+  /** Pulls an image; resolves when done, rejects with the engine's error text. */
+  async pullImage(image: string): Promise<void> {
+    const [name, tag] = splitImage(image);
+    const res = await this.raw('POST', `/images/create?fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`, undefined, 300_000);
+    let text = '';
+    for await (const c of res) text += c.toString();
+    if ((res.statusCode ?? 500) >= 400) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        /* not JSON */
+      }
+      throw new EngineError(res.statusCode ?? 500, message.trim());
+    }
+    // Errors during a pull arrive inside the progress stream.
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const ev = JSON.parse(line) as { error?: string };
+        if (ev.error) throw new EngineError(500, ev.error);
+      } catch (e) {
+        if (e instanceof EngineError) throw e;
+      }
+    }
+  }
+
+  createContainer(name: string, config: unknown): Promise<{ Id: string }> {
+    return this.call('POST', `/containers/create?name=${encodeURIComponent(name)}`, config);
+  }
+
+  startContainer(id: string): Promise<void> {
+    return this.call('POST', `/containers/${id}/start`);
+  }
+
+  inspectContainer(id: string): Promise<ContainerInspect> {
+    return this.call('GET', `/containers/${id}/json`);
+  }
+
+  /** SIGTERM, then SIGKILL after `graceSeconds` (the engine's own stop). */
+  stopContainer(id: string, graceSeconds: number): Promise<void> {
+    return this.call<void>('POST', `/containers/${id}/stop?t=${Math.max(0, Math.floor(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000).catch((e: EngineError) => {
+      if (e.statusCode === 304 || e.statusCode === 404) return;
+      throw e;
+    });
+  }
+
+  killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
+    return this.call<void>('POST', `/containers/${id}/kill?signal=${signal}`).catch((e: EngineError) => {
+      if (e.statusCode === 404 || e.statusCode === 409) return;
+      throw e;
+    });
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return this.call<void>('DELETE', `/containers/${id}?force=true&v=true`).catch((e: EngineError) => {
+      if (e.statusCode === 404) return;
+      throw e;
+    });
+  }
+
+  listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
+    return this.call('GET', `/containers/json?all=true&filters=${filters}`);
+  }
+
+  /** The container's output as a raw multiplexed stream (8-byte frame headers). */
+  async logs(id: string, follow: boolean): Promise<IncomingMessage> {
+    const res = await this.raw('GET', `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=${follow ? 1 : 0}`, undefined, 0);
+    if ((res.statusCode ?? 500) >= 400) {
+      res.resume();
+      throw new EngineError(res.statusCode ?? 500, `logs of ${id} unavailable`);
+    }
+    return res;
+  }
+
+  /** Streams engine events matching the filters until `signal` aborts. */
+  /** Resolves when the container is no longer running (at once if it already stopped). */
+  async waitContainer(id: string): Promise<void> {
+    await this.call('POST', `/containers/${id}/wait?condition=not-running`, undefined, 0);
+  }
+
+  async events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+    const res = await this.raw('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, undefined, 0);
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.trim()) {
+          try {
+            onEvent(JSON.parse(line) as EngineEvent);
+          } catch {
+            /* a partial or odd line: skip */
+          }
+        }
+      }
+    });
+    res.on('end', () => onEnd());
+    res.on('error', (e) => onEnd(e));
+    return () => res.destroy();
+  }
+}
+
+export function splitImage(image: string): [string, string] {
+  const at = image.indexOf('@');
+  if (at >= 0) return [image.slice(0, at), image.slice(at + 1)];
+  const slash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', slash + 1);
+  return colon < 0 ? [image, 'latest'] : [image.slice(0, colon), image.slice(colon + 1)];
+}
+
+/** Splits Docker's multiplexed log stream into (stream, payload) frames. */
+export function demux(onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => void): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) break;
+      onFrame(pending[0] === 2 ? 'stderr' : 'stdout', pending.subarray(8, 8 + size));
+      pending = pending.subarray(8 + size);
+    }
+  };
+}

@@ -1,0 +1,667 @@
+// The "kubelet": runs each pod's containers on the Docker engine, reports their states, restarts
+// them for restartPolicy OnFailure with crash-loop back-off, enforces pod deadlines, stops pods
+// with their grace period, and captures every run's output to files.
+import { createWriteStream } from 'node:fs';
+import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
+import { containerCreateBody, dockerContainerName } from './container-config.js';
+import type { EngineError} from './docker/engine.js';
+import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
+import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
+import { containerLogFile, ensureContainerLogDir, pruneOldRuns, removePodLogs } from './log-files.js';
+
+/** Kubernetes' kubelet defaults, as multiples of the configurable base (10 s by default). */
+export const CRASH_LOOP_CAP_FACTOR = 30; // 300 s
+export const IMAGE_PULL_CAP_FACTOR = 30; // 300 s
+
+export interface PodHost {
+  /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
+  setPodStatus(pod: Pod, status: PodStatus): boolean;
+  recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler', fieldPath?: string): void;
+  /** The pod is being deleted and its containers are gone: finish the deletion. */
+  podTerminated(pod: Pod): void;
+}
+
+export interface KubeletConfig {
+  instanceId: string;
+  logRoot: string;
+  nodeName: string;
+  backoffBaseMs: number;
+  now?: () => Date;
+}
+
+interface Backoff {
+  delayMs: number;
+  lastUpdate: number;
+}
+
+export class Kubelet {
+  private readonly workers = new Map<string, PodWorker>();
+  readonly now: () => Date;
+
+  constructor(readonly engine: DockerEngine, readonly host: PodHost, readonly config: KubeletConfig) {
+    this.now = config.now ?? (() => new Date());
+  }
+
+  /** Called for every change of a pod object. */
+  podChanged(pod: Pod, deleted: boolean): void {
+    const uid = pod.metadata.uid ?? '';
+    let w = this.workers.get(uid);
+    if (deleted) {
+      w?.dispose();
+      this.workers.delete(uid);
+      removePodLogs(this.config.logRoot, pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
+      void this.removeContainersOf(uid);
+      return;
+    }
+    if (!w) {
+      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) return; // finished before we met it
+      w = new PodWorker(this, pod);
+      this.workers.set(uid, w);
+    }
+    w.update(pod);
+  }
+
+  /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */
+  async adopt(pods: Pod[]): Promise<void> {
+    const containers = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`]);
+    const known = new Set(pods.map((p) => p.metadata.uid));
+    for (const c of containers) {
+      if (!known.has(c.Labels[LABEL_POD_UID])) await this.engine.removeContainer(c.Id);
+    }
+    for (const pod of pods) {
+      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) continue;
+      const mine = containers.filter((c) => c.Labels[LABEL_POD_UID] === pod.metadata.uid);
+      const w = new PodWorker(this, pod);
+      this.workers.set(pod.metadata.uid ?? '', w);
+      w.adopt(mine.map((c) => ({ id: c.Id, name: c.Labels[LABEL_CONTAINER_NAME], restart: Number(c.Labels[LABEL_RESTART_COUNT] ?? 0) })));
+    }
+  }
+
+  async removeContainersOf(uid: string): Promise<void> {
+    try {
+      const list = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`, `${LABEL_POD_UID}=${uid}`]);
+      await Promise.all(list.map((c) => this.engine.removeContainer(c.Id)));
+    } catch {
+      /* the engine is away; start-up reconciliation removes them later */
+    }
+  }
+
+  /** Stops timers and detaches from containers (server shutdown: containers keep running). */
+  shutdown(): void {
+    for (const w of this.workers.values()) w.detach();
+    this.workers.clear();
+  }
+
+  /** Pods whose containers jobctl still runs or will run. */
+  activePods(): number {
+    let n = 0;
+    for (const w of this.workers.values()) if (w.busy) n++;
+    return n;
+  }
+}
+
+function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+type Stage = 'new' | 'init' | 'apps' | 'done';
+
+interface Current {
+  id: string;
+  name: string;
+  restart: number;
+  init: boolean;
+}
+
+class PodWorker {
+  private pod: Pod;
+  private status: PodStatus;
+  private stage: Stage = 'new';
+  private initIndex = 0;
+  private readonly running = new Map<string, Current>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly backoffs = new Map<string, Backoff>();
+  private readonly pullBackoffs = new Map<string, Backoff>();
+  private chain: Promise<void> = Promise.resolve();
+  private terminating = false;
+  private detached = false;
+
+  constructor(private readonly k: Kubelet, pod: Pod) {
+    this.pod = pod;
+    this.status = structuredClone(pod.status ?? {});
+  }
+
+  get busy(): boolean {
+    return this.stage !== 'done' && !this.detached;
+  }
+
+  private get spec() {
+    return this.pod.spec;
+  }
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.detached) return;
+      try {
+        await fn();
+      } catch (e) {
+        this.engineTrouble(e as Error);
+      }
+    });
+  }
+
+  update(pod: Pod): void {
+    this.pod = pod;
+    if (pod.metadata.deletionTimestamp && !this.terminating) {
+      this.terminating = true;
+      this.enqueue(() => this.terminate());
+      return;
+    }
+    if (this.stage === 'new' && !isTerminal(pod)) {
+      this.stage = 'init';
+      this.enqueue(() => this.start());
+    }
+  }
+
+  dispose(): void {
+    this.detach();
+  }
+
+  detach(): void {
+    this.detached = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private after(ms: number, fn: () => Promise<void>): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.enqueue(fn);
+    }, Math.max(0, ms));
+    this.timers.add(t);
+  }
+
+  private now(): Date {
+    return this.k.now();
+  }
+
+  private write(): void {
+    if (this.detached) return;
+    if (!this.k.host.setPodStatus(this.pod, this.status)) this.detach();
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Container, init = false): void {
+    const fieldPath = c ? `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` : undefined;
+    this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
+  }
+
+  private podRef(): string {
+    const m = this.pod.metadata;
+    return `${m.name}_${m.namespace}(${m.uid})`;
+  }
+
+  // ---- statuses ----
+
+  private statusesFor(init: boolean): ContainerStatus[] {
+    const key = init ? 'initContainerStatuses' : 'containerStatuses';
+    const list = (init ? this.spec.initContainers : this.spec.containers) ?? [];
+    const existing = this.status[key] ?? [];
+    this.status[key] = list.map(
+      (c) => existing.find((s) => s.name === c.name) ?? { name: c.name, state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {}, ready: false, restartCount: 0, image: c.image ?? '', imageID: '', started: false },
+    );
+    return this.status[key]!;
+  }
+
+  private cs(name: string, init: boolean): ContainerStatus {
+    return this.statusesFor(init).find((s) => s.name === name)!;
+  }
+
+  private setCondition(type: string, status: 'True' | 'False', reason?: string): void {
+    const conds = (this.status.conditions ??= []);
+    const now = toRfc3339(this.now());
+    const c = conds.find((x) => x.type === type);
+    if (c) {
+      if (c.status !== status) c.lastTransitionTime = now;
+      c.status = status;
+      if (reason) c.reason = reason;
+      else delete c.reason;
+    } else {
+      const cond: Condition = { type, status, lastProbeTime: null, lastTransitionTime: now };
+      if (reason) cond.reason = reason;
+      conds.push(cond);
+    }
+  }
+
+  private refreshReadiness(): void {
+    const apps = this.statusesFor(false);
+    const terminal = this.status.phase === 'Succeeded' || this.status.phase === 'Failed';
+    const allRunning = apps.length > 0 && apps.every((s) => s.state.running);
+    for (const s of apps) s.ready = Boolean(s.state.running) && !terminal;
+    const reason = terminal ? 'PodCompleted' : allRunning ? undefined : 'ContainersNotReady';
+    this.setCondition('Ready', allRunning && !terminal ? 'True' : 'False', reason);
+    this.setCondition('ContainersReady', allRunning && !terminal ? 'True' : 'False', reason);
+  }
+
+  // ---- lifecycle ----
+
+  private async start(): Promise<void> {
+    const now = toRfc3339(this.now());
+    this.status.phase = 'Pending';
+    this.status.startTime ??= now;
+    this.status.hostIP = '127.0.0.1';
+    this.status.podIP = '127.0.0.1';
+    this.setCondition('PodReadyToStartContainers', 'True');
+    this.setCondition('Initialized', (this.spec.initContainers ?? []).length ? 'False' : 'True', (this.spec.initContainers ?? []).length ? 'ContainersNotInitialized' : undefined);
+    this.statusesFor(true);
+    this.statusesFor(false);
+    this.refreshReadiness();
+    this.setCondition('PodScheduled', 'True');
+    this.write();
+    this.k.host.recordEvent(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`, 'default-scheduler');
+    this.armDeadline();
+    await this.advance();
+  }
+
+  private armDeadline(): void {
+    const ads = this.spec.activeDeadlineSeconds;
+    if (ads === undefined || !this.status.startTime) return;
+    const remaining = Date.parse(this.status.startTime) + ads * 1000 - this.now().getTime();
+    this.after(remaining, () => this.deadlineExceeded());
+  }
+
+  /** Starts whatever comes next: the next init container, or all app containers. */
+  private async advance(): Promise<void> {
+    const inits = this.spec.initContainers ?? [];
+    if (this.stage === 'init') {
+      if (this.initIndex < inits.length) {
+        await this.launch(inits[this.initIndex], true);
+        return;
+      }
+      this.stage = 'apps';
+      if (inits.length) this.setCondition('Initialized', 'True');
+    }
+    if (this.stage === 'apps') {
+      for (const c of this.spec.containers) {
+        const s = this.cs(c.name, false);
+        if (!s.state.terminated && !this.running.has(c.name) && !s.state.running) await this.launch(c, false);
+      }
+    }
+  }
+
+  private nextBackoff(map: Map<string, Backoff>, key: string, capFactor: number): number {
+    const base = this.k.config.backoffBaseMs;
+    const cap = base * capFactor;
+    const now = this.now().getTime();
+    const b = map.get(key);
+    let delay = base;
+    if (b && now - b.lastUpdate <= 2 * cap) delay = Math.min(b.delayMs * 2, cap);
+    map.set(key, { delayMs: delay, lastUpdate: now });
+    return delay;
+  }
+
+  /** Makes sure the image is there per imagePullPolicy; false when the pod must wait (back-off armed). */
+  private async ensureImage(c: Container, init: boolean): Promise<boolean> {
+    const image = c.image ?? '';
+    const policy = c.imagePullPolicy ?? 'IfNotPresent';
+    const present = await this.k.engine.imageExists(image);
+    if (policy === 'Never') {
+      if (present) return true;
+      this.waiting(c, init, 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      this.event('Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, c, init);
+      this.write();
+      return false;
+    }
+    if (policy === 'IfNotPresent' && present) {
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c, init);
+      return true;
+    }
+    this.event('Normal', 'Pulling', `Pulling image "${image}"`, c, init);
+    const started = Date.now();
+    try {
+      await this.k.engine.pullImage(image);
+      const took = goDuration(Date.now() - started);
+      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)`, c, init);
+      this.pullBackoffs.delete(c.name);
+      return true;
+    } catch (e) {
+      const why = (e as Error).message;
+      if (present) {
+        this.event('Warning', 'Failed', `Failed to pull image "${image}": ${why}; using the image already present on this machine`, c, init);
+        return true;
+      }
+      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${why}`, c, init);
+      this.event('Warning', 'Failed', 'Error: ErrImagePull', c, init);
+      this.waiting(c, init, 'ErrImagePull', `failed to pull image "${image}": ${why}`);
+      this.write();
+      const delay = this.nextBackoff(this.pullBackoffs, c.name, IMAGE_PULL_CAP_FACTOR);
+      // Show ErrImagePull briefly, then ImagePullBackOff until the next attempt.
+      this.after(Math.min(1000, delay / 2), async () => {
+        if (this.cs(c.name, init).state.waiting?.reason !== 'ErrImagePull') return;
+        this.waiting(c, init, 'ImagePullBackOff', `Back-off pulling image "${image}"`);
+        this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, c, init);
+        this.event('Warning', 'Failed', 'Error: ImagePullBackOff', c, init);
+        this.write();
+      });
+      this.after(delay, () => this.launch(c, init));
+      return false;
+    }
+  }
+
+  private waiting(c: Container, init: boolean, reason: string, message?: string): void {
+    const s = this.cs(c.name, init);
+    s.state = { waiting: message ? { reason, message } : { reason } };
+    s.ready = false;
+    this.refreshReadiness();
+  }
+
+  private async launch(c: Container, init: boolean): Promise<void> {
+    if (this.terminating || this.stage === 'done') return;
+    if (!(await this.ensureImage(c, init))) return;
+    const s = this.cs(c.name, init);
+    const restart = s.restartCount;
+    const m = this.pod.metadata;
+    const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init });
+    let id: string;
+    try {
+      id = (await this.k.engine.createContainer(dockerContainerName(this.pod, c, restart), body)).Id;
+    } catch (e) {
+      const err = e as EngineError;
+      if (err.statusCode === 409) {
+        // Created before a crash, never recorded: adopt it rather than run the same attempt twice.
+        const existing = await this.k.engine.inspectContainer(dockerContainerName(this.pod, c, restart));
+        id = existing.Id;
+        if (existing.State.Running || existing.State.FinishedAt.startsWith('0001')) {
+          this.follow(c, init, id, restart, existing.State.Running ? existing : undefined);
+          return;
+        }
+        this.follow(c, init, id, restart, existing);
+        return;
+      }
+      this.failToStart(c, init, 'CreateContainerError', err.message);
+      return;
+    }
+    this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
+    ensureContainerLogDir(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name);
+    try {
+      await this.k.engine.startContainer(id);
+    } catch (e) {
+      this.failToStart(c, init, 'StartError', (e as Error).message, id);
+      return;
+    }
+    this.event('Normal', 'Started', `Started container ${c.name}`, c, init);
+    this.follow(c, init, id, restart);
+  }
+
+  private failToStart(c: Container, init: boolean, reason: string, message: string, id?: string): void {
+    const now = toRfc3339(this.now());
+    this.event('Warning', 'Failed', `Error: ${message}`, c, init);
+    this.recordExit(c, init, { exitCode: 128, reason, message, startedAt: now, finishedAt: now, containerID: id ? `docker://${id}` : undefined });
+  }
+
+  /** Tracks a started (or adopted) container: output to its file, its exit to recordExit. */
+  private follow(c: Container, init: boolean, id: string, restart: number, exited?: ContainerInspect): void {
+    this.running.set(c.name, { id, name: c.name, restart, init });
+    const s = this.cs(c.name, init);
+    s.containerID = `docker://${id}`;
+    s.imageID = '';
+    void this.captureLogs(c.name, id, restart);
+    if (exited && !exited.State.Running) {
+      this.enqueue(() => this.exited(c, init, id));
+      return;
+    }
+    void this.k.engine.inspectContainer(id).then((info) => {
+      if (this.detached) return;
+      this.enqueue(async () => {
+        const st = this.cs(c.name, init);
+        if (st.containerID === `docker://${id}` && !st.state.terminated) {
+          st.state = { running: { startedAt: toRfc3339(new Date(info.State.StartedAt)) } };
+          st.started = true;
+          if (!init) this.status.phase = 'Running';
+          this.refreshReadiness();
+          this.write();
+        }
+      });
+    }, () => undefined);
+    void this.k.engine.waitContainer(id).then(
+      () => this.enqueue(() => this.exited(c, init, id)),
+      () => this.enqueue(() => this.vanished(c, init, id)),
+    );
+  }
+
+  private async captureLogs(name: string, id: string, restart: number): Promise<void> {
+    const m = this.pod.metadata;
+    const root = this.k.config.logRoot;
+    ensureContainerLogDir(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name);
+    pruneOldRuns(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
+    const file = containerLogFile(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
+    try {
+      const stream = await this.k.engine.logs(id, true);
+      const out = createWriteStream(file, { flags: 'w', mode: 0o600 });
+      let partial: Record<string, string> = { stdout: '', stderr: '' };
+      const push = demux((which, data) => {
+        // Each frame is "<RFC3339Nano> <text>"; the engine splits long lines, so join until '\n'.
+        const text = data.toString('utf8');
+        const sp = text.indexOf(' ');
+        const ts = text.slice(0, sp);
+        const body = text.slice(sp + 1);
+        const acc = partial[which] + body;
+        if (acc.endsWith('\n')) {
+          out.write(`${ts} ${which} ${acc}`);
+          partial = { ...partial, [which]: '' };
+        } else partial = { ...partial, [which]: acc };
+      });
+      stream.on('data', push);
+      await new Promise<void>((resolve) => {
+        stream.on('end', resolve);
+        stream.on('error', () => resolve());
+        stream.on('close', resolve);
+      });
+      const ts = new Date().toISOString();
+      for (const which of ['stdout', 'stderr']) if (partial[which]) out.write(`${ts} ${which} ${partial[which]}\n`);
+      await new Promise<void>((resolve) => out.end(resolve));
+    } catch {
+      /* the container is gone already: whatever was captured stays */
+    }
+  }
+
+  private async exited(c: Container, init: boolean, id: string): Promise<void> {
+    if (this.running.get(c.name)?.id !== id) return; // already handled
+    let info: ContainerInspect;
+    try {
+      info = await this.k.engine.inspectContainer(id);
+    } catch (e) {
+      if ((e as EngineError).statusCode === 404) return this.vanished(c, init, id);
+      throw e;
+    }
+    const st = info.State;
+    const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
+    this.recordExit(c, init, {
+      exitCode: st.ExitCode,
+      reason,
+      startedAt: toRfc3339(new Date(st.StartedAt)),
+      finishedAt: toRfc3339(new Date(st.FinishedAt)),
+      containerID: `docker://${id}`,
+      ...(st.Error ? { message: st.Error } : {}),
+    });
+  }
+
+  /** A container we were tracking is gone from the engine: the pod cannot be trusted to finish. */
+  private async vanished(c: Container, init: boolean, id: string): Promise<void> {
+    if (this.running.get(c.name)?.id !== id || this.terminating) return;
+    const now = toRfc3339(this.now());
+    this.recordExit(c, init, { exitCode: 137, reason: 'ContainerVanished', message: 'the container was removed from the Docker engine behind jobctl\'s back', startedAt: now, finishedAt: now, containerID: `docker://${id}` }, true);
+  }
+
+  private recordExit(c: Container, init: boolean, term: NonNullable<ContainerState['terminated']>, podFails = false): void {
+    this.running.delete(c.name);
+    const s = this.cs(c.name, init);
+    s.state = { terminated: term };
+    s.ready = false;
+    if (this.terminating || this.stage === 'done') {
+      this.refreshReadiness();
+      this.write();
+      return;
+    }
+    const restartPolicy = this.spec.restartPolicy;
+    if (podFails) {
+      this.finish('Failed', 'ContainerVanished', `container ${c.name} disappeared from the Docker engine`);
+      return;
+    }
+    if (term.exitCode !== 0 && restartPolicy === 'OnFailure') {
+      this.crashLoop(c, init, term);
+      return;
+    }
+    if (init) {
+      if (term.exitCode !== 0) {
+        this.finish('Failed');
+        return;
+      }
+      this.initIndex++;
+      this.refreshReadiness();
+      this.write();
+      this.enqueue(() => this.advance());
+      return;
+    }
+    const apps = this.statusesFor(false);
+    if (apps.every((x) => x.state.terminated)) {
+      this.finish(apps.every((x) => x.state.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed');
+      return;
+    }
+    this.refreshReadiness();
+    this.write();
+  }
+
+  private crashLoop(c: Container, init: boolean, term: NonNullable<ContainerState['terminated']>): void {
+    const s = this.cs(c.name, init);
+    const key = c.name;
+    const finishedMs = Date.parse(term.finishedAt ?? '') || this.now().getTime();
+    const b = this.backoffs.get(key);
+    const sinceFinish = this.now().getTime() - finishedMs;
+    const restart = async () => {
+      const st = this.cs(c.name, init);
+      st.lastState = { terminated: term };
+      st.restartCount += 1;
+      this.nextBackoff(this.backoffs, key, CRASH_LOOP_CAP_FACTOR);
+      await this.launch(c, init);
+    };
+    if (!b || sinceFinish >= b.delayMs || this.now().getTime() - b.lastUpdate > 2 * this.k.config.backoffBaseMs * CRASH_LOOP_CAP_FACTOR) {
+      this.refreshReadiness();
+      this.write();
+      this.enqueue(restart);
+      return;
+    }
+    const wait = b.delayMs - sinceFinish;
+    s.lastState = { terminated: term };
+    s.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(b.delayMs)} restarting failed container=${c.name} pod=${this.podRef()}` } };
+    this.refreshReadiness();
+    this.write();
+    this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podRef()}`, c, init);
+    this.after(wait, async () => {
+      if (this.terminating || this.stage === 'done') return;
+      const st = this.cs(c.name, init);
+      st.state = { terminated: term }; // restart() moves it to lastState
+      await restart();
+    });
+  }
+
+  private finish(phase: 'Succeeded' | 'Failed', reason?: string, message?: string): void {
+    this.stage = 'done';
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.status.phase = phase;
+    if (reason) this.status.reason = reason;
+    if (message) this.status.message = message;
+    this.refreshReadiness();
+    this.write();
+  }
+
+  private async stopAll(graceSeconds: number): Promise<void> {
+    const current = [...this.running.values()];
+    await Promise.all(
+      current.map(async (r) => {
+        const c = [...(this.spec.initContainers ?? []), ...this.spec.containers].find((x) => x.name === r.name);
+        if (c) this.event('Normal', 'Killing', `Stopping container ${r.name}`, c, r.init);
+        await this.k.engine.stopContainer(r.id, graceSeconds);
+        const c2 = c ?? { name: r.name };
+        await this.exited(c2 as Container, r.init, r.id);
+      }),
+    );
+  }
+
+  private async deadlineExceeded(): Promise<void> {
+    if (this.stage === 'done' || this.terminating) return;
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.k.host.recordEvent(this.pod, 'Normal', 'DeadlineExceeded', message, 'kubelet');
+    this.stage = 'done';
+    await this.stopAll(this.spec.terminationGracePeriodSeconds ?? 30);
+    this.finish('Failed', 'DeadlineExceeded', message);
+  }
+
+  private async terminate(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const grace = this.pod.metadata.deletionGracePeriodSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30;
+    await this.stopAll(grace);
+    if (this.status.phase !== 'Succeeded' && this.status.phase !== 'Failed' && this.status.phase !== undefined) {
+      this.status.phase = 'Failed';
+    }
+    for (const s of [...(this.status.containerStatuses ?? []), ...(this.status.initContainerStatuses ?? [])]) {
+      if (s.state.waiting) s.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was deleted.' } };
+    }
+    this.stage = 'done';
+    this.refreshReadiness();
+    this.write();
+    await this.k.removeContainersOf(this.pod.metadata.uid ?? '');
+    this.k.host.podTerminated(this.pod);
+  }
+
+  /** Re-attaches to a pod's containers after a server restart. */
+  adopt(found: { id: string; name: string; restart: number }[]): void {
+    if (this.pod.metadata.deletionTimestamp) {
+      this.terminating = true;
+      for (const f of found) this.running.set(f.name, { id: f.id, name: f.name, restart: f.restart, init: false });
+      this.enqueue(() => this.terminate());
+      return;
+    }
+    const phase = this.status.phase;
+    if (!phase || (phase === 'Pending' && found.length === 0 && !(this.status.containerStatuses ?? []).some((s) => s.containerID))) {
+      this.stage = 'init';
+      this.enqueue(() => this.start());
+      return;
+    }
+    this.enqueue(async () => {
+      const inits = this.spec.initContainers ?? [];
+      this.initIndex = this.statusesFor(true).filter((s) => s.state.terminated?.exitCode === 0).length;
+      this.stage = this.initIndex < inits.length ? 'init' : 'apps';
+      this.armDeadline();
+      const candidates = this.stage === 'init' ? [inits[this.initIndex]] : this.spec.containers;
+      for (const c of candidates) {
+        const init = this.stage === 'init';
+        const s = this.cs(c.name, init);
+        if (s.state.terminated && !(this.spec.restartPolicy === 'OnFailure' && s.state.terminated.exitCode !== 0)) continue;
+        const mine = found.filter((f) => f.name === c.name).sort((a, b) => b.restart - a.restart)[0];
+        if (mine && mine.restart >= s.restartCount) {
+          s.restartCount = mine.restart;
+          const info = await this.k.engine.inspectContainer(mine.id);
+          this.follow(c, init, mine.id, mine.restart, info.State.Running ? undefined : info);
+        } else if (s.state.running || s.containerID) {
+          const now = toRfc3339(this.now());
+          this.recordExit(c, init, { exitCode: 137, reason: 'ContainerVanished', message: 'the container disappeared while jobctl was not running', startedAt: now, finishedAt: now }, true);
+          return;
+        } else {
+          await this.launch(c, init);
+        }
+      }
+    });
+  }
+
+  /** The engine failed us: report it on the pod and try again later. */
+  private engineTrouble(e: Error): void {
+    if (this.detached) return;
+    this.k.host.recordEvent(this.pod, 'Warning', 'FailedSync', `error talking to the Docker engine: ${e.message}`, 'kubelet');
+    this.after(this.k.config.backoffBaseMs, async () => {
+      if (this.terminating) return this.terminate();
+      if (this.stage !== 'done') await this.advance();
+    });
+  }
+}

@@ -1,0 +1,31 @@
+// Server tunables from the environment. Defaults are Kubernetes' own.
+import { jobctlHome, parseDuration } from '../api/index.js';
+
+/** Kubernetes' DefaultJobPodFailureBackOff and the kubelet's initial crash-loop/image-pull back-off. */
+export const DEFAULT_BACKOFF_BASE_MS = 10_000;
+/** With nothing running, pending or watched for this long, the server exits. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+
+export interface ServerConfig {
+  home: string;
+  backoffBaseMs: number;
+  idleTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function durationFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const ms = parseDuration(v);
+  if (ms === undefined || ms < 0) throw new ConfigError(`${name}=${v} is not a duration (examples: 200ms, 10s, 1m)`);
+  return ms;
+}
+
+export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    home: jobctlHome(env),
+    backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
+    idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
+  };
+}

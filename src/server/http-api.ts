@@ -1,0 +1,311 @@
+// The Kubernetes REST API subset jobctl serves, on node:http: jobs (+status), pods (+log),
+// events, configmaps and secrets; lists with label and field selectors; watch streams.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  admitCreate, badRequestError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
+  parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobUpdate,
+  type ApiObject, type Job, type Status,
+} from '../api/index.js';
+import type { Change, Registry } from '../store/index.js';
+import { streamLogs } from './logs.js';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
+
+const KIND_BY_RESOURCE: Record<string, { kind: string; group: string; version: string }> = {
+  jobs: { kind: 'Job', group: 'batch', version: 'v1' },
+  pods: { kind: 'Pod', group: '', version: 'v1' },
+  events: { kind: 'Event', group: '', version: 'v1' },
+  configmaps: { kind: 'ConfigMap', group: '', version: 'v1' },
+  secrets: { kind: 'Secret', group: '', version: 'v1' },
+};
+
+interface Route {
+  resource: string;
+  namespace?: string;
+  name?: string;
+  sub?: string;
+}
+
+/** `/apis/batch/v1/namespaces/ns/jobs/name/status`, `/api/v1/pods`, ... */
+export function parsePath(pathname: string): Route | undefined {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let rest: string[];
+  if (parts[0] === 'apis' && parts[1] === 'batch' && parts[2] === 'v1') rest = parts.slice(3);
+  else if (parts[0] === 'api' && parts[1] === 'v1') rest = parts.slice(2);
+  else return undefined;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, sub, ...extra] = rest;
+  if (!resource || extra.length || !KIND_BY_RESOURCE[resource]) return undefined;
+  const group = KIND_BY_RESOURCE[resource].group;
+  if ((group === 'batch') !== (parts[0] === 'apis')) return undefined;
+  return { resource, namespace, name, sub };
+}
+
+function sendStatus(res: ServerResponse, status: Status): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(status);
+  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, code: number, obj: unknown, warnings: string[] = []): void {
+  const body = JSON.stringify(obj);
+  const headers: Record<string, string | number | string[]> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new StatusError(makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
+    chunks.push(c as Buffer);
+  }
+  if (!/json/.test(type)) throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`));
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw badRequestError(`the body of the request could not be decoded: ${(e as Error).message}`);
+  }
+}
+
+export interface ApiOptions {
+  token: string;
+  logRoot: string;
+  onActivity: () => void;
+}
+
+export class HttpApi {
+  private readonly watchers = new Set<ServerResponse>();
+
+  constructor(private readonly registry: Registry, private readonly opts: ApiOptions) {}
+
+  watchCount(): number {
+    return this.watchers.size;
+  }
+
+  closeWatches(): void {
+    for (const w of this.watchers) w.end();
+    this.watchers.clear();
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const want = Buffer.from(this.opts.token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.opts.onActivity();
+    try {
+      if (!this.authorized(req)) {
+        sendStatus(res, makeStatus(401, 'Unauthorized', 'Unauthorized'));
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/healthz' || url.pathname === '/readyz') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+      if (url.pathname === '/version') {
+        sendJson(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-jobctl', platform: `${process.platform}/${process.arch}` });
+        return;
+      }
+      const route = parsePath(url.pathname);
+      if (!route) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+      await this.dispatch(req, res, route, url.searchParams);
+    } catch (e) {
+      if (e instanceof StatusError) sendStatus(res, e.status);
+      else sendStatus(res, makeStatus(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`));
+    }
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
+    const info = KIND_BY_RESOURCE[r.resource];
+    const store = this.registry.store;
+    const method = req.method ?? 'GET';
+    const ns = r.namespace ?? 'default';
+    if (!r.name) {
+      if (method === 'GET') {
+        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
+        const items = this.filter(store.list<ApiObject>(info.kind, r.namespace), q);
+        sendJson(res, 200, { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) }, items });
+        return;
+      }
+      if (method === 'POST' && r.namespace) return this.create(req, res, info.kind, ns, q);
+      throw new StatusError(makeStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+    }
+    if (r.sub === 'log' && r.resource === 'pods' && method === 'GET') {
+      let closed = false;
+      res.on('close', () => (closed = true));
+      const tail = q.get('tailLines');
+      await streamLogs(store, this.opts.logRoot, ns, r.name, {
+        container: q.get('container') ?? undefined,
+        follow: q.get('follow') === 'true',
+        previous: q.get('previous') === 'true',
+        tailLines: tail !== null && /^\d+$/.test(tail) ? Number(tail) : undefined,
+        timestamps: q.get('timestamps') === 'true',
+      }, res, () => closed);
+      return;
+    }
+    if (r.sub && !(r.sub === 'status' && r.resource === 'jobs')) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+    const res0 = RESOURCES[info.kind];
+    switch (method) {
+      case 'GET':
+        sendJson(res, 200, store.mustGet(info.kind, ns, r.name));
+        return;
+      case 'PUT': {
+        const body = (await readBody(req)) as ApiObject;
+        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'jobctl updates only jobs'));
+        const updated = this.updateJob(ns, r.name, body as Job, r.sub === 'status', q.get('dryRun') === 'All');
+        sendJson(res, 200, updated);
+        return;
+      }
+      case 'DELETE': {
+        let body: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
+        if (req.headers['content-length'] && req.headers['content-length'] !== '0') body = (await readBody(req)) as typeof body;
+        const propagation = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
+        const grace = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
+        const warnings: string[] = [];
+        let deleted: ApiObject | undefined;
+        if (info.kind === 'Job') {
+          if (!propagation) warnings.push('child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning');
+          const p = (propagation ?? 'Orphan') as 'Background' | 'Foreground' | 'Orphan';
+          if (!['Background', 'Foreground', 'Orphan'].includes(p)) throw badRequestError(`propagationPolicy ${p} is not supported`);
+          deleted = this.registry.deleteJob(ns, r.name, p);
+        } else if (info.kind === 'Pod') {
+          deleted = this.registry.deletePod(ns, r.name, grace);
+        } else {
+          deleted = store.get(info.kind, ns, r.name);
+          if (deleted) this.registry.removeObject(deleted);
+        }
+        if (!deleted) throw notFoundError(res0.resource, res0.group, r.name);
+        sendJson(res, 200, deleted, warnings);
+        return;
+      }
+      default:
+        throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+    }
+  }
+
+  private filter(items: ApiObject[], q: URLSearchParams): ApiObject[] {
+    const ls = q.get('labelSelector');
+    const fs = q.get('fieldSelector');
+    let out = items;
+    try {
+      if (ls) {
+        const sel = parseLabelSelector(ls);
+        out = out.filter((o) => selectorMatches(sel, o.metadata.labels));
+      }
+      if (fs) {
+        const reqs = parseFieldSelector(fs);
+        out = out.filter((o) => matchesFields(o, reqs));
+      }
+    } catch (e) {
+      throw badRequestError((e as Error).message);
+    }
+    return out;
+  }
+
+  private async create(req: IncomingMessage, res: ServerResponse, kind: string, ns: string, q: URLSearchParams): Promise<void> {
+    const body = (await readBody(req)) as ApiObject;
+    if (!body || typeof body !== 'object' || body.kind !== kind) throw badRequestError(`the body of the request is not a ${kind}`);
+    if (kind === 'Pod' || kind === 'Event') throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl creates ${kind === 'Pod' ? 'pods' : 'events'} itself`));
+    body.metadata ??= {};
+    if (body.metadata.namespace && body.metadata.namespace !== ns) {
+      throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    body.metadata.namespace = ns;
+    const { object, warnings } = admitCreate(body, this.registry.now());
+    if (q.get('dryRun') === 'All') {
+      const r = RESOURCES[kind];
+      if (this.registry.store.get(kind, ns, object.metadata.name ?? '')) throw new StatusError(makeStatus(409, 'AlreadyExists', `${r.group ? `${r.resource}.${r.group}` : r.resource} "${object.metadata.name}" already exists`, { name: object.metadata.name, group: r.group, kind: r.resource }));
+      sendJson(res, 201, object, warnings);
+      return;
+    }
+    sendJson(res, 201, this.registry.store.create(object), warnings);
+  }
+
+  private updateJob(ns: string, name: string, body: Job, status: boolean, dryRun: boolean): Job {
+    const store = this.registry.store;
+    return store.transact(() => {
+      const old = store.mustGet<Job>('Job', ns, name);
+      if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) {
+        return store.update(body); // throws the Conflict
+      }
+      const next = structuredClone(old);
+      if (status) next.status = body.status ?? {};
+      else {
+        next.metadata.labels = body.metadata?.labels;
+        next.metadata.annotations = body.metadata?.annotations;
+        next.spec = defaultJob(structuredClone(body)).spec;
+        const errs = validateJobUpdate(next, old);
+        if (errs.length) throw invalidError('Job', 'batch', name, errs);
+        if (JSON.stringify(next.spec) !== JSON.stringify(old.spec)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+      }
+      if (dryRun) return next;
+      return store.update(next);
+    });
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, kind: string, namespace: string | undefined, q: URLSearchParams): void {
+    const rv = Number(q.get('resourceVersion') ?? 0) || 0;
+    const ls = q.get('labelSelector');
+    const fs = q.get('fieldSelector');
+    let sel: ReturnType<typeof parseLabelSelector> | undefined;
+    let reqs: ReturnType<typeof parseFieldSelector> = [];
+    try {
+      sel = ls ? parseLabelSelector(ls) : undefined;
+      reqs = fs ? parseFieldSelector(fs) : [];
+    } catch (e) {
+      throw badRequestError((e as Error).message);
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    this.watchers.add(res);
+    const send = (c: Change) => {
+      const o = c.object;
+      if (namespace && o.metadata.namespace !== namespace) return;
+      if (sel && !selectorMatches(sel, o.metadata.labels)) return;
+      if (reqs.length && !matchesFields(o, reqs)) return;
+      if (res.writableLength > MAX_WATCH_BUFFER_BYTES) {
+        // A reader this far behind re-lists: end its stream rather than buffer without bound.
+        res.end();
+        return;
+      }
+      res.write(JSON.stringify({ type: c.type, object: o }) + '\n');
+    };
+    let stop: () => void = () => undefined;
+    try {
+      stop = this.registry.store.watch(kind, rv, send);
+    } catch (e) {
+      if (e instanceof StatusError) {
+        res.write(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');
+        res.end();
+        this.watchers.delete(res);
+        return;
+      }
+      throw e;
+    }
+    const done = () => {
+      stop();
+      this.watchers.delete(res);
+    };
+    res.on('close', done);
+    req.on('close', done);
+  }
+}

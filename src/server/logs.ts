@@ -1,0 +1,107 @@
+// GET .../pods/{name}/log: reads the kubelet's captured files (current or previous run).
+import { open, readFile, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { badRequestError, notFoundError, type Pod } from '../api/index.js';
+import type { Store } from '../store/index.js';
+import { containerLogFile } from '../runtime/log-files.js';
+
+export interface LogQuery {
+  container?: string;
+  follow: boolean;
+  previous: boolean;
+  tailLines?: number;
+  timestamps: boolean;
+}
+
+/** Log lines are `<ts> <stream> <text>`. */
+function render(line: string, timestamps: boolean): string {
+  const a = line.indexOf(' ');
+  const b = line.indexOf(' ', a + 1);
+  if (a < 0 || b < 0) return line;
+  return timestamps ? `${line.slice(0, a)} ${line.slice(b + 1)}` : line.slice(b + 1);
+}
+
+const FOLLOW_POLL_MS = 100;
+
+export async function streamLogs(store: Store, logRoot: string, ns: string, name: string, q: LogQuery, res: ServerResponse, isClosed: () => boolean): Promise<void> {
+  const pod = store.get<Pod>('Pod', ns, name);
+  if (!pod) throw notFoundError('pods', '', name);
+  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  let container = q.container;
+  if (!container) {
+    if (all.length !== 1 && pod.spec.containers.length !== 1) {
+      throw badRequestError(`a container name must be specified for pod ${name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}] or one of the init containers: [${(pod.spec.initContainers ?? []).map((c) => c.name).join(' ')}]`);
+    }
+    container = pod.spec.containers[0].name;
+  }
+  if (!all.some((c) => c.name === container)) throw badRequestError(`container ${container} is not valid for pod ${name}`);
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  const cs = statuses.find((s) => s.name === container);
+  const restart = cs?.restartCount ?? 0;
+  const uid = pod.metadata.uid ?? '';
+  let run = restart;
+  if (q.previous) {
+    if (!cs || restart === 0 || !cs.lastState?.terminated) throw badRequestError(`previous terminated container "${container}" in pod "${name}" not found`);
+    run = restart - 1;
+  }
+  const file = containerLogFile(logRoot, ns, name, uid, container, run);
+  const exists = await stat(file).then(() => true, () => false);
+  if (!exists) {
+    const waiting = cs?.state.waiting?.reason;
+    if (!q.previous && (!cs || waiting)) throw badRequestError(`container "${container}" in pod "${name}" is waiting to start: ${waiting ?? 'ContainerCreating'}`);
+    if (!q.previous && !cs?.state.running && !cs?.state.terminated) throw badRequestError(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+  }
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  const text = exists ? await readFile(file, 'utf8') : '';
+  let lines = text.split('\n');
+  const trailing = lines.pop() ?? '';
+  if (q.tailLines !== undefined) lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines);
+  for (const l of lines) res.write(render(l, q.timestamps) + '\n');
+  if (!q.follow || q.previous) {
+    res.end();
+    return;
+  }
+  // Follow: read what the kubelet appends until this run ends (or the pod goes away).
+  let offset = Buffer.byteLength(text) - Buffer.byteLength(trailing);
+  let carry = '';
+  const runEnded = (): boolean => {
+    const p = store.get<Pod>('Pod', ns, name);
+    if (!p || p.metadata.uid !== uid) return true;
+    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((x) => x.name === container);
+    if (!s) return false;
+    if (s.restartCount !== run) return true;
+    return Boolean(s.state.terminated) || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  };
+  for (;;) {
+    if (isClosed()) return;
+    const ended = runEnded();
+    const fh = await open(file, 'r').catch(() => undefined);
+    if (fh) {
+      const { size } = await fh.stat();
+      if (size > offset) {
+        const buf = Buffer.alloc(size - offset);
+        await fh.read(buf, 0, buf.length, offset);
+        offset = size;
+        const chunk = carry + buf.toString('utf8');
+        const parts = chunk.split('\n');
+        carry = parts.pop() ?? '';
+        for (const l of parts) res.write(render(l, q.timestamps) + '\n');
+      }
+      await fh.close();
+    }
+    if (ended) {
+      // One more read after the end: the log capture may flush just after the exit is recorded.
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS * 2));
+      const rest = await readFile(file).catch(() => Buffer.alloc(0));
+      if (rest.length > offset) {
+        const parts = (carry + rest.subarray(offset).toString('utf8')).split('\n');
+        carry = parts.pop() ?? '';
+        for (const l of parts) res.write(render(l, q.timestamps) + '\n');
+      }
+      if (carry) res.write(render(carry, q.timestamps) + '\n');
+      res.end();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+  }
+}

@@ -1,0 +1,167 @@
+// The composition root: open the store, build the runtime, start the controllers, serve the API.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { homePaths, type Pod, type ServerAddress } from '../api/index.js';
+import { GarbageCollector } from '../controller/gc.js';
+import { JobController } from '../controller/job/controller.js';
+import { TtlController } from '../controller/ttl.js';
+import { DockerEngine } from '../runtime/docker/engine.js';
+import { Kubelet, type PodHost } from '../runtime/kubelet.js';
+import { Registry, Store } from '../store/index.js';
+import type { ServerConfig } from './config.js';
+import { HttpApi } from './http-api.js';
+
+export class ServerStartError extends Error {}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One server per home: the pid file is created exclusively; a stale one (dead pid) is replaced. */
+function acquirePidFile(path: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) throw new ServerStartError(`a jobctl server (pid ${pid}) already runs for this JOBCTL_HOME`);
+      rmSync(path, { force: true });
+    }
+  }
+  throw new ServerStartError(`could not take ${path}`);
+}
+
+export function prepareHome(home: string): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const st = statSync(home);
+  if (st.mode & 0o022) {
+    throw new ServerStartError(`${home} is writable by others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${home}`);
+  }
+}
+
+export function readOrCreateToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = randomBytes(32).toString('hex');
+  writeFileSync(path, token + '\n', { mode: 0o600, flag: 'wx' });
+  return token;
+}
+
+export interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, log: (m: string) => void): Promise<RunningServer> {
+  const paths = homePaths(config.home);
+  prepareHome(config.home);
+  acquirePidFile(paths.pid);
+  let http: Server | undefined;
+  try {
+    mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+    const token = readOrCreateToken(paths.token);
+    const store = new Store(paths.database);
+    for (const f of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    let instanceId = store.getMeta('instanceId');
+    if (!instanceId) {
+      instanceId = randomBytes(8).toString('hex');
+      store.setMeta('instanceId', instanceId);
+    }
+    const registry = new Registry(store);
+    const engine = new DockerEngine();
+    const host: PodHost = {
+      setPodStatus(pod, status) {
+        return store.transact(() => {
+          const cur = store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+          if (!cur || cur.metadata.uid !== pod.metadata.uid) return false;
+          if (JSON.stringify(cur.status) === JSON.stringify(status)) return true;
+          cur.status = structuredClone(status);
+          store.update(cur);
+          return true;
+        });
+      },
+      recordEvent(pod, type, reason, message, source, fieldPath) {
+        registry.recordEvent(pod, type, reason, message, source, fieldPath);
+      },
+      podTerminated(pod) {
+        registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
+      },
+    };
+    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, nodeName: hostname(), backoffBaseMs: config.backoffBaseMs });
+    const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
+    const ttl = new TtlController(registry, log);
+    const gc = new GarbageCollector(registry);
+    let lastActivity = Date.now();
+    const api = new HttpApi(registry, { token, logRoot: paths.logs, onActivity: () => (lastActivity = Date.now()) });
+
+    try {
+      await engine.ping();
+      await kubelet.adopt(store.list<Pod>('Pod'));
+    } catch (e) {
+      log(`docker engine: ${(e as Error).message}`);
+    }
+    store.subscribe((c) => {
+      if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
+      jobs.onChange(c);
+      ttl.onChange(c);
+      queueMicrotask(() => gc.onChange(c));
+    });
+    gc.collectAll();
+    jobs.resyncAll();
+    ttl.resyncAll();
+
+    http = createServer((req, res) => void api.handle(req, res));
+    http.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      http!.once('error', reject);
+      http!.listen(0, '127.0.0.1', resolve);
+    });
+    const port = (http.address() as { port: number }).port;
+    const address: ServerAddress = { pid: process.pid, port, startedAt: new Date().toISOString() };
+    writeFileSync(paths.address, JSON.stringify(address), { mode: 0o600 });
+    log(`listening on 127.0.0.1:${port} (pid ${process.pid}, home ${config.home})`);
+
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    let stopping: Promise<void> | undefined;
+    const idleCheck = setInterval(() => {
+      const busy = kubelet.activePods() > 0 || api.watchCount() > 0 || !jobs.queue.isIdle() || jobs.queue.hasPendingTimers() || ttl.queue.hasPendingTimers();
+      if (busy) lastActivity = Date.now();
+      else if (Date.now() - lastActivity > config.idleTimeoutMs) void stop();
+    }, Math.min(60_000, Math.max(1000, config.idleTimeoutMs / 4)));
+    idleCheck.unref();
+
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        clearInterval(idleCheck);
+        log('stopping');
+        // Containers keep running: a restarted server adopts them.
+        jobs.queue.stop();
+        ttl.queue.stop();
+        kubelet.shutdown();
+        api.closeWatches();
+        await new Promise<void>((r) => http!.close(() => r()));
+        http!.closeAllConnections();
+        store.close();
+        rmSync(paths.address, { force: true });
+        rmSync(paths.pid, { force: true });
+        resolveDone();
+      })());
+    return { port, stop, done };
+  } catch (e) {
+    http?.close();
+    rmSync(paths.pid, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './sqlite-store.js';
+export * from './registry.js';

@@ -1,0 +1,192 @@
+// The API server's rules above the raw store: generated names, graceful pod deletion with
+// finalizers, events with aggregation, label selection. Shared by the HTTP API, the controllers
+// and the kubelet's host.
+import { randomBytes } from 'node:crypto';
+import {
+  generateName, newUid, selectorMatches, toRfc3339,
+  type ApiObject, type Event, type Job, type LabelSelector, type ObjectReference, type Pod,
+} from '../api/index.js';
+import type { Store } from './sqlite-store.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | 'ttl-after-finished-controller';
+
+export class Registry {
+  private readonly eventKeys = new Map<string, string>();
+
+  constructor(readonly store: Store, readonly clock: Clock = systemClock) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  getJob(ns: string, name: string): Job | undefined {
+    return this.store.get<Job>('Job', ns, name);
+  }
+
+  /** Pods owned by the job (controller reference with its uid). */
+  podsOf(job: Job): Pod[] {
+    const uid = job.metadata.uid;
+    return this.store
+      .list<Pod>('Pod', job.metadata.namespace)
+      .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === uid));
+  }
+
+  listPods(ns: string | undefined, selector?: LabelSelector): Pod[] {
+    const pods = this.store.list<Pod>('Pod', ns);
+    return selector ? pods.filter((p) => selectorMatches(selector, p.metadata.labels)) : pods;
+  }
+
+  createPod(pod: Pod): Pod {
+    const meta = pod.metadata;
+    for (let attempt = 0; ; attempt++) {
+      if (meta.generateName && !meta.name) meta.name = generateName(meta.generateName);
+      meta.uid = newUid();
+      meta.creationTimestamp = toRfc3339(this.now());
+      try {
+        return this.store.create(pod);
+      } catch (e) {
+        // A generated name that already exists: try another suffix, as the API server's retry does.
+        if (meta.generateName && attempt < 5 && (e as { status?: { reason?: string } }).status?.reason === 'AlreadyExists') {
+          delete meta.name;
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Graceful delete: sets deletionTimestamp; the kubelet stops the containers and calls
+   * `podTerminated`. Pods that never started, or already finished, need no grace.
+   */
+  deletePod(ns: string, name: string, graceSeconds?: number): Pod | undefined {
+    return this.store.transact(() => {
+      const pod = this.store.get<Pod>('Pod', ns, name);
+      if (!pod) return undefined;
+      if (pod.metadata.deletionTimestamp) return pod;
+      const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+      const grace = terminal || !pod.status?.startTime ? 0 : graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      pod.metadata.deletionTimestamp = toRfc3339(this.now());
+      pod.metadata.deletionGracePeriodSeconds = grace;
+      return this.store.update(pod);
+    });
+  }
+
+  /** The kubelet is done with a deleting pod: remove it unless finalizers still hold it. */
+  podTerminated(ns: string, name: string, uid: string): void {
+    this.store.transact(() => {
+      const pod = this.store.get<Pod>('Pod', ns, name);
+      if (!pod || pod.metadata.uid !== uid || !pod.metadata.deletionTimestamp) return;
+      if ((pod.metadata.finalizers ?? []).length === 0) {
+        this.removeObject(pod);
+        return;
+      }
+      pod.metadata.deletionGracePeriodSeconds = 0;
+      (pod.metadata.annotations ??= {})['jobctl.io/terminated'] = 'true';
+      this.store.update(pod);
+    });
+  }
+
+  /** Removes a finalizer; a deleting pod the kubelet has finished with then goes away. */
+  removeFinalizer(pod: Pod, finalizer: string): void {
+    this.store.transact(() => {
+      const current = this.store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      if (!current || current.metadata.uid !== pod.metadata.uid) return;
+      const rest = (current.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+      if (rest.length === (current.metadata.finalizers ?? []).length) return;
+      current.metadata.finalizers = rest.length ? rest : undefined;
+      if (!current.metadata.finalizers) delete current.metadata.finalizers;
+      if (current.metadata.deletionTimestamp && current.metadata.annotations?.['jobctl.io/terminated'] === 'true' && rest.length === 0) {
+        this.removeObject(current);
+        return;
+      }
+      this.store.update(current);
+    });
+  }
+
+  /**
+   * Deletes a Job as kubectl's propagation policies do: Background removes it now and leaves the
+   * pods to the garbage collector; Foreground keeps it (Terminating) until its pods are gone;
+   * Orphan removes it and leaves the pods running.
+   */
+  deleteJob(ns: string, name: string, propagation: 'Background' | 'Foreground' | 'Orphan'): Job | undefined {
+    return this.store.transact(() => {
+      const job = this.getJob(ns, name);
+      if (!job) return undefined;
+      if (propagation === 'Foreground') {
+        if (job.metadata.deletionTimestamp) return job;
+        job.metadata.deletionTimestamp = toRfc3339(this.now());
+        job.metadata.deletionGracePeriodSeconds = 0;
+        job.metadata.finalizers = [...(job.metadata.finalizers ?? []), 'foregroundDeletion'];
+        return this.store.update(job);
+      }
+      if (propagation === 'Orphan') {
+        for (const p of this.podsOf(job)) {
+          p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((o) => o.uid !== job.metadata.uid);
+          p.metadata.finalizers = p.metadata.finalizers?.filter((f) => f !== 'batch.kubernetes.io/job-tracking');
+          this.store.update(p);
+        }
+      }
+      this.removeObject(job);
+      return job;
+    });
+  }
+
+  /** Deletes an object and the events about it. */
+  removeObject(obj: ApiObject): void {
+    this.store.transact(() => {
+      const m = obj.metadata;
+      if (this.store.get(obj.kind, m.namespace ?? '', m.name ?? '')) this.store.delete(obj.kind, m.namespace ?? '', m.name ?? '');
+      for (const e of this.store.list<Event>('Event', m.namespace)) {
+        if (e.involvedObject.uid === m.uid) this.store.delete('Event', e.metadata.namespace ?? '', e.metadata.name ?? '');
+      }
+    });
+  }
+
+  recordEvent(obj: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+    const m = obj.metadata;
+    const involved: ObjectReference = { kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion, resourceVersion: m.resourceVersion };
+    if (fieldPath) involved.fieldPath = fieldPath;
+    const key = [m.uid, fieldPath ?? '', type, reason, message, source].join('\u0000');
+    const now = toRfc3339(this.now());
+    const ns = m.namespace ?? 'default';
+    try {
+      this.store.transact(() => {
+        const existingName = this.eventKeys.get(key);
+        const existing = existingName ? this.store.get<Event>('Event', ns, existingName) : undefined;
+        if (existing) {
+          existing.count += 1;
+          existing.lastTimestamp = now;
+          this.store.update(existing);
+          return;
+        }
+        const name = `${m.name}.${randomBytes(8).toString('hex')}`;
+        this.store.create<Event>({
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name, namespace: ns, uid: newUid(), creationTimestamp: now },
+          involvedObject: involved,
+          reason,
+          message,
+          source: { component: source },
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+          type,
+          eventTime: null,
+          reportingComponent: source,
+          reportingInstance: '',
+        });
+        this.eventKeys.set(key, name);
+      });
+    } catch {
+      /* events are best effort, as in Kubernetes */
+    }
+  }
+}

@@ -1,0 +1,234 @@
+// The revision-log store (see README.md). better-sqlite3 stays in this folder.
+import Database from 'better-sqlite3';
+import { alreadyExistsError, conflictError, notFoundError, RESOURCES, StatusError, makeStatus, type ApiObject } from '../api/index.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  rev: number;
+  type: WatchEventType;
+  object: ApiObject;
+}
+
+export const LOG_KEEP_REVISIONS = 20000;
+export const COMPACT_EVERY_WRITES = 1000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS log (
+  rev INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+  type TEXT NOT NULL, object TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+  kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+  rev INTEGER NOT NULL, object TEXT NOT NULL,
+  PRIMARY KEY (kind, namespace, name)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
+const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
+const SQL_DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
+const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
+const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
+const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
+const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
+const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
+const SQL_MAX_REV = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) AS rev";
+const SQL_COMPACT = 'DELETE FROM log WHERE rev <= ?';
+const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?';
+const SQL_META_SET = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
+const keyOf = (o: ApiObject): [string, string, string] => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''];
+
+function resourceOf(kind: string): { resource: string; group: string } {
+  return RESOURCES[kind] ?? { resource: kind.toLowerCase() + 's', group: '' };
+}
+
+export class Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+  private listeners = new Set<(c: Change) => void>();
+  private pending: Change[] = [];
+  private outbox: Change[] = [];
+  private dispatching = false;
+  private writesSinceCompact = 0;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.stmts = {
+      insertLog: p(SQL_INSERT_LOG), upsert: p(SQL_UPSERT_OBJECT),
+      del: p(SQL_DELETE_OBJECT), get: p(SQL_GET_OBJECT), listNs: p(SQL_LIST_NS), listAll: p(SQL_LIST_ALL),
+      logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
+      metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  currentRevision(): number {
+    return (this.stmts.maxRev.get() as { rev: number }).rev;
+  }
+
+  get<T extends ApiObject>(kind: string, namespace: string, name: string): T | undefined {
+    const row = this.stmts.get.get(kind, namespace, name) as { object: string } | undefined;
+    return row ? (JSON.parse(row.object) as T) : undefined;
+  }
+
+  mustGet<T extends ApiObject>(kind: string, namespace: string, name: string): T {
+    const o = this.get<T>(kind, namespace, name);
+    if (!o) {
+      const r = resourceOf(kind);
+      throw notFoundError(r.resource, r.group, name);
+    }
+    return o;
+  }
+
+  list<T extends ApiObject>(kind: string, namespace?: string): T[] {
+    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as { object: string }[];
+    return rows.map((r) => JSON.parse(r.object) as T);
+  }
+
+  /** Runs `fn` atomically; watchers see its changes after it commits. */
+  transact<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    let result!: T;
+    try {
+      this.db.transaction(() => {
+        result = fn();
+      })();
+    } catch (e) {
+      this.pending = [];
+      throw e;
+    }
+    const committed = this.pending;
+    this.pending = [];
+    this.outbox.push(...committed);
+    this.dispatch();
+    this.maybeCompact(committed.length);
+    return result;
+  }
+
+  /** Delivers committed changes in revision order, also when a listener writes in turn. */
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      let c: Change | undefined;
+      while ((c = this.outbox.shift())) for (const l of [...this.listeners]) l(c);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private write(type: WatchEventType, obj: ApiObject): ApiObject {
+    const [kind, ns, name] = keyOf(obj);
+    const stored = structuredClone(obj);
+    // One writer, inside a transaction: the next revision is the sequence's next value.
+    const rev = this.currentRevision() + 1;
+    stored.metadata.resourceVersion = String(rev);
+    const json = JSON.stringify(stored);
+    this.stmts.insertLog.run(rev, kind, ns, name, type, json);
+    if (type === 'DELETED') this.stmts.del.run(kind, ns, name);
+    else this.stmts.upsert.run(kind, ns, name, rev, json);
+    this.pending.push({ rev, type, object: stored });
+    return stored;
+  }
+
+  create<T extends ApiObject>(obj: T): T {
+    return this.transact(() => {
+      const [kind, ns, name] = keyOf(obj);
+      if (this.stmts.get.get(kind, ns, name)) {
+        const r = resourceOf(kind);
+        throw alreadyExistsError(r.resource, r.group, name);
+      }
+      return this.write('ADDED', obj) as T;
+    });
+  }
+
+  /** Compare-and-swap on `metadata.resourceVersion` when the object carries one. */
+  update<T extends ApiObject>(obj: T): T {
+    return this.transact(() => {
+      const [kind, ns, name] = keyOf(obj);
+      const row = this.stmts.get.get(kind, ns, name) as { rev: number } | undefined;
+      const r = resourceOf(kind);
+      if (!row) throw notFoundError(r.resource, r.group, name);
+      const expected = obj.metadata.resourceVersion;
+      if (expected !== undefined && expected !== String(row.rev)) {
+        throw conflictError(r.resource, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      return this.write('MODIFIED', obj) as T;
+    });
+  }
+
+  /** Reads, changes and writes one object atomically; `fn` returning undefined means no change. */
+  mutate<T extends ApiObject>(kind: string, namespace: string, name: string, fn: (o: T) => T | undefined): T {
+    return this.transact(() => {
+      const current = this.mustGet<T>(kind, namespace, name);
+      const next = fn(structuredClone(current));
+      return next ? this.update(next) : current;
+    });
+  }
+
+  delete(kind: string, namespace: string, name: string): ApiObject {
+    return this.transact(() => {
+      const current = this.mustGet(kind, namespace, name);
+      return this.write('DELETED', current);
+    });
+  }
+
+  /**
+   * Changes of one kind after `rev`, then live ones, to `onChange` until the returned function is
+   * called. Throws 410 Expired when `rev` is older than the compacted window.
+   */
+  watch(kind: string, rev: number, onChange: (c: Change) => void): () => void {
+    const min = (this.stmts.minRev.get() as { rev: number | null }).rev;
+    if (rev > 0 && min !== null && rev < min - 1) {
+      throw new StatusError(makeStatus(410, 'Expired', `too old resource version: ${rev} (${min - 1})`));
+    }
+    const rows = this.stmts.logAfter.all(rev, kind) as { rev: number; type: WatchEventType; object: string }[];
+    for (const r of rows) onChange({ rev: r.rev, type: r.type, object: JSON.parse(r.object) });
+    const listener = (c: Change) => {
+      if (c.object.kind === kind) onChange(c);
+    };
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every committed change of every kind (for in-process controllers). */
+  subscribe(onChange: (c: Change) => void): () => void {
+    this.listeners.add(onChange);
+    return () => this.listeners.delete(onChange);
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmts.metaGet.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.metaSet.run(key, value);
+  }
+
+  private maybeCompact(writes: number): void {
+    this.writesSinceCompact += writes;
+    if (this.writesSinceCompact < COMPACT_EVERY_WRITES) return;
+    this.writesSinceCompact = 0;
+    this.compact(LOG_KEEP_REVISIONS);
+  }
+
+  compact(keep: number): void {
+    const max = this.currentRevision();
+    if (max > keep) this.stmts.compact.run(max - keep);
+  }
+
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+}
