@@ -90,6 +90,7 @@ export class Kubelet {
   shutdown(): void {
     for (const w of this.workers.values()) w.detach();
     this.workers.clear();
+    this.engine.close();
   }
 
   /** Pods whose containers jobctl still runs or will run. */
@@ -99,6 +100,12 @@ export class Kubelet {
     return n;
   }
 }
+
+/**
+ * Container start and finish times keep milliseconds (RFC 3339 allows fractions; clients parse
+ * them): the re-creation back-off is measured from them, and whole seconds would blur it.
+ */
+const engineTime = (t: string): string => new Date(t).toISOString();
 
 function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -414,7 +421,7 @@ class PodWorker {
       this.enqueue(async () => {
         const st = this.cs(c.name, init);
         if (st.containerID === `docker://${id}` && !st.state.terminated) {
-          st.state = { running: { startedAt: toRfc3339(new Date(info.State.StartedAt)) } };
+          st.state = { running: { startedAt: engineTime(info.State.StartedAt) } };
           st.started = true;
           if (!init) this.status.phase = 'Running';
           this.refreshReadiness();
@@ -478,8 +485,8 @@ class PodWorker {
     this.recordExit(c, init, {
       exitCode: st.ExitCode,
       reason,
-      startedAt: toRfc3339(new Date(st.StartedAt)),
-      finishedAt: toRfc3339(new Date(st.FinishedAt)),
+      startedAt: engineTime(st.StartedAt),
+      finishedAt: engineTime(st.FinishedAt),
       containerID: `docker://${id}`,
       ...(st.Error ? { message: st.Error } : {}),
     });
@@ -604,9 +611,6 @@ class PodWorker {
     await this.stopAll(grace);
     if (this.status.phase !== 'Succeeded' && this.status.phase !== 'Failed' && this.status.phase !== undefined) {
       this.status.phase = 'Failed';
-    }
-    for (const s of [...(this.status.containerStatuses ?? []), ...(this.status.initContainerStatuses ?? [])]) {
-      if (s.state.waiting) s.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was deleted.' } };
     }
     this.stage = 'done';
     this.refreshReadiness();

@@ -1,6 +1,6 @@
 // A small Docker Engine API client on node:http over the engine's unix socket.
 // Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
-import { request, type IncomingMessage } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 export const DOCKER_API_VERSION = 'v1.41';
 
@@ -42,6 +42,8 @@ export interface EngineEvent {
 
 export class DockerEngine {
   private readonly socket: string;
+  /** Requests in flight, so a stopping server can end its long waits and exit at once. */
+  private readonly inflight = new Set<ClientRequest>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.socket = socketPath(env);
@@ -60,6 +62,8 @@ export class DockerEngine {
         },
         resolve,
       );
+      this.inflight.add(req);
+      req.on('close', () => this.inflight.delete(req));
       req.on('timeout', () => req.destroy(new EngineError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
       req.on('error', (e) => reject(e instanceof EngineError ? e : new EngineError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`)));
       if (data) req.write(data);
@@ -83,6 +87,12 @@ export class DockerEngine {
       throw new EngineError(status, message.trim());
     }
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Ends every request in flight (waits, log streams); the containers themselves keep running. */
+  close(): void {
+    for (const r of this.inflight) r.destroy();
+    this.inflight.clear();
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,117 @@
+// End-to-end harness: the built `bin/jobctl` against the real Docker engine, each test file in its
+// own JOBCTL_HOME with a short back-off base. Cleans up the containers its servers created, and
+// only those.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+
+const run = promisify(execFile);
+export const BIN = resolve(import.meta.dirname, '../../bin/jobctl');
+export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Home {
+  readonly dir = mkdtempSync(join(tmpdir(), 'jobctl-e2e-'));
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(backoffBase = '500ms') {
+    this.env = { ...process.env, JOBCTL_HOME: this.dir, JOBCTL_BACKOFF_BASE: backoffBase, NO_COLOR: '1' };
+  }
+
+  async jobctl(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Result> {
+    return new Promise((res) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        res({ code: code ?? -1, stdout, stderr });
+      });
+      child.stdin.end(opts.stdin ?? '');
+    });
+  }
+
+  /** Runs a long command (get -w, logs -f) in the background. */
+  background(args: string[]): { child: ChildProcess; output: () => string } {
+    const child = spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    return { child, output: () => out };
+  }
+
+  async ok(args: string[], stdin?: string): Promise<string> {
+    const r = await this.jobctl(args, { stdin });
+    if (r.code !== 0) throw new Error(`jobctl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async json<T>(args: string[]): Promise<T> {
+    return JSON.parse(await this.ok([...args, '-o', 'json'])) as T;
+  }
+
+  instanceId(): string | undefined {
+    const db = join(this.dir, 'state.db');
+    if (!existsSync(db)) return undefined;
+    const d = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return (d.prepare("SELECT value FROM meta WHERE key = 'instanceId'").get() as { value: string } | undefined)?.value;
+    } finally {
+      d.close();
+    }
+  }
+
+  /** Our containers, by the instance label the server puts on them. */
+  async containers(extraLabel?: string): Promise<string[]> {
+    const id = this.instanceId();
+    if (!id) return [];
+    const args = ['ps', '-aq', '--filter', `label=io.jobctl.instance=${id}`];
+    if (extraLabel) args.push('--filter', `label=${extraLabel}`);
+    const { stdout } = await run('docker', args);
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  async cleanup(): Promise<void> {
+    await this.jobctl(['server', 'stop'], { timeoutMs: 40_000 });
+    const ids = await this.containers();
+    if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export const jobYaml = (name: string, command: string[], extra: { spec?: string; pod?: string; restartPolicy?: string } = {}) => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${extra.spec ?? ''}  template:
+    spec:
+${extra.pod ?? ''}      restartPolicy: ${extra.restartPolicy ?? 'Never'}
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ${JSON.stringify(command)}
+`;
