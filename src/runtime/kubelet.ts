@@ -420,6 +420,7 @@ class PodWorker {
       if (this.detached) return;
       this.enqueue(async () => {
         const st = this.cs(c.name, init);
+        if (st.containerID === `docker://${id}`) st.imageID = info.Image;
         if (st.containerID === `docker://${id}` && !st.state.terminated) {
           st.state = { running: { startedAt: engineTime(info.State.StartedAt) } };
           st.started = true;

@@ -80,13 +80,15 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     }
     const registry = new Registry(store);
     const engine = new DockerEngine();
+    const nodeName = hostname();
     const host: PodHost = {
       setPodStatus(pod, status) {
         return store.transact(() => {
           const cur = store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
           if (!cur || cur.metadata.uid !== pod.metadata.uid) return false;
-          if (JSON.stringify(cur.status) === JSON.stringify(status)) return true;
+          if (JSON.stringify(cur.status) === JSON.stringify(status) && cur.spec.nodeName) return true;
           cur.status = structuredClone(status);
+          cur.spec.nodeName ??= nodeName; // one node: binding is the kubelet taking the pod
           store.update(cur);
           return true;
         });
@@ -98,7 +100,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
     };
-    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, nodeName: hostname(), backoffBaseMs: config.backoffBaseMs });
+    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, nodeName, backoffBaseMs: config.backoffBaseMs });
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);

@@ -138,13 +138,19 @@ export class Registry {
     });
   }
 
-  /** Deletes an object and the events about it. */
+  /**
+   * Deletes an object. A Job takes its events and its pods' events with it (they outlive the
+   * pods themselves, as on a cluster, so `get events` still explains a deleted pod).
+   */
   removeObject(obj: ApiObject): void {
     this.store.transact(() => {
       const m = obj.metadata;
       if (this.store.get(obj.kind, m.namespace ?? '', m.name ?? '')) this.store.delete(obj.kind, m.namespace ?? '', m.name ?? '');
+      const isJob = obj.kind === 'Job';
       for (const e of this.store.list<Event>('Event', m.namespace)) {
-        if (e.involvedObject.uid === m.uid) this.store.delete('Event', e.metadata.namespace ?? '', e.metadata.name ?? '');
+        const io = e.involvedObject;
+        const ofPod = isJob && io.kind === 'Pod' && (io.name ?? '').startsWith(`${m.name}-`);
+        if (io.uid === m.uid || ofPod) this.store.delete('Event', e.metadata.namespace ?? '', e.metadata.name ?? '');
       }
     });
   }
