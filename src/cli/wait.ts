@@ -73,16 +73,22 @@ async function waitOne(client: ApiClient, ns: string, name: string, conds: Condi
 /** Resolves at the job's next change after revision `rv` (or its deletion), or when `ms` pass. */
 async function nextChange(client: ApiClient, ns: string, name: string, rv: string, ms: number): Promise<void> {
   const q = new URLSearchParams({ watch: 'true', fieldSelector: `metadata.name=${name}`, resourceVersion: rv });
-  const res = await client.stream(apiPath('jobs', ns) + `?${q}`);
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      res.destroy();
-      resolve();
-    }
-    res.on('data', done);
-    res.on('end', done);
-    res.on('error', done);
-  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+  const stream = client.stream(apiPath('jobs', ns) + `?${q}`);
+  const res = await Promise.race([stream, timeout]);
+  if (res === 'timeout') {
+    void stream.then((r) => r.destroy(), () => undefined);
+    return;
+  }
+  await Promise.race([
+    timeout,
+    new Promise<void>((resolve) => {
+      res.once('data', () => resolve());
+      res.once('end', resolve);
+      res.once('error', () => resolve());
+    }),
+  ]);
+  clearTimeout(timer);
+  res.destroy();
 }

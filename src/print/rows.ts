@@ -86,6 +86,8 @@ export function podStatusText(pod: Pod): string {
       reason = st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
     }
   }
+  // A pod the kubelet ended itself (DeadlineExceeded, ...) shows that reason, not its containers'.
+  if ((st.phase === 'Failed' || st.phase === 'Succeeded') && st.reason) reason = st.reason;
   if (pod.metadata.deletionTimestamp && st.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata.deletionTimestamp && st.phase !== 'Succeeded' && st.phase !== 'Failed') reason = 'Terminating';
   return reason;

@@ -416,18 +416,20 @@ class PodWorker {
       this.enqueue(() => this.exited(c, init, id));
       return;
     }
+    // Running from now on; the engine's own start time refines it below.
+    s.state = { running: { startedAt: this.now().toISOString() } };
+    s.started = true;
+    if (!init) this.status.phase = 'Running';
+    this.refreshReadiness();
+    this.write();
     void this.k.engine.inspectContainer(id).then((info) => {
       if (this.detached) return;
       this.enqueue(async () => {
         const st = this.cs(c.name, init);
-        if (st.containerID === `docker://${id}`) st.imageID = info.Image;
-        if (st.containerID === `docker://${id}` && !st.state.terminated) {
-          st.state = { running: { startedAt: engineTime(info.State.StartedAt) } };
-          st.started = true;
-          if (!init) this.status.phase = 'Running';
-          this.refreshReadiness();
-          this.write();
-        }
+        if (st.containerID !== `docker://${id}`) return;
+        st.imageID = info.Image;
+        if (st.state.running) st.state = { running: { startedAt: engineTime(info.State.StartedAt) } };
+        this.write();
       });
     }, () => undefined);
     void this.k.engine.waitContainer(id).then(

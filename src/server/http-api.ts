@@ -276,6 +276,7 @@ export class HttpApi {
       throw badRequestError((e as Error).message);
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders(); // a watcher learns at once that its stream is open, even before any event
     this.watchers.add(res);
     const send = (c: Change) => {
       const o = c.object;
