@@ -11,13 +11,13 @@ export interface BackoffRecord {
   lastFailureTimeMs?: number;
 }
 
-export function computeBackoffRecord(job: Job, pods: Pod[]): BackoffRecord {
+export function computeBackoffRecord(job: Job, pods: Pod[], countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p)): BackoffRecord {
   let lastSuccess = -Infinity;
   for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, finishTime(p));
   let count = 0;
   let last: number | undefined;
   for (const p of pods) {
-    if (!isFailed(job, p)) continue;
+    if (!countsAsFailure(p)) continue;
     const t = finishTime(p);
     if (t <= lastSuccess) continue;
     count++;

@@ -55,8 +55,8 @@ export class JobController {
       const deleted = this.registry.deletePod(ns, podName);
       if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
     }
-    for (let i = 0; i < plan.create; i++) {
-      const pod = this.registry.createPod(newPodForJob(job));
+    for (const want of plan.create) {
+      const pod = this.registry.createPod(newPodForJob(job, want));
       this.registry.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
     }
     // Status and the finalizers of the pods it counts, in one transaction: counted exactly once.

@@ -1,8 +1,11 @@
 // The Job controller's decision: a pure function of (job, pods, now) returning a plan.
 // Follows the sync order of reference §2.1: count, failure checks, then success, then manageJob.
-import { toRfc3339, type Condition, type Job, type JobStatus, type Pod } from '../../api/index.js';
+import { formatIndexes, parseIndexes, toRfc3339, type Condition, type Job, type JobStatus, type Pod } from '../../api/index.js';
 import { computeBackoffRecord, computeRemainingBackoffMs } from './backoff.js';
-import { hasTrackingFinalizer, isActive, isFailed, isSucceeded, isTerminating, restartCount } from './pods.js';
+import { matchPodFailurePolicy } from './failure-policy.js';
+import { isIndexed, lowestPending, podIndex, podIndexFailureCount, podIndexIgnoredCount } from './indexed.js';
+import { hasTrackingFinalizer, isActive, isDeleting, isFailed, isSucceeded, isTerminating, restartCount } from './pods.js';
+import { matchSuccessPolicy } from './success-policy.js';
 
 export interface JobEvent {
   type: 'Normal' | 'Warning';
@@ -10,11 +13,18 @@ export interface JobEvent {
   message: string;
 }
 
+/** A pod to create: its completion index (Indexed jobs) and failure counts carried over. */
+export interface PodToCreate {
+  index?: number;
+  failureCount?: number;
+  ignoredFailureCount?: number;
+}
+
 export interface Plan {
   /** The status to write (undefined: unchanged). */
   status?: JobStatus;
-  /** How many new pods to create. */
-  create: number;
+  /** New pods to create. */
+  create: PodToCreate[];
   /** Pods to delete (graceful). */
   delete: string[];
   /** Finished pods counted by this sync: their tracking finalizer goes in the same write. */
@@ -34,6 +44,10 @@ export const REASON_DEADLINE = 'DeadlineExceeded';
 export const MESSAGE_DEADLINE = 'Job was active longer than specified deadline';
 export const REASON_COMPLETIONS = 'CompletionsReached';
 export const MESSAGE_COMPLETIONS = 'Reached expected number of succeeded pods';
+export const REASON_MAX_FAILED_INDEXES = 'MaxFailedIndexesExceeded';
+export const MESSAGE_MAX_FAILED_INDEXES = 'Job has exceeded the specified maximal number of failed indexes';
+export const REASON_FAILED_INDEXES = 'FailedIndexes';
+export const MESSAGE_FAILED_INDEXES = 'Job has failed indexes';
 
 export function findCondition(status: JobStatus | undefined, type: string): Condition | undefined {
   return status?.conditions?.find((c) => c.type === type && c.status === 'True');
@@ -43,9 +57,9 @@ export function isFinished(job: Job): boolean {
   return Boolean(findCondition(job.status, 'Complete') || findCondition(job.status, 'Failed'));
 }
 
-function newCondition(type: string, reason: string, message: string, now: Date): Condition {
+function newCondition(type: string, reason: string, message: string, now: Date, status: 'True' | 'False' = 'True'): Condition {
   const t = toRfc3339(now);
-  return { type, status: 'True', reason, message, lastProbeTime: t, lastTransitionTime: t };
+  return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
 }
 
 /** Least progressed first: pending before running, newer before older. */
@@ -55,44 +69,112 @@ function deletionOrder(a: Pod, b: Pod): number {
   return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
 }
 
+const parseSet = (text: string | undefined, completions: number): Set<number> => {
+  try {
+    return new Set(parseIndexes(text ?? '', Math.max(completions, 1 << 30)));
+  } catch {
+    return new Set();
+  }
+};
+
 export function decide(job: Job, pods: Pod[], now: Date, config: DecideConfig): Plan {
-  const plan: Plan = { create: 0, delete: [], counted: [], events: [] };
+  const plan: Plan = { create: [], delete: [], counted: [], events: [] };
   if (isFinished(job)) return plan;
   const spec = job.spec;
   const status: JobStatus = structuredClone(job.status ?? {});
   const nowMs = now.getTime();
+  const indexed = isIndexed(job);
+  const completions = spec.completions ?? null;
+  const perIndex = indexed && spec.backoffLimitPerIndex !== undefined;
+  const suspended = spec.suspend === true;
+  const succeededInterim = Boolean(findCondition(status, 'SuccessCriteriaMet'));
+
+  // Which failures count: not the pods stopped for a suspension or after success, not Ignore-matched.
+  const pfpCache = new Map<string, ReturnType<typeof matchPodFailurePolicy>>();
+  const pfp = (p: Pod) => {
+    if (!spec.podFailurePolicy) return undefined;
+    if (!pfpCache.has(p.metadata.name!)) pfpCache.set(p.metadata.name!, matchPodFailurePolicy(job, p));
+    return pfpCache.get(p.metadata.name!);
+  };
+  const failedAtAll = (p: Pod) => isFailed(job, p) && !(isDeleting(p) && (suspended || succeededInterim));
+  const countsAsFailure = (p: Pod) => failedAtAll(p) && pfp(p)?.action !== 'Ignore';
 
   // Count finished pods that still carry the tracking finalizer, exactly once.
   let succeeded = status.succeeded ?? 0;
   let failed = status.failed ?? 0;
+  const completedIdx = indexed ? parseSet(status.completedIndexes, completions ?? 0) : new Set<number>();
+  const failedIdx = perIndex ? parseSet(status.failedIndexes, completions ?? 0) : new Set<number>();
+  let failJobMessage: string | undefined;
   for (const p of pods) {
     if (!hasTrackingFinalizer(p)) continue;
-    if (isSucceeded(p)) succeeded++;
-    else if (isFailed(job, p)) failed++;
-    else continue;
+    if (isSucceeded(p)) {
+      const i = podIndex(p);
+      if (!indexed) succeeded++;
+      else if (i !== undefined && i < (completions ?? 0)) completedIdx.add(i);
+    } else if (failedAtAll(p)) {
+      const match = pfp(p);
+      if (match?.action !== 'Ignore') {
+        failed++;
+        const i = podIndex(p);
+        if (match?.action === 'FailJob') failJobMessage ??= match.message;
+        else if (perIndex && i !== undefined && (match?.action === 'FailIndex' || podIndexFailureCount(p) >= spec.backoffLimitPerIndex!)) failedIdx.add(i);
+      }
+    } else if (!(isDeleting(p) && !isTerminating(p))) {
+      continue; // still running; a stopped pod not counted as a failure only loses its finalizer
+    }
     plan.counted.push(p.metadata.name!);
+  }
+  if (indexed) {
+    for (const i of failedIdx) completedIdx.delete(i);
+    succeeded = completedIdx.size;
+    status.completedIndexes = formatIndexes(completedIdx);
+    if (perIndex) status.failedIndexes = formatIndexes(failedIdx);
   }
 
   const active = pods.filter(isActive);
   const terminating = pods.filter(isTerminating);
-  const suspended = spec.suspend === true;
+
+  // Suspension and resumption (§2.7).
+  const suspendedCond = status.conditions?.find((c) => c.type === 'Suspended');
+  if (suspended && suspendedCond?.status !== 'True') {
+    const c = newCondition('Suspended', 'JobSuspended', 'Job suspended', now);
+    if (suspendedCond) Object.assign(suspendedCond, c);
+    else (status.conditions ??= []).push(c);
+    plan.events.push({ type: 'Normal', reason: 'Suspended', message: 'Job suspended' });
+  } else if (!suspended && suspendedCond?.status === 'True') {
+    Object.assign(suspendedCond, newCondition('Suspended', 'JobResumed', 'Job resumed', now, 'False'));
+    plan.events.push({ type: 'Normal', reason: 'Resumed', message: 'Job resumed' });
+    status.startTime = toRfc3339(now);
+  }
   if (!status.startTime && !suspended) status.startTime = toRfc3339(now);
 
   // Interim conditions already reached, else the failure checks, in order.
   let interim: Condition | undefined = findCondition(status, 'SuccessCriteriaMet') ?? findCondition(status, 'FailureTarget');
+  const fail = (reason: string, message: string) => {
+    interim = newCondition('FailureTarget', reason, message, now);
+    (status.conditions ??= []).push(interim);
+  };
   if (!interim) {
     const backoffLimit = spec.backoffLimit ?? 6;
-    const restarts = spec.template.spec.restartPolicy === 'OnFailure' ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
-    const restartsExceeded = spec.template.spec.restartPolicy === 'OnFailure' && (backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit);
+    const onFailure = spec.template.spec.restartPolicy === 'OnFailure';
+    const restarts = onFailure ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
+    const restartsExceeded = onFailure && (backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit);
     const deadlineMs = spec.activeDeadlineSeconds !== undefined && status.startTime && !suspended ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : undefined;
-    if (failed > backoffLimit || restartsExceeded) {
-      interim = newCondition('FailureTarget', REASON_BACKOFF_LIMIT, MESSAGE_BACKOFF_LIMIT, now);
-    } else if (deadlineMs !== undefined && nowMs >= deadlineMs) {
-      interim = newCondition('FailureTarget', REASON_DEADLINE, MESSAGE_DEADLINE, now);
-    } else if (deadlineMs !== undefined) {
-      plan.requeueAfterMs = deadlineMs - nowMs;
+    if (failJobMessage) fail('PodFailurePolicy', failJobMessage);
+    else if (failed > backoffLimit || restartsExceeded) fail(REASON_BACKOFF_LIMIT, MESSAGE_BACKOFF_LIMIT);
+    else if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes) fail(REASON_MAX_FAILED_INDEXES, MESSAGE_MAX_FAILED_INDEXES);
+    else if (deadlineMs !== undefined && nowMs >= deadlineMs) fail(REASON_DEADLINE, MESSAGE_DEADLINE);
+    else if (deadlineMs !== undefined) plan.requeueAfterMs = deadlineMs - nowMs;
+    if (!interim && indexed && completions !== null) {
+      if (perIndex && failedIdx.size > 0 && completedIdx.size + failedIdx.size >= completions) fail(REASON_FAILED_INDEXES, MESSAGE_FAILED_INDEXES);
+      else if (spec.successPolicy) {
+        const rule = matchSuccessPolicy(job, completedIdx);
+        if (rule !== undefined) {
+          interim = newCondition('SuccessCriteriaMet', 'SuccessPolicy', `Matched rules at index ${rule}`, now);
+          (status.conditions ??= []).push(interim);
+        }
+      }
     }
-    if (interim) (status.conditions ??= []).push(interim);
   }
 
   let activeCount = active.length;
@@ -100,32 +182,11 @@ export function decide(job: Job, pods: Pod[], now: Date, config: DecideConfig): 
     // Finishing: stop whatever still runs (for a success, the lingering pods).
     plan.delete.push(...active.map((p) => p.metadata.name!));
     activeCount = 0;
+  } else if (suspended) {
+    plan.delete.push(...active.map((p) => p.metadata.name!));
+    activeCount = 0;
   } else {
-    const completions = spec.completions ?? null;
-    if (suspended) {
-      plan.delete.push(...active.map((p) => p.metadata.name!));
-      activeCount = 0;
-    } else {
-      const parallelism = spec.parallelism ?? 1;
-      const wantActive = completions === null ? (succeeded > 0 ? activeCount : parallelism) : Math.max(0, Math.min(completions - succeeded, parallelism));
-      if (activeCount > wantActive) {
-        const extra = [...active].sort(deletionOrder).slice(0, activeCount - wantActive);
-        plan.delete.push(...extra.map((p) => p.metadata.name!));
-        activeCount -= extra.length;
-      } else {
-        const waitForTerminal = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
-        const missing = wantActive - activeCount - waitForTerminal;
-        if (missing > 0) {
-          const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, pods), nowMs, config.podBackoffBaseMs);
-          if (remaining > 0) {
-            plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
-          } else {
-            plan.create = missing;
-            activeCount += missing;
-          }
-        }
-      }
-    }
+    activeCount = indexed ? manageIndexed(job, pods, active, terminating, completedIdx, failedIdx, nowMs, config, plan, countsAsFailure) : manageNonIndexed(job, pods, active, terminating, succeeded, nowMs, config, plan, countsAsFailure);
     const complete = completions === null ? succeeded > 0 && activeCount === 0 : succeeded >= completions && activeCount === 0;
     if (complete) {
       interim = newCondition('SuccessCriteriaMet', REASON_COMPLETIONS, MESSAGE_COMPLETIONS, now);
@@ -154,14 +215,94 @@ export function decide(job: Job, pods: Pod[], now: Date, config: DecideConfig): 
   status.succeeded = succeeded;
   status.failed = failed;
   const finished = Boolean(findCondition(status, 'Complete') || findCondition(status, 'Failed'));
-  status.active = finished ? 0 : active.length - active.filter((p) => plan.delete.includes(p.metadata.name!)).length;
-  status.ready = finished ? 0 : active.filter((p) => !plan.delete.includes(p.metadata.name!) && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  status.terminating = terminating.length + plan.delete.length;
-  if (finished) status.terminating = 0;
+  const remaining = active.filter((p) => !plan.delete.includes(p.metadata.name!));
+  status.active = finished ? 0 : remaining.length;
+  status.ready = finished ? 0 : remaining.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  status.terminating = finished ? 0 : terminating.length + plan.delete.length;
   status.uncountedTerminatedPods = {};
   if (!status.succeeded) delete status.succeeded;
   if (!status.failed) delete status.failed;
   if (!status.active) delete status.active;
   if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) plan.status = status;
   return plan;
+}
+
+function manageNonIndexed(job: Job, pods: Pod[], active: Pod[], terminating: Pod[], succeeded: number, nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean): number {
+  const spec = job.spec;
+  const completions = spec.completions ?? null;
+  const parallelism = spec.parallelism ?? 1;
+  let activeCount = active.length;
+  const wantActive = completions === null ? (succeeded > 0 ? activeCount : parallelism) : Math.max(0, Math.min(completions - succeeded, parallelism));
+  if (activeCount > wantActive) {
+    const extra = [...active].sort(deletionOrder).slice(0, activeCount - wantActive);
+    plan.delete.push(...extra.map((p) => p.metadata.name!));
+    return activeCount - extra.length;
+  }
+  const waitForTerminal = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
+  const missing = wantActive - activeCount - waitForTerminal;
+  if (missing <= 0) return activeCount;
+  const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, pods, countsAsFailure), nowMs, config.podBackoffBaseMs);
+  if (remaining > 0) {
+    plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
+    return activeCount;
+  }
+  for (let i = 0; i < missing; i++) plan.create.push({});
+  activeCount += missing;
+  return activeCount;
+}
+
+function manageIndexed(
+  job: Job, pods: Pod[], active: Pod[], terminating: Pod[], completed: Set<number>, failedIdx: Set<number>,
+  nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean,
+): number {
+  const spec = job.spec;
+  const completions = spec.completions ?? 0;
+  const parallelism = spec.parallelism ?? 1;
+  // Pods without a valid index, of an index already done or failed, or duplicates: delete.
+  const byIndex = new Map<number, Pod[]>();
+  const drop: Pod[] = [];
+  for (const p of active) {
+    const i = podIndex(p);
+    if (i === undefined || i >= completions || completed.has(i) || failedIdx.has(i)) drop.push(p);
+    else byIndex.set(i, [...(byIndex.get(i) ?? []), p]);
+  }
+  for (const list of byIndex.values()) {
+    if (list.length > 1) drop.push(...[...list].sort(deletionOrder).slice(0, list.length - 1));
+  }
+  let activeCount = active.length - drop.length;
+  plan.delete.push(...drop.map((p) => p.metadata.name!));
+  if (drop.length) return activeCount; // deletion and creation never happen in the same sync
+  const busy = new Set(byIndex.keys());
+  const waitingFor = new Set(spec.podReplacementPolicy === 'Failed' ? terminating.map(podIndex).filter((i): i is number => i !== undefined) : []);
+  const pendingCount = completions - completed.size - failedIdx.size - busy.size;
+  const wantActive = Math.min(parallelism, busy.size + Math.max(0, pendingCount));
+  let missing = wantActive - activeCount;
+  if (missing <= 0) return activeCount;
+  const perIndex = spec.backoffLimitPerIndex !== undefined;
+  if (!perIndex) {
+    const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, pods, countsAsFailure), nowMs, config.podBackoffBaseMs);
+    if (remaining > 0) {
+      plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
+      return activeCount;
+    }
+  }
+  for (const i of lowestPending(completions, completions, [completed, failedIdx, busy, waitingFor])) {
+    if (missing <= 0) break;
+    const ofIndex = pods.filter((p) => podIndex(p) === i);
+    const failures = ofIndex.filter(countsAsFailure);
+    if (perIndex) {
+      const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, ofIndex, countsAsFailure), nowMs, config.podBackoffBaseMs);
+      if (remaining > 0) {
+        plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
+        continue;
+      }
+    }
+    const ignored = ofIndex.filter((p) => isFailed(job, p) && !countsAsFailure(p)).length;
+    const carried = Math.max(failures.length, ...ofIndex.map(podIndexFailureCount).map((n, k) => n + (countsAsFailure(ofIndex[k]) ? 1 : 0)));
+    const carriedIgnored = Math.max(ignored, ...ofIndex.map(podIndexIgnoredCount));
+    plan.create.push({ index: i, ...(perIndex ? { failureCount: carried } : {}), ...(perIndex && carriedIgnored ? { ignoredFailureCount: carriedIgnored } : {}) });
+    missing--;
+    activeCount++;
+  }
+  return activeCount;
 }
