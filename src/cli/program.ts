@@ -9,6 +9,7 @@ import { runGet } from './get.js';
 import type { Io } from './io.js';
 import { runLogs } from './logs.js';
 import { runWait } from './wait.js';
+import { runPatch } from './patch.js';
 import { runServerStop } from './server-stop.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -151,6 +152,19 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       await runDelete(args, { ...o, filename: o.filename, namespace: o.namespace, wait: o.wait !== 'false' }, io);
+    });
+
+  program
+    .command('patch')
+    .description('Change fields of a job (suspend, parallelism, activeDeadlineSeconds, ...)')
+    .argument('<resource...>', 'job NAME or job/NAME')
+    .option('-p, --patch <json>', 'the patch')
+    .option('--type <type>', 'json, merge or strategic (strategic is a merge for jobs)', 'strategic')
+    .option('--dry-run [strategy]', 'none or server')
+    .option('-o, --output <format>', 'yaml, json or name')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await runPatch(args, { namespace: o.namespace, patch: o.patch, type: o.type, output: parseOutput(o.output), dryRun: parseDryRun(o.dryRun) }, io);
     });
 
   const server = program

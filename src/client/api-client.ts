@@ -67,8 +67,8 @@ export class ApiClient {
     throw new StatusError(status);
   }
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<Response<T>> {
-    const res = await this.raw(method, path, body);
+  async call<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<Response<T>> {
+    const res = await this.raw(method, path, body, contentType);
     if ((res.statusCode ?? 500) >= 400) return this.fail(res);
     let text = '';
     for await (const c of res) text += c;

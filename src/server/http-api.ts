@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  admitCreate, badRequestError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
+  admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
   parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobUpdate,
   type ApiObject, type Job, type Status,
 } from '../api/index.js';
@@ -74,7 +74,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new StatusError(makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
     chunks.push(c as Buffer);
   }
-  if (!/json/.test(type)) throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`));
+  if (!/json/.test(type.split(';')[0])) throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`));
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
@@ -174,6 +174,25 @@ export class HttpApi {
         if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'jobctl updates only jobs'));
         const updated = this.updateJob(ns, r.name, body as Job, r.sub === 'status', q.get('dryRun') === 'All');
         sendJson(res, 200, updated);
+        return;
+      }
+      case 'PATCH': {
+        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'jobctl patches only jobs'));
+        const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+        const patch = await readBody(req);
+        const current = store.mustGet<Job>('Job', ns, r.name);
+        let patched: Job;
+        try {
+          if (type === 'application/json-patch+json') patched = jsonPatch(current, patch) as Job;
+          else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') patched = mergePatch(current, patch) as Job;
+          else throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`));
+        } catch (e) {
+          if (e instanceof PatchError) throw badRequestError(e.message);
+          throw e;
+        }
+        if (!patched || typeof patched !== 'object' || !patched.metadata || !patched.spec) throw badRequestError('the patch leaves no Job');
+        patched.metadata.resourceVersion = current.metadata.resourceVersion;
+        sendJson(res, 200, this.updateJob(ns, r.name, patched, r.sub === 'status', q.get('dryRun') === 'All'));
         return;
       }
       case 'DELETE': {
