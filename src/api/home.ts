@@ -15,6 +15,7 @@ export const homePaths = (home: string) => ({
   pid: join(home, 'server.pid'),
   serverLog: join(home, 'server.log'),
   logs: join(home, 'logs'),
+  pods: join(home, 'pods'),
 });
 
 /** What the server writes to `server.json` once it listens. */

@@ -12,20 +12,15 @@ export function dockerContainerName(pod: Pod, c: Container, restart: number): st
   return `k8s_${c.name}_${m.name}_${m.namespace}_${m.uid}_${restart}`;
 }
 
-function fieldRefValue(pod: Pod, path: string): string {
-  const m = pod.metadata;
-  const sub = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (sub) return (sub[1] === 'labels' ? m.labels : m.annotations)?.[sub[2]] ?? '';
-  switch (path) {
-    case 'metadata.name': return m.name ?? '';
-    case 'metadata.namespace': return m.namespace ?? '';
-    case 'metadata.uid': return m.uid ?? '';
-    case 'spec.nodeName': return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName': return String(pod.spec.serviceAccountName ?? 'default');
-    case 'status.podIP': case 'status.hostIP': return '127.0.0.1';
-    default: return '';
-  }
+interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  readOnlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
 }
+
+export const podHostname = (pod: Pod): string => pod.spec.hostname ?? (pod.metadata.name ?? '').slice(0, 63);
 
 /** `$(VAR)` references to earlier variables expand, `$$` escapes, as the kubelet does. */
 export function expandVars(text: string, vars: Map<string, string>): string {
@@ -35,40 +30,46 @@ export function expandVars(text: string, vars: Map<string, string>): string {
   });
 }
 
-export function containerEnv(pod: Pod, c: Container): Map<string, string> {
-  const vars = new Map<string, string>();
-  for (const e of c.env ?? []) {
-    let value = e.value !== undefined ? expandVars(e.value, vars) : '';
-    const fieldRef = e.valueFrom?.fieldRef as { fieldPath?: string } | undefined;
-    if (fieldRef?.fieldPath) value = fieldRefValue(pod, fieldRef.fieldPath);
-    vars.set(e.name, value);
-  }
-  return vars;
-}
-
 export interface CreateOptions {
   instanceId: string;
   restart: number;
   init: boolean;
+  env: Map<string, string>;
+  binds: string[];
+  /** `container:<id>` to join a pod sandbox's network, else the pod's own mode. */
+  networkMode?: string;
 }
 
 export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions): Record<string, unknown> {
-  const env = containerEnv(pod, c);
+  const env = opts.env;
   const expand = (list: string[] | undefined) => list?.map((s) => expandVars(s, env));
   const limits = c.resources?.limits ?? {};
   const requests = c.resources?.requests ?? {};
   const host: Record<string, unknown> = {
-    NetworkMode: pod.spec.hostNetwork ? 'host' : 'none',
+    NetworkMode: opts.networkMode ?? (pod.spec.hostNetwork ? 'host' : 'none'),
     RestartPolicy: { Name: 'no' },
     LogConfig: { Type: 'json-file', Config: {} },
+    Binds: opts.binds,
   };
+  const sc = { ...((pod.spec.securityContext ?? {}) as SecurityContext), ...((c.securityContext ?? {}) as SecurityContext) };
+  let user: string | undefined;
+  if (sc.runAsUser !== undefined) user = `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}`;
+  else if (sc.runAsGroup !== undefined) user = `0:${sc.runAsGroup}`;
+  if (sc.readOnlyRootFilesystem) host.ReadonlyRootfs = true;
+  if (sc.privileged) host.Privileged = true;
+  if (sc.capabilities?.add?.length) host.CapAdd = sc.capabilities.add;
+  if (sc.capabilities?.drop?.length) host.CapDrop = sc.capabilities.drop;
+  const groups = (pod.spec.securityContext as { supplementalGroups?: number[]; fsGroup?: number } | undefined);
+  const extra = [...(groups?.supplementalGroups ?? []), ...(groups?.fsGroup !== undefined ? [groups.fsGroup] : [])];
+  if (extra.length) host.GroupAdd = extra.map(String);
   if (limits.memory) host.Memory = bytes(limits.memory);
   if (limits.cpu) host.NanoCpus = cpuMillis(limits.cpu) * 1_000_000;
   if (requests.cpu) host.CpuShares = Math.max(MIN_CPU_SHARES, Math.floor((cpuMillis(requests.cpu) * 1024) / 1000));
   const body: Record<string, unknown> = {
     Image: c.image,
     Env: [...env].map(([k, v]) => `${k}=${v}`),
-    Hostname: pod.spec.hostname ?? pod.metadata.name,
+    ...(opts.networkMode?.startsWith('container:') ? {} : { Hostname: podHostname(pod) }),
+    ...(user ? { User: user } : {}),
     Labels: {
       [LABEL_INSTANCE]: opts.instanceId,
       [LABEL_POD_NAMESPACE]: pod.metadata.namespace ?? 'default',

@@ -1,19 +1,24 @@
 // The "kubelet": runs each pod's containers on the Docker engine, reports their states, restarts
 // them for restartPolicy OnFailure with crash-loop back-off, enforces pod deadlines, stops pods
 // with their grace period, and captures every run's output to files.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
-import { containerCreateBody, dockerContainerName } from './container-config.js';
+import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
+import { ConfigRefError, containerBinds, MountError, prepareVolumes, removePodDirs, resolveEnv, terminationMessageFile, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
 import type { EngineError} from './docker/engine.js';
 import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
-import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
+import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
 import { containerLogFile, ensureContainerLogDir, pruneOldRuns, removePodLogs } from './log-files.js';
 
 /** Kubernetes' kubelet defaults, as multiples of the configurable base (10 s by default). */
 export const CRASH_LOOP_CAP_FACTOR = 30; // 300 s
 export const IMAGE_PULL_CAP_FACTOR = 30; // 300 s
+/** The kubelet's limits for termination messages. */
+export const TERMINATION_MESSAGE_MAX_BYTES = 4096;
+export const TERMINATION_MESSAGE_FALLBACK_BYTES = 2048;
+export const FALLBACK_LOG_LINES = 80;
 
-export interface PodHost {
+export interface PodHost extends ObjectSource {
   /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
   setPodStatus(pod: Pod, status: PodStatus): boolean;
   recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler', fieldPath?: string): void;
@@ -24,6 +29,10 @@ export interface PodHost {
 export interface KubeletConfig {
   instanceId: string;
   logRoot: string;
+  /** Per-pod state on the host: volumes, termination-message files. */
+  podRoot: string;
+  /** Image for the sandbox that holds a multi-container pod's network namespace. */
+  sandboxImage?: string;
   nodeName: string;
   backoffBaseMs: number;
   now?: () => Date;
@@ -50,6 +59,7 @@ export class Kubelet {
       w?.dispose();
       this.workers.delete(uid);
       removePodLogs(this.config.logRoot, pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
+      removePodDirs(this.config.podRoot, pod);
       void this.removeContainersOf(uid);
       return;
     }
@@ -132,6 +142,8 @@ class PodWorker {
   private chain: Promise<void> = Promise.resolve();
   private terminating = false;
   private detached = false;
+  private volumes?: Map<string, VolumeMountSource>;
+  private sandboxId?: string;
 
   constructor(private readonly k: Kubelet, pod: Pod) {
     this.pod = pod;
@@ -266,7 +278,57 @@ class PodWorker {
     this.write();
     this.k.host.recordEvent(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`, 'default-scheduler');
     this.armDeadline();
+    await this.setUp();
+  }
+
+  /** Volumes and the network sandbox, then the containers; retried while a volume's source is missing. */
+  private async setUp(): Promise<void> {
+    if (this.terminating || this.stage === 'done') return;
+    try {
+      this.volumes ??= prepareVolumes(this.pod, this.k.config.podRoot, this.k.host);
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      const v = /volume "([^"]+)"/.exec(e.message)?.[1];
+      this.k.host.recordEvent(this.pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed${v ? ` for volume "${v}"` : ''} : ${e.message}`, 'kubelet');
+      this.after(this.k.config.backoffBaseMs, () => this.setUp());
+      return;
+    }
+    await this.ensureSandbox();
     await this.advance();
+  }
+
+  /** Several containers share one network namespace (localhost), held by a sandbox container. */
+  private async ensureSandbox(): Promise<void> {
+    const all = [...(this.spec.initContainers ?? []), ...this.spec.containers];
+    if (all.length < 2 || this.spec.hostNetwork || this.sandboxId) return;
+    const m = this.pod.metadata;
+    const name = `k8s_POD_${m.name}_${m.namespace}_${m.uid}_0`;
+    const candidates = [this.k.config.sandboxImage, 'registry.k8s.io/pause:3.10', 'busybox:1.35', this.spec.containers[0].image].filter((x): x is string => Boolean(x));
+    let image: string | undefined;
+    for (const c of candidates) if (await this.k.engine.imageExists(c)) { image = c; break; }
+    if (!image) throw new Error('no image for the pod sandbox is present (set JOBCTL_SANDBOX_IMAGE)');
+    const pause = image.includes('/pause:');
+    const body = {
+      Image: image,
+      ...(pause ? {} : { Entrypoint: ['sleep', '2147483647'], Cmd: [] }),
+      Hostname: podHostname(this.pod),
+      Labels: {
+        [LABEL_INSTANCE]: this.k.config.instanceId, [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_NAME]: m.name ?? '',
+        [LABEL_POD_UID]: m.uid ?? '', [LABEL_CONTAINER_NAME]: 'POD', [LABEL_RESTART_COUNT]: '0',
+      },
+      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no' } },
+    };
+    let id: string;
+    try {
+      id = (await this.k.engine.createContainer(name, body)).Id;
+    } catch (e) {
+      if ((e as EngineError).statusCode !== 409) throw e;
+      id = (await this.k.engine.inspectContainer(name)).Id;
+    }
+    await this.k.engine.startContainer(id).catch((e: EngineError) => {
+      if (e.statusCode !== 304) throw e;
+    });
+    this.sandboxId = id;
   }
 
   private armDeadline(): void {
@@ -367,25 +429,36 @@ class PodWorker {
     const s = this.cs(c.name, init);
     const restart = s.restartCount;
     const m = this.pod.metadata;
-    const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init });
+    let env: Map<string, string>;
+    try {
+      env = resolveEnv(this.pod, c, this.k.host);
+    } catch (e) {
+      if (!(e instanceof ConfigRefError)) throw e;
+      // As on a cluster: the container waits until the reference exists.
+      this.waiting(c, init, 'CreateContainerConfigError', e.message);
+      this.event('Warning', 'Failed', `Error: ${e.message}`, c, init);
+      this.write();
+      this.after(this.k.config.backoffBaseMs, () => this.launch(c, init));
+      return;
+    }
+    const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
+    const binds = [...containerBinds(c, this.volumes ?? new Map()), `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`];
+    const networkMode = this.sandboxId ? `container:${this.sandboxId}` : undefined;
+    const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init, env, binds, networkMode });
     let id: string;
     try {
       id = (await this.k.engine.createContainer(dockerContainerName(this.pod, c, restart), body)).Id;
     } catch (e) {
       const err = e as EngineError;
-      if (err.statusCode === 409) {
-        // Created before a crash, never recorded: adopt it rather than run the same attempt twice.
-        const existing = await this.k.engine.inspectContainer(dockerContainerName(this.pod, c, restart));
-        id = existing.Id;
-        if (existing.State.Running || existing.State.FinishedAt.startsWith('0001')) {
-          this.follow(c, init, id, restart, existing.State.Running ? existing : undefined);
-          return;
-        }
-        this.follow(c, init, id, restart, existing);
+      if (err.statusCode !== 409) {
+        this.failToStart(c, init, 'CreateContainerError', err.message);
         return;
       }
-      this.failToStart(c, init, 'CreateContainerError', err.message);
-      return;
+      // Created before a crash and never recorded: take it over rather than run the attempt twice.
+      const existing = await this.k.engine.inspectContainer(dockerContainerName(this.pod, c, restart));
+      id = existing.Id;
+      if (existing.State.Running) return this.follow(c, init, id, restart);
+      if (!existing.State.FinishedAt.startsWith('0001')) return this.follow(c, init, id, restart, existing);
     }
     this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
     ensureContainerLogDir(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name);
@@ -485,14 +558,37 @@ class PodWorker {
     }
     const st = info.State;
     const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
+    const restart = this.running.get(c.name)?.restart ?? 0;
+    const message = this.terminationMessage(c, restart, st.ExitCode) || st.Error;
     this.recordExit(c, init, {
       exitCode: st.ExitCode,
       reason,
       startedAt: engineTime(st.StartedAt),
       finishedAt: engineTime(st.FinishedAt),
       containerID: `docker://${id}`,
-      ...(st.Error ? { message: st.Error } : {}),
+      ...(message ? { message } : {}),
     });
+  }
+
+  /** The file at terminationMessagePath (4 KiB at most), or the log's tail with FallbackToLogsOnError. */
+  private terminationMessage(c: Container, restart: number, exitCode: number): string {
+    const m = this.pod.metadata;
+    let text = '';
+    try {
+      text = readFileSync(`${this.k.config.podRoot}/${m.uid}/termination/${c.name}-${restart}`, 'utf8').slice(0, TERMINATION_MESSAGE_MAX_BYTES);
+    } catch {
+      /* no file */
+    }
+    if (!text && exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError') {
+      try {
+        const log = readFileSync(containerLogFile(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name, restart), 'utf8');
+        const lines = log.split('\n').filter(Boolean).slice(-FALLBACK_LOG_LINES).map((l) => l.split(' ').slice(2).join(' '));
+        text = lines.join('\n').slice(-TERMINATION_MESSAGE_FALLBACK_BYTES);
+      } catch {
+        /* no log */
+      }
+    }
+    return text.trim();
   }
 
   /** A container we were tracking is gone from the engine: the pod cannot be trusted to finish. */
@@ -623,7 +719,16 @@ class PodWorker {
   }
 
   /** Re-attaches to a pod's containers after a server restart. */
-  adopt(found: { id: string; name: string; restart: number }[]): void {
+  adopt(all: { id: string; name: string; restart: number }[]): void {
+    this.sandboxId = all.find((f) => f.name === 'POD')?.id;
+    const found = all.filter((f) => f.name !== 'POD');
+    if (!this.pod.metadata.deletionTimestamp) {
+      try {
+        this.volumes = prepareVolumes(this.pod, this.k.config.podRoot, this.k.host);
+      } catch {
+        /* set up again when a container needs it */
+      }
+    }
     if (this.pod.metadata.deletionTimestamp) {
       this.terminating = true;
       for (const f of found) this.running.set(f.name, { id: f.id, name: f.name, restart: f.restart, init: false });

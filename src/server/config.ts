@@ -10,6 +10,8 @@ export interface ServerConfig {
   home: string;
   backoffBaseMs: number;
   idleTimeoutMs: number;
+  /** JOBCTL_SANDBOX_IMAGE: holds the network namespace of pods with several containers. */
+  sandboxImage?: string;
 }
 
 export class ConfigError extends Error {}
@@ -27,5 +29,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     home: jobctlHome(env),
     backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
     idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
+    sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
   };
 }

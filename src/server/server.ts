@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { homePaths, type Pod, type ServerAddress } from '../api/index.js';
+import { homePaths, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
   let http: Server | undefined;
   try {
     mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+    mkdirSync(paths.pods, { recursive: true, mode: 0o711 });
     const token = readOrCreateToken(paths.token);
     const store = new Store(paths.database);
     for (const f of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
@@ -96,11 +97,13 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       recordEvent(pod, type, reason, message, source, fieldPath) {
         registry.recordEvent(pod, type, reason, message, source, fieldPath);
       },
+      getConfigMap: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
+      getSecret: (ns, name) => store.get<Secret>('Secret', ns, name),
       podTerminated(pod) {
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
     };
-    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, nodeName, backoffBaseMs: config.backoffBaseMs });
+    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, podRoot: paths.pods, nodeName, backoffBaseMs: config.backoffBaseMs, sandboxImage: config.sandboxImage });
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);

@@ -1,0 +1,225 @@
+// What a pod's containers get from the API beyond their own spec: environment from ConfigMaps,
+// Secrets and the downward API, and volumes (emptyDir, hostPath, configMap, secret, downwardAPI)
+// materialised as host directories that are bind-mounted.
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { bytes, cpuMillis, type ConfigMap, type Container, type Pod, type Secret } from '../api/index.js';
+import { expandVars } from './container-config.js';
+
+/** A reference the pod needs is missing: the container waits with CreateContainerConfigError. */
+export class ConfigRefError extends Error {}
+/** A volume cannot be set up yet: the pod stays ContainerCreating with a FailedMount event. */
+export class MountError extends Error {}
+
+export interface ObjectSource {
+  getConfigMap(namespace: string, name: string): ConfigMap | undefined;
+  getSecret(namespace: string, name: string): Secret | undefined;
+}
+
+export function podDir(root: string, pod: Pod): string {
+  return join(root, pod.metadata.uid ?? 'unknown');
+}
+
+function memoryDir(pod: Pod, name: string): string {
+  return join('/dev/shm', 'jobctl', pod.metadata.uid ?? 'unknown', name);
+}
+
+export function removePodDirs(root: string, pod: Pod): void {
+  rmSync(podDir(root, pod), { recursive: true, force: true });
+  rmSync(join('/dev/shm', 'jobctl', pod.metadata.uid ?? 'unknown'), { recursive: true, force: true });
+}
+
+export function fieldRefValue(pod: Pod, path: string): string {
+  const m = pod.metadata;
+  const sub = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+  if (sub) return (sub[1] === 'labels' ? m.labels : m.annotations)?.[sub[2]] ?? '';
+  switch (path) {
+    case 'metadata.name': return m.name ?? '';
+    case 'metadata.namespace': return m.namespace ?? '';
+    case 'metadata.uid': return m.uid ?? '';
+    case 'metadata.labels': return Object.entries(m.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+    case 'metadata.annotations': return Object.entries(m.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
+    case 'spec.nodeName': return pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName': return String(pod.spec.serviceAccountName ?? 'default');
+    case 'status.podIP': case 'status.hostIP': case 'status.podIPs': case 'status.hostIPs': return '127.0.0.1';
+    default: return '';
+  }
+}
+
+function resourceFieldValue(pod: Pod, c: Container, ref: { containerName?: string; resource?: string; divisor?: string }): string {
+  const target = ref.containerName ? [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === ref.containerName) ?? c : c;
+  const [kind, name] = (ref.resource ?? '').split('.') as ['limits' | 'requests', string];
+  const q = target.resources?.[kind]?.[name];
+  if (name === 'cpu') {
+    const divisorMillis = ref.divisor ? cpuMillis(ref.divisor) : 1000;
+    const millis = q ? cpuMillis(q) : 0;
+    return String(Math.max(q ? 1 : 0, Math.ceil(millis / divisorMillis)));
+  }
+  const divisor = ref.divisor ? bytes(ref.divisor) : 1;
+  return String(q ? Math.ceil(bytes(q) / divisor) : 0);
+}
+
+const secretValue = (s: Secret, key: string): string | undefined => {
+  const v = s.data?.[key];
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+};
+
+/** The container's environment in Kubernetes' order: envFrom first, then env (later wins). */
+export function resolveEnv(pod: Pod, c: Container, source: ObjectSource): Map<string, string> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const vars = new Map<string, string>();
+  for (const from of (c.envFrom ?? []) as { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }[]) {
+    const prefix = from.prefix ?? '';
+    if (from.configMapRef) {
+      const cm = source.getConfigMap(ns, from.configMapRef.name);
+      if (!cm) {
+        if (from.configMapRef.optional) continue;
+        throw new ConfigRefError(`configmap "${from.configMapRef.name}" not found`);
+      }
+      for (const [k, v] of Object.entries(cm.data ?? {})) vars.set(prefix + k, v);
+    }
+    if (from.secretRef) {
+      const s = source.getSecret(ns, from.secretRef.name);
+      if (!s) {
+        if (from.secretRef.optional) continue;
+        throw new ConfigRefError(`secret "${from.secretRef.name}" not found`);
+      }
+      for (const k of Object.keys(s.data ?? {})) vars.set(prefix + k, secretValue(s, k)!);
+    }
+  }
+  for (const e of c.env ?? []) {
+    const vf = e.valueFrom as Record<string, Record<string, string | boolean | undefined>> | undefined;
+    if (!vf) {
+      vars.set(e.name, expandVars(e.value ?? '', vars));
+      continue;
+    }
+    if (vf.fieldRef) vars.set(e.name, fieldRefValue(pod, String(vf.fieldRef.fieldPath ?? '')));
+    else if (vf.resourceFieldRef) vars.set(e.name, resourceFieldValue(pod, c, vf.resourceFieldRef as { resource?: string }));
+    else if (vf.configMapKeyRef) {
+      const ref = vf.configMapKeyRef;
+      const cm = source.getConfigMap(ns, String(ref.name));
+      const v = cm?.data?.[String(ref.key)];
+      if (v === undefined) {
+        if (ref.optional) continue;
+        throw new ConfigRefError(cm ? `couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name}` : `configmap "${ref.name}" not found`);
+      }
+      vars.set(e.name, v);
+    } else if (vf.secretKeyRef) {
+      const ref = vf.secretKeyRef;
+      const s = source.getSecret(ns, String(ref.name));
+      const v = s && secretValue(s, String(ref.key));
+      if (v === undefined) {
+        if (ref.optional) continue;
+        throw new ConfigRefError(s ? `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}` : `secret "${ref.name}" not found`);
+      }
+      vars.set(e.name, v);
+    }
+  }
+  return vars;
+}
+
+interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+/** A path inside a volume: relative, no `..`. */
+function safeJoin(base: string, rel: string): string {
+  const n = normalize(rel);
+  if (n.startsWith('..') || n.startsWith('/')) throw new MountError(`invalid path "${rel}"`);
+  return join(base, n);
+}
+
+function writeFiles(dir: string, entries: Map<string, string | Buffer>, items: KeyToPath[] | undefined, defaultMode: number, what: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const chosen: KeyToPath[] = items?.length ? items : [...entries.keys()].map((k) => ({ key: k, path: k }));
+  for (const item of chosen) {
+    const v = entries.get(item.key);
+    if (v === undefined) throw new MountError(`configuration key "${item.key}" not found in ${what}`);
+    const file = safeJoin(dir, item.path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, v);
+    chmodSync(file, item.mode ?? defaultMode);
+  }
+}
+
+export interface VolumeMountSource {
+  hostPath: string;
+  readOnly: boolean;
+}
+
+/** Materialises the pod's volumes; emptyDirs survive in-place restarts, not new pods. */
+export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Map<string, VolumeMountSource> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const out = new Map<string, VolumeMountSource>();
+  const base = join(podDir(root, pod), 'volumes');
+  for (const v of pod.spec.volumes ?? []) {
+    const dir = join(base, v.name);
+    if (v.emptyDir !== undefined) {
+      const medium = (v.emptyDir as { medium?: string }).medium;
+      const path = medium === 'Memory' ? memoryDir(pod, v.name) : dir;
+      mkdirSync(path, { recursive: true, mode: 0o777 });
+      chmodSync(path, 0o777);
+      out.set(v.name, { hostPath: path, readOnly: false });
+    } else if (v.hostPath !== undefined) {
+      const hp = v.hostPath as { path: string; type?: string };
+      if (hp.type === 'DirectoryOrCreate') mkdirSync(hp.path, { recursive: true });
+      out.set(v.name, { hostPath: hp.path, readOnly: false });
+    } else if (v.configMap !== undefined) {
+      const ref = v.configMap as { name: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+      const cm = source.getConfigMap(ns, ref.name);
+      if (!cm && !ref.optional) throw new MountError(`configmap "${ref.name}" not found`);
+      const entries = new Map<string, string | Buffer>(Object.entries(cm?.data ?? {}));
+      for (const [k, b64] of Object.entries(cm?.binaryData ?? {})) entries.set(k, Buffer.from(b64, 'base64'));
+      writeFiles(dir, entries, ref.items, ref.defaultMode ?? 0o644, `configmap "${ref.name}"`);
+      out.set(v.name, { hostPath: dir, readOnly: true });
+    } else if (v.secret !== undefined) {
+      const ref = v.secret as { secretName: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+      const s = source.getSecret(ns, ref.secretName);
+      if (!s && !ref.optional) throw new MountError(`secret "${ref.secretName}" not found`);
+      const entries = new Map<string, string | Buffer>(Object.entries(s?.data ?? {}).map(([k, b64]) => [k, Buffer.from(b64, 'base64')]));
+      writeFiles(dir, entries, ref.items, ref.defaultMode ?? 0o644, `secret "${ref.secretName}"`);
+      out.set(v.name, { hostPath: dir, readOnly: true });
+    } else if (v.downwardAPI !== undefined) {
+      const ref = v.downwardAPI as { items?: { path: string; fieldRef?: { fieldPath: string }; mode?: number }[]; defaultMode?: number };
+      const entries = new Map<string, string>();
+      const items: KeyToPath[] = [];
+      for (const item of ref.items ?? []) {
+        entries.set(item.path, item.fieldRef ? fieldRefValue(pod, item.fieldRef.fieldPath) : '');
+        items.push({ key: item.path, path: item.path, mode: item.mode });
+      }
+      writeFiles(dir, entries, items, ref.defaultMode ?? 0o644, 'the downward API');
+      out.set(v.name, { hostPath: dir, readOnly: true });
+    } else {
+      const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
+      throw new MountError(`volume "${v.name}": ${kind} volumes are not supported by jobctl's single local engine`);
+    }
+  }
+  return out;
+}
+
+/** `-v host:container[:ro]` binds for one container's volumeMounts. */
+export function containerBinds(c: Container, volumes: Map<string, VolumeMountSource>): string[] {
+  return (c.volumeMounts ?? []).map((m) => {
+    const v = volumes.get(m.name);
+    if (!v) throw new MountError(`volume "${m.name}" is not prepared`);
+    let host = v.hostPath;
+    if (m.subPath) {
+      host = safeJoin(host, m.subPath);
+      mkdirSync(host, { recursive: true });
+    }
+    return `${host}:${m.mountPath}${m.readOnly || v.readOnly ? ':ro' : ''}`;
+  });
+}
+
+/** The host file bind-mounted at terminationMessagePath for one run of a container. */
+export function terminationMessageFile(root: string, pod: Pod, container: string, restart: number): string {
+  const dir = join(podDir(root, pod), 'termination');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${container}-${restart}`);
+  writeFileSync(file, '', { mode: 0o666 });
+  chmodSync(file, 0o666);
+  return file;
+}

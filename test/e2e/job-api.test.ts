@@ -1,0 +1,248 @@
+// The whole Job API and pods as people write them, on the real engine (issue 4).
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Job, Pod } from '../../src/api/index.js';
+import { Home, sleep, until } from './harness.js';
+
+interface List<T> {
+  items: T[];
+}
+
+const home = new Home('500ms');
+afterAll(() => home.cleanup());
+
+const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
+const job = (name: string) => home.json<Job>(['get', 'job', name]);
+const waitFor = (cond: string, name: string, timeout = '90s') => home.ok(['wait', `--for=condition=${cond}`, `job/${name}`, `--timeout=${timeout}`]);
+
+function manifest(name: string, spec: string, podSpec: string): string {
+  return `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${spec}
+  template:
+    spec:
+${podSpec}
+`;
+}
+
+describe('the Job API on the real engine', () => {
+  it('an Indexed job: each pod prints its index and hostname', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('idx', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3', `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sh", "-c", "echo index=$JOB_COMPLETION_INDEX host=$(hostname)"]`));
+    await waitFor('complete', 'idx');
+    const ps = await pods('idx');
+    expect(ps).toHaveLength(3);
+    const lines = await Promise.all(ps.map((p) => home.ok(['logs', `pod/${p.metadata.name}`])));
+    expect(lines.sort()).toEqual(['index=0 host=idx-0\n', 'index=1 host=idx-1\n', 'index=2 host=idx-2\n']);
+    for (const p of ps) expect(p.metadata.name).toMatch(new RegExp(`^idx-${p.metadata.labels!['batch.kubernetes.io/job-completion-index']}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
+    expect((await job('idx')).status?.completedIndexes).toBe('0-2');
+    expect(await home.ok(['describe', 'job/idx'])).toMatch(/\nCompleted Indexes: +0-2\n/);
+  });
+
+  it('podFailurePolicy FailJob on exit 42 after one pod, with the exact message', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('failjob', '  backoffLimit: 6\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes: {containerName: main, operator: In, values: [42]}', `      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.35
+        command: ["sh", "-c", "exit 42"]`));
+    await waitFor('failed', 'failjob');
+    const ps = await pods('failjob');
+    expect(ps).toHaveLength(1);
+    const failed = (await job('failjob')).status?.conditions?.find((c) => c.type === 'Failed');
+    expect(failed).toMatchObject({ reason: 'PodFailurePolicy', message: `Container main for pod default/${ps[0].metadata.name} failed with exit code 42 matching FailJob rule at index 0` });
+  });
+
+  it('podFailurePolicy Ignore keeps a backoffLimit-0 job alive', async () => {
+    // Fails with 3 the first time (ignored), succeeds on a retry: the marker lives on a hostPath.
+    await home.ok(['apply', '-f', '-'], manifest('ignore', '  backoffLimit: 0\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes: {operator: In, values: [3]}', `      restartPolicy: Never
+      volumes:
+      - name: state
+        hostPath: {path: ${home.dir}, type: Directory}
+      containers:
+      - name: main
+        image: busybox:1.35
+        volumeMounts: [{name: state, mountPath: /state}]
+        command: ["sh", "-c", "if [ -e /state/ignore-marker ]; then echo second; exit 0; fi; touch /state/ignore-marker; exit 3"]`));
+    await waitFor('complete', 'ignore');
+    const j = await job('ignore');
+    expect(j.status?.failed).toBeUndefined();
+    expect(j.status?.succeeded).toBe(1);
+    expect(await pods('ignore')).toHaveLength(2);
+  });
+
+  it('successPolicy ends a three-pod race after the first success and stops the others', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('race3', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3\n  successPolicy:\n    rules:\n    - succeededCount: 1', `      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sh", "-c", "if [ $JOB_COMPLETION_INDEX = 1 ]; then sleep 1; echo winner; else sleep 120; fi"]`));
+    await waitFor('complete', 'race3', '60s');
+    const j = await job('race3');
+    expect(j.status?.conditions?.map((c) => `${c.type}:${c.reason}`)).toEqual(['SuccessCriteriaMet:SuccessPolicy', 'Complete:SuccessPolicy']);
+    expect(j.status?.conditions?.[1].message).toBe('Matched rules at index 0');
+    expect(j.status?.succeeded).toBe(1);
+    expect(j.status?.failed).toBeUndefined();
+    expect(j.status?.completedIndexes).toBe('1');
+    await until('the losers to stop', async () => (await pods('race3')).every((p) => p.status?.phase !== 'Running'), 20_000);
+  });
+
+  it('backoffLimitPerIndex ends with failedIndexes 1,3', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('perindex', '  completionMode: Indexed\n  completions: 4\n  parallelism: 4\n  backoffLimitPerIndex: 1', `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sh", "-c", "case $JOB_COMPLETION_INDEX in 1|3) exit 1;; esac; echo ok"]`));
+    await waitFor('failed', 'perindex');
+    const j = await job('perindex');
+    expect(j.status).toMatchObject({ failedIndexes: '1,3', completedIndexes: '0,2', failed: 4, succeeded: 2 });
+    expect(j.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({ reason: 'FailedIndexes', message: 'Job has failed indexes' });
+    const retries = (await pods('perindex')).filter((p) => p.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count'] === '1');
+    expect(retries.map((p) => p.metadata.labels!['batch.kubernetes.io/job-completion-index']).sort()).toEqual(['1', '3']);
+  });
+
+  it('a suspended job has no pods until resumed by apply; patch suspends it again', async () => {
+    const y = (suspend: boolean) => manifest('susp', `  suspend: ${suspend}`, `      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sleep", "60"]`);
+    await home.ok(['apply', '-f', '-'], y(true));
+    await sleep(1500);
+    expect(await pods('susp')).toHaveLength(0);
+    let j = await job('susp');
+    expect(j.status?.startTime).toBeUndefined();
+    expect(await home.ok(['get', 'job', 'susp', '--no-headers'])).toMatch(/^susp\s+Suspended\s+0\/1\s{3,}\d+s/);
+    expect(await home.ok(['apply', '-f', '-'], y(false))).toBe('job.batch/susp configured\n');
+    await until('a running pod', async () => (await pods('susp')).some((p) => p.status?.phase === 'Running'));
+    j = await job('susp');
+    expect(j.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed' });
+    expect(await home.ok(['patch', 'job', 'susp', '--type=merge', '-p', '{"spec":{"suspend":true}}'])).toBe('job.batch/susp patched\n');
+    await until('no active pods', async () => ((await job('susp')).status?.active ?? 0) === 0 && (await pods('susp')).every((p) => p.status?.phase !== 'Running'));
+    j = await job('susp');
+    expect(j.status?.failed).toBeUndefined();
+    expect(await home.ok(['describe', 'job/susp'])).toMatch(/Normal\s+Suspended\s+.*Job suspended[\s\S]*Normal\s+Resumed\s+.*Job resumed/);
+    await home.ok(['delete', 'job', 'susp']);
+  });
+
+  it('a fail-once script succeeds on its in-place restart thanks to an emptyDir', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('failonce', '  backoffLimit: 3', `      restartPolicy: OnFailure
+      volumes: [{name: scratch, emptyDir: {}}]
+      containers:
+      - name: c
+        image: busybox:1.35
+        volumeMounts: [{name: scratch, mountPath: /scratch}]
+        command: ["sh", "-c", "if [ -e /scratch/tried ]; then echo recovered; exit 0; fi; touch /scratch/tried; echo first; exit 1"]`));
+    await waitFor('complete', 'failonce');
+    const [p] = await pods('failonce');
+    expect(p.status?.containerStatuses?.[0].restartCount).toBe(1);
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('recovered\n');
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`, '--previous'])).toBe('first\n');
+  });
+
+  it('an init container prepares a file for the app container', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('init', '', `      restartPolicy: Never
+      volumes: [{name: work, emptyDir: {}}]
+      initContainers:
+      - name: prepare
+        image: busybox:1.35
+        volumeMounts: [{name: work, mountPath: /work}]
+        command: ["sh", "-c", "echo prepared-by-init > /work/input"]
+      containers:
+      - name: main
+        image: busybox:1.35
+        volumeMounts: [{name: work, mountPath: /work}]
+        command: ["cat", "/work/input"]`));
+    await waitFor('complete', 'init');
+    const [p] = await pods('init');
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('prepared-by-init\n');
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`, '-c', 'prepare'])).toBe('');
+    expect(p.status?.initContainerStatuses?.[0].state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+  });
+
+  it('an init container that fails shows Init:Error and fails the pod (Never)', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('initfail', '  backoffLimit: 0', `      restartPolicy: Never
+      initContainers:
+      - name: prepare
+        image: busybox:1.35
+        command: ["sh", "-c", "exit 7"]
+      containers:
+      - name: main
+        image: busybox:1.35
+        command: ["true"]`));
+    await waitFor('failed', 'initfail');
+    expect(await home.ok(['get', 'pods', '-l', 'job-name=initfail', '--no-headers'])).toMatch(/\s0\/1\s+Init:Error\s/);
+  });
+
+  it('envFrom a ConfigMap, env from a Secret, and both as volumes', async () => {
+    await home.ok(['apply', '-f', '-'], `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {MODE: fast, LEVEL: "3"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: hunter2}
+`);
+    await home.ok(['apply', '-f', '-'], manifest('envfrom', '', `      restartPolicy: Never
+      volumes:
+      - {name: cfg, configMap: {name: settings}}
+      - {name: sec, secret: {secretName: creds, defaultMode: 0400}}
+      containers:
+      - name: c
+        image: busybox:1.35
+        envFrom: [{configMapRef: {name: settings}, prefix: APP_}]
+        env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: creds, key: password}}}]
+        volumeMounts: [{name: cfg, mountPath: /etc/cfg}, {name: sec, mountPath: /etc/sec}]
+        command: ["sh", "-c", "echo $APP_MODE $APP_LEVEL $PASSWORD $(cat /etc/cfg/MODE) $(cat /etc/sec/password) $(stat -c %a /etc/sec/password)"]`));
+    await waitFor('complete', 'envfrom');
+    expect(await home.ok(['logs', 'job/envfrom'])).toBe('fast 3 hunter2 fast hunter2 400\n');
+    expect(await home.ok(['get', 'secret', 'creds', '-o', 'jsonpath={.data.password}'])).toBe(Buffer.from('hunter2').toString('base64'));
+  });
+
+  it('a missing ConfigMap reference waits with CreateContainerConfigError', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('missingcm', '', `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        env: [{name: X, valueFrom: {configMapKeyRef: {name: nowhere, key: x}}}]
+        command: ["true"]`));
+    await until('CreateContainerConfigError', async () => /CreateContainerConfigError/.test(await home.ok(['get', 'pods', '-l', 'job-name=missingcm', '--no-headers'])), 30_000);
+    await home.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nowhere}\ndata: {x: "1"}\n');
+    await waitFor('complete', 'missingcm', '60s');
+  });
+
+  it('containers of one pod share localhost', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('pair', '', `      restartPolicy: Never
+      containers:
+      - name: server
+        image: busybox:1.35
+        command: ["sh", "-c", "echo hello-from-server | nc -l -p 7777"]
+      - name: client
+        image: busybox:1.35
+        command: ["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do nc 127.0.0.1 7777 && exit 0; sleep 0.5; done; exit 1"]`));
+    await waitFor('complete', 'pair', '60s');
+    expect(await home.ok(['logs', 'job/pair', '-c', 'client'])).toBe('hello-from-server\n');
+  });
+
+  it("deleting a job's pod counts as a failure and the pod is replaced", async () => {
+    await home.ok(['apply', '-f', '-'], manifest('replace', '  backoffLimit: 3', `      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sleep", "60"]`));
+    const first = await until('a running pod', async () => (await pods('replace')).find((p) => p.status?.phase === 'Running'));
+    expect(await home.ok(['delete', 'pod', first.metadata.name!])).toBe(`pod "${first.metadata.name}" deleted\n`);
+    await until('a replacement', async () => (await pods('replace')).some((p) => p.metadata.name !== first.metadata.name && p.status?.phase === 'Running'), 30_000);
+    expect((await job('replace')).status?.failed).toBe(1);
+    await home.ok(['delete', 'job', 'replace']);
+  });
+});
