@@ -48,6 +48,12 @@ export function computeJobWarnings(job: Job): string[] {
       `spec.parallelism: ${spec.parallelism} is greater than spec.completions: ${spec.completions}: only completions - succeeded pods ever run at once, so at most ${spec.completions} will; to race pods and stop the losers, use an Indexed Job with a successPolicy`,
     );
   }
+  (pod?.volumes ?? []).forEach((v, i) => {
+    const kind = Object.keys(v).find((k) => k !== 'name');
+    if (kind && !['emptyDir', 'hostPath', 'configMap', 'secret', 'downwardAPI'].includes(kind)) {
+      out.push(`spec.template.spec.volumes[${i}].${kind}: jobctl's single local engine cannot provide ${kind} volumes; the pod will wait with FailedMount (use emptyDir or hostPath locally)`);
+    }
+  });
   if (pod) {
     const ignored = NO_EFFECT_POD_FIELDS.filter((f) => isSet(pod, f));
     if (ignored.length > 0) {

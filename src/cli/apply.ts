@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // `jobctl apply -f` and `jobctl create -f`.
 import { admitCreate, defaultJob, StatusError, type ApiObject, type DecodedObject, type Job } from '../api/index.js';
 import type { ApiClient } from '../client/index.js';
@@ -85,14 +86,18 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 const RESOURCE_OF: Record<string, string> = { Job: 'jobs', ConfigMap: 'configmaps', Secret: 'secrets' };
 
-/** The manifest as kubectl records it for the next apply. */
+/**
+ * The manifest as kubectl records it for the next apply. For a Secret only a digest is kept:
+ * the annotation is readable by anyone who can read the object, and its values must not be.
+ */
 function lastApplied(obj: ApiObject): string {
   const copy = structuredClone(obj);
   if (copy.metadata.annotations) {
     delete copy.metadata.annotations[LAST_APPLIED];
     if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
   }
-  return JSON.stringify(copy) + '\n';
+  const json = JSON.stringify(copy);
+  return obj.kind === 'Secret' ? `sha256:${createHash('sha256').update(json).digest('hex')}` : json + '\n';
 }
 
 async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<{ verb: string; stored: ApiObject; warnings: string[] }> {
@@ -118,7 +123,9 @@ async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions
     return { verb: 'unchanged', stored: existing, warnings: [] };
   }
   if (object.kind !== 'Job') {
-    throw new CliError(`jobctl cannot update a ${object.kind} in place yet; delete it and apply again`);
+    annotated.metadata.resourceVersion = existing.metadata.resourceVersion;
+    const r = await client.call<ApiObject>('PUT', apiPath(resource, ns, name) + dry, annotated);
+    return { verb: 'configured', stored: r.body, warnings: r.warnings };
   }
   // Merge the manifest onto the stored Job: server-generated selector and labels stay.
   const old = existing as Job;

@@ -1,7 +1,7 @@
 // `jobctl describe job/NAME | pod/NAME | jobs`.
-import type { ApiObject, Event, Job, Pod } from '../api/index.js';
+import type { ApiObject, ConfigMap, Event, Job, Pod, Secret } from '../api/index.js';
 import type { ApiClient, ListResult } from '../client/index.js';
-import { describeJob, describePod } from '../print/describe.js';
+import { describeConfigMap, describeJob, describePod, describeSecret } from '../print/describe.js';
 import { apiPath, connect, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
@@ -12,7 +12,7 @@ async function eventsFor(client: ApiClient, obj: ApiObject): Promise<Event[]> {
 
 export async function runDescribe(args: string[], opts: GlobalOptions & { selector?: string }, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);
-  if (resource !== 'jobs' && resource !== 'pods') throw new CliError(`jobctl describes jobs and pods, not ${resource}`);
+  if (resource === 'events') throw new CliError('jobctl describes jobs, pods, configmaps and secrets, not events');
   const ns = namespaceOf(opts);
   const client = await connect(io);
   let objs: ApiObject[];
@@ -28,7 +28,11 @@ export async function runDescribe(args: string[], opts: GlobalOptions & { select
   const parts: string[] = [];
   for (const o of objs) {
     const events = await eventsFor(client, o);
-    parts.push(resource === 'jobs' ? describeJob(o as Job, events, Date.now()) : describePod(o as Pod, events, Date.now()));
+    const now = Date.now();
+    if (resource === 'jobs') parts.push(describeJob(o as Job, events, now));
+    else if (resource === 'pods') parts.push(describePod(o as Pod, events, now));
+    else if (resource === 'configmaps') parts.push(describeConfigMap(o as ConfigMap, events, now));
+    else parts.push(describeSecret(o as Secret, events, now));
   }
   io.out(parts.join('\n\n'));
 }

@@ -4,6 +4,8 @@ import type { Job, Pod } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
 import { JOB_TRACKING_FINALIZER } from './job/pods.js';
 
+const ORPHAN_DISRUPTION = { reason: 'DeletionByPodGC', message: 'PodGC: the pod\'s Job was deleted' };
+
 export class GarbageCollector {
   constructor(private readonly registry: Registry) {}
 
@@ -31,7 +33,7 @@ export class GarbageCollector {
       const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
       if (!owner || jobs.has(owner.uid)) continue;
       this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', undefined, ORPHAN_DISRUPTION);
     }
   }
 
@@ -39,7 +41,7 @@ export class GarbageCollector {
     const pods = this.registry.podsOf(job);
     for (const pod of pods) {
       this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', undefined, ORPHAN_DISRUPTION);
     }
     if (this.registry.podsOf(job).length === 0) this.registry.removeObject(job);
   }

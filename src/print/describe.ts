@@ -1,5 +1,5 @@
 // `describe job` and `describe pod` in kubectl's layout (reference §7.5).
-import type { Container, ContainerState, ContainerStatus, Event, Job, Pod, PodTemplateSpec } from '../api/index.js';
+import type { ConfigMap, Container, ContainerState, ContainerStatus, Event, Job, Pod, PodTemplateSpec, Secret } from '../api/index.js';
 import { humanDuration } from '../api/index.js';
 import { eventAge, selectorString } from './rows.js';
 import { tabwrite } from './tabwriter.js';
@@ -258,4 +258,30 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   l.multi(0, 'Node-Selectors:', sortedMap(pod.spec.nodeSelector as Record<string, string> | undefined, '='));
   l.add(0, 'Tolerations:', '<none>');
   return tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n' + describeEvents(events, nowMs) + '\n';
+}
+
+export function describeConfigMap(cm: ConfigMap, events: Event[], nowMs: number): string {
+  const l = new Lines();
+  l.add(0, 'Name:', cm.metadata.name ?? '');
+  l.add(0, 'Namespace:', cm.metadata.namespace ?? '');
+  l.multi(0, 'Labels:', sortedMap(cm.metadata.labels, '='));
+  l.multi(0, 'Annotations:', annotations(cm.metadata.annotations));
+  let out = tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n\nData\n====\n';
+  for (const k of Object.keys(cm.data ?? {}).sort()) out += `${k}:\n----\n${cm.data![k]}\n\n`;
+  out += '\nBinaryData\n====\n';
+  for (const k of Object.keys(cm.binaryData ?? {}).sort()) out += `${k}: ${Buffer.from(cm.binaryData![k], 'base64').length} bytes\n`;
+  return out + '\n' + describeEvents(events, nowMs) + '\n';
+}
+
+/** Secrets show their keys and sizes, never their values. */
+export function describeSecret(s: Secret, events: Event[], nowMs: number): string {
+  const l = new Lines();
+  l.add(0, 'Name:', s.metadata.name ?? '');
+  l.add(0, 'Namespace:', s.metadata.namespace ?? '');
+  l.multi(0, 'Labels:', sortedMap(s.metadata.labels, '='));
+  l.multi(0, 'Annotations:', annotations(s.metadata.annotations));
+  const head = tabwrite(l.out.join('\n'), DESCRIBE_PADDING);
+  const data = Object.keys(s.data ?? {}).sort().map((k) => `${k}:\t${Buffer.from(s.data![k], 'base64').length} bytes`);
+  const body = data.length ? tabwrite(data.join('\n'), DESCRIBE_PADDING) + '\n' : '';
+  return `${head}\n\nType:  ${s.type ?? 'Opaque'}\n\nData\n====\n${body}` + (events.length ? '\n' + describeEvents(events, nowMs) + '\n' : '');
 }

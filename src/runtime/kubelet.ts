@@ -610,6 +610,9 @@ class PodWorker {
     }
     const restartPolicy = this.spec.restartPolicy;
     if (podFails) {
+      this.setCondition('DisruptionTarget', 'True', 'TerminationByKubelet');
+      const cond = this.status.conditions!.find((x) => x.type === 'DisruptionTarget')!;
+      cond.message = `Kubelet: container ${c.name} disappeared from the Docker engine`;
       this.finish('Failed', 'ContainerVanished', `container ${c.name} disappeared from the Docker engine`);
       return;
     }

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
   parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobUpdate,
-  type ApiObject, type Job, type Status,
+  forbidden, type ApiObject, type ConfigMap, type Job, type Secret, type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
 import { streamLogs } from './logs.js';
@@ -171,7 +171,12 @@ export class HttpApi {
         return;
       case 'PUT': {
         const body = (await readBody(req)) as ApiObject;
-        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'jobctl updates only jobs'));
+        if (!body || typeof body !== 'object' || body.kind !== info.kind) throw badRequestError(`the body of the request is not a ${info.kind}`);
+        if (info.kind === 'ConfigMap' || info.kind === 'Secret') {
+          sendJson(res, 200, this.updateConfig(ns, r.name, body, q.get('dryRun') === 'All'));
+          return;
+        }
+        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not update ${r.resource}`));
         const updated = this.updateJob(ns, r.name, body as Job, r.sub === 'status', q.get('dryRun') === 'All');
         sendJson(res, 200, updated);
         return;
@@ -258,6 +263,24 @@ export class HttpApi {
       return;
     }
     sendJson(res, 201, this.registry.store.create(object), warnings);
+  }
+
+  /** ConfigMaps and Secrets are replaced whole (validated as on create), unless marked immutable. */
+  private updateConfig(ns: string, name: string, body: ApiObject, dryRun: boolean): ApiObject {
+    const store = this.registry.store;
+    return store.transact(() => {
+      const old = store.mustGet<ConfigMap | Secret>(body.kind, ns, name);
+      body.metadata = { ...body.metadata, name, namespace: ns };
+      const { object } = admitCreate(body, this.registry.now(), old.metadata.uid);
+      object.metadata.creationTimestamp = old.metadata.creationTimestamp;
+      object.metadata.resourceVersion = body.metadata.resourceVersion ?? old.metadata.resourceVersion;
+      const next = object as ConfigMap | Secret;
+      if (old.immutable) {
+        const changed = JSON.stringify(next.data ?? {}) !== JSON.stringify(old.data ?? {}) || (old.kind === 'ConfigMap' && JSON.stringify((next as ConfigMap).binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}));
+        if (changed) throw invalidError(body.kind, '', name, [forbidden('data', 'field is immutable when `immutable` is set')]);
+      }
+      return dryRun ? next : store.update(next);
+    });
   }
 
   private updateJob(ns: string, name: string, body: Job, status: boolean, dryRun: boolean): Job {

@@ -87,8 +87,12 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         return store.transact(() => {
           const cur = store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
           if (!cur || cur.metadata.uid !== pod.metadata.uid) return false;
-          if (JSON.stringify(cur.status) === JSON.stringify(status) && cur.spec.nodeName) return true;
-          cur.status = structuredClone(status);
+          const next = structuredClone(status);
+          // The kubelet writes whole statuses; a DisruptionTarget the API server set stays.
+          const disruption = cur.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+          if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget')) (next.conditions ??= []).push(disruption);
+          if (JSON.stringify(cur.status) === JSON.stringify(next) && cur.spec.nodeName) return true;
+          cur.status = next;
           cur.spec.nodeName ??= nodeName; // one node: binding is the kubelet taking the pod
           store.update(cur);
           return true;

@@ -65,11 +65,18 @@ export class Registry {
    * Graceful delete: sets deletionTimestamp; the kubelet stops the containers and calls
    * `podTerminated`. Pods that never started, or already finished, need no grace.
    */
-  deletePod(ns: string, name: string, graceSeconds?: number): Pod | undefined {
+  deletePod(ns: string, name: string, graceSeconds?: number, disruption?: { reason: string; message: string }): Pod | undefined {
     return this.store.transact(() => {
       const pod = this.store.get<Pod>('Pod', ns, name);
       if (!pod) return undefined;
       if (pod.metadata.deletionTimestamp) return pod;
+      if (disruption && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+        // Not the pod's fault: say so, as Kubernetes does, so a podFailurePolicy can tell.
+        const now = toRfc3339(this.now());
+        const conds = ((pod.status ??= {}).conditions ??= []).filter((c) => c.type !== 'DisruptionTarget');
+        conds.push({ type: 'DisruptionTarget', status: 'True', reason: disruption.reason, message: disruption.message, lastProbeTime: null, lastTransitionTime: now });
+        pod.status.conditions = conds;
+      }
       const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
       const grace = terminal || !pod.status?.startTime ? 0 : graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       pod.metadata.deletionTimestamp = toRfc3339(this.now());

@@ -245,4 +245,33 @@ stringData: {password: hunter2}
     expect((await job('replace')).status?.failed).toBe(1);
     await home.ok(['delete', 'job', 'replace']);
   });
+
+  it('pods of a deleted job get DisruptionTarget while they stop', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('disrupt', '', `      restartPolicy: Never
+      terminationGracePeriodSeconds: 3
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sleep", "60"]`));
+    const p = await until('a running pod', async () => (await pods('disrupt')).find((x) => x.status?.phase === 'Running'));
+    await home.ok(['delete', 'job', 'disrupt']);
+    const stopping = await until('the pod to be marked', async () => {
+      const r = await home.jobctl(['get', 'pod', p.metadata.name!, '-o', 'json']);
+      return r.code === 0 && (JSON.parse(r.stdout) as Pod).status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    }, 10_000, 100);
+    expect(stopping).toMatchObject({ status: 'True', reason: 'DeletionByPodGC' });
+  });
+
+  it('ConfigMaps are updated by apply; describe shows Secret sizes, never values', async () => {
+    await home.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tune}\ndata: {a: "1"}\n');
+    expect(await home.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tune}\ndata: {a: "2"}\n')).toBe('configmap/tune configured\n');
+    expect(await home.ok(['get', 'configmap', 'tune', '-o', 'jsonpath={.data.a}'])).toBe('2');
+    expect(await home.ok(['describe', 'configmap', 'tune'])).toContain('Data\n====\na:\n----\n2\n');
+    await home.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Secret\nmetadata: {name: topsecret}\nstringData: {token: s3cr3t-value}\n');
+    const d = await home.ok(['describe', 'secret', 'topsecret']);
+    expect(d).toMatch(/token: +12 bytes/);
+    expect(d).not.toContain('s3cr3t');
+    expect(await home.ok(['get', 'secret', 'topsecret', '-o', 'yaml'])).not.toContain('s3cr3t-value');
+    expect(await home.ok(['delete', 'secret', 'topsecret'])).toBe('secret "topsecret" deleted\n');
+  });
 });
