@@ -60,17 +60,35 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
     throw new ExitError(1);
   }
   if (objects.length === 0) throw new CliError(`no objects passed to ${opts.verb}`);
-  if (opts.dryRun !== 'client') return applyToServer(objects, opts, io);
+  if (opts.dryRun !== 'client') {
+    const client = await connect(io);
+    const suffix = opts.dryRun === 'server' ? ' (server dry run)' : '';
+    return applyEach(objects, opts, io, (object) => applyOne(client, object, opts), suffix);
+  }
+  return applyEach(objects, opts, io, async (object) => {
+    const { object: stored, warnings } = admitCreate(object, new Date());
+    return { verb: 'created', stored, warnings };
+  }, ' (dry run)');
+}
+
+interface Applied {
+  verb: string;
+  stored: ApiObject;
+  warnings: string[];
+}
+
+/** Applies each object in turn, printing as kubectl does; one failure does not stop the others. */
+async function applyEach(objects: DecodedObject[], opts: ApplyOptions, io: Io, apply: (o: ApiObject) => Promise<Applied>, suffix: string): Promise<void> {
   let failed = false;
   const shown: ApiObject[] = [];
   for (const { object, source } of objects) {
     try {
       applyNamespace(object, opts.namespace);
-      const { object: stored, warnings } = admitCreate(object, new Date());
+      const { verb, stored, warnings } = await apply(object);
       for (const w of warnings) io.err(`Warning: ${w}\n`);
       if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
       else if (opts.output) shown.push(stored);
-      else io.out(`${kindSlashName(stored)} created (dry run)\n`);
+      else io.out(`${kindSlashName(stored)} ${verb}${suffix}\n`);
     } catch (e) {
       failed = true;
       if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when creating "${source}"`)}\n`);
@@ -100,7 +118,7 @@ function lastApplied(obj: ApiObject): string {
   return obj.kind === 'Secret' ? `sha256:${createHash('sha256').update(json).digest('hex')}` : json + '\n';
 }
 
-async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<{ verb: string; stored: ApiObject; warnings: string[] }> {
+async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
   const ns = object.metadata.namespace ?? 'default';
   object.metadata.namespace = ns;
   const resource = RESOURCE_OF[object.kind];
@@ -140,26 +158,3 @@ async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions
   return { verb: 'configured', stored: r.body, warnings: r.warnings };
 }
 
-async function applyToServer(objects: DecodedObject[], opts: ApplyOptions, io: Io): Promise<void> {
-  const client = await connect(io);
-  const suffix = opts.dryRun === 'server' ? ' (server dry run)' : '';
-  let failed = false;
-  const shown: ApiObject[] = [];
-  for (const { object, source } of objects) {
-    try {
-      applyNamespace(object, opts.namespace);
-      const { verb, stored, warnings } = await applyOne(client, object, opts);
-      for (const w of warnings) io.err(`Warning: ${w}\n`);
-      if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
-      else if (opts.output) shown.push(stored);
-      else io.out(`${kindSlashName(stored)} ${verb}${suffix}\n`);
-    } catch (e) {
-      failed = true;
-      if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when creating "${source}"`)}\n`);
-      else if (e instanceof CliError) io.err(`error: ${e.message}\n`);
-      else throw e;
-    }
-  }
-  printObjects(shown, opts.output, io);
-  if (failed) throw new ExitError(1);
-}

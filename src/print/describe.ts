@@ -260,13 +260,18 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   return tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n' + describeEvents(events, nowMs) + '\n';
 }
 
-export function describeConfigMap(cm: ConfigMap, events: Event[], nowMs: number): string {
+/** Name, Namespace, Labels, Annotations: the head of every describe. */
+function metaHeader(o: ConfigMap | Secret): string {
   const l = new Lines();
-  l.add(0, 'Name:', cm.metadata.name ?? '');
-  l.add(0, 'Namespace:', cm.metadata.namespace ?? '');
-  l.multi(0, 'Labels:', sortedMap(cm.metadata.labels, '='));
-  l.multi(0, 'Annotations:', annotations(cm.metadata.annotations));
-  let out = tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n\nData\n====\n';
+  l.add(0, 'Name:', o.metadata.name ?? '');
+  l.add(0, 'Namespace:', o.metadata.namespace ?? '');
+  l.multi(0, 'Labels:', sortedMap(o.metadata.labels, '='));
+  l.multi(0, 'Annotations:', annotations(o.metadata.annotations));
+  return tabwrite(l.out.join('\n'), DESCRIBE_PADDING);
+}
+
+export function describeConfigMap(cm: ConfigMap, events: Event[], nowMs: number): string {
+  let out = metaHeader(cm) + '\n\nData\n====\n';
   for (const k of Object.keys(cm.data ?? {}).sort()) out += `${k}:\n----\n${cm.data![k]}\n\n`;
   out += '\nBinaryData\n====\n';
   for (const k of Object.keys(cm.binaryData ?? {}).sort()) out += `${k}: ${Buffer.from(cm.binaryData![k], 'base64').length} bytes\n`;
@@ -275,12 +280,7 @@ export function describeConfigMap(cm: ConfigMap, events: Event[], nowMs: number)
 
 /** Secrets show their keys and sizes, never their values. */
 export function describeSecret(s: Secret, events: Event[], nowMs: number): string {
-  const l = new Lines();
-  l.add(0, 'Name:', s.metadata.name ?? '');
-  l.add(0, 'Namespace:', s.metadata.namespace ?? '');
-  l.multi(0, 'Labels:', sortedMap(s.metadata.labels, '='));
-  l.multi(0, 'Annotations:', annotations(s.metadata.annotations));
-  const head = tabwrite(l.out.join('\n'), DESCRIBE_PADDING);
+  const head = metaHeader(s);
   const data = Object.keys(s.data ?? {}).sort().map((k) => `${k}:\t${Buffer.from(s.data![k], 'base64').length} bytes`);
   const body = data.length ? tabwrite(data.join('\n'), DESCRIBE_PADDING) + '\n' : '';
   return `${head}\n\nType:  ${s.type ?? 'Opaque'}\n\nData\n====\n${body}` + (events.length ? '\n' + describeEvents(events, nowMs) + '\n' : '');

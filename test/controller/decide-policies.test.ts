@@ -1,26 +1,13 @@
 // Table tests of Indexed jobs, failure and success policies, per-index back-off and suspension.
 import { describe, expect, it } from 'vitest';
-import { admitCreate, type Job, type Pod } from '../../src/api/index.js';
+import { type Job, type Pod } from '../../src/api/index.js';
 import { decide } from '../../src/controller/job/decide.js';
+import { at, CONFIG, iso, makeJob } from '../helpers/jobs.js';
 import { INDEX_FAILURE_COUNT, INDEX_KEY } from '../../src/controller/job/indexed.js';
 import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
 import { newPodForJob } from '../../src/controller/job/pod-template.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const at = (s: number) => new Date(T0 + s * 1000);
-const iso = (s: number) => at(s).toISOString();
-const CONFIG = { podBackoffBaseMs: 10_000 };
-
-function job(spec: Partial<Job['spec']>, status: Job['status'] = {}): Job {
-  const { object } = admitCreate(
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.35' }], restartPolicy: 'Never' } }, ...spec } },
-    at(0),
-    'uid',
-  );
-  const j = object as Job;
-  j.status = { startTime: iso(0), ...status };
-  return j;
-}
+const job = makeJob;
 
 let n = 0;
 function pod(phase: NonNullable<Pod['status']>['phase'], opts: { index?: number; exitCode?: number; finishedAt?: number; failureCount?: number; deleting?: boolean; conditions?: { type: string; status: 'True' }[] } = {}): Pod {

@@ -1,30 +1,17 @@
 // Table tests of the Job controller's pure decision (reference §2), with a fake clock.
 import { describe, expect, it } from 'vitest';
-import { admitCreate, type ContainerStatus, type Job, type Pod } from '../../src/api/index.js';
+import { type ContainerStatus, type Pod } from '../../src/api/index.js';
 import { decide } from '../../src/controller/job/decide.js';
+import { at, CONFIG, iso, makeJob, T0 } from '../helpers/jobs.js';
 import { computeBackoffRecord, computeRemainingBackoffMs } from '../../src/controller/job/backoff.js';
 import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const at = (s: number) => new Date(T0 + s * 1000);
-const iso = (s: number) => at(s).toISOString();
-const CONFIG = { podBackoffBaseMs: 10_000 };
-
-function job(spec: Partial<Job['spec']> = {}, status: Job['status'] = {}, restartPolicy: 'Never' | 'OnFailure' = 'Never'): Job {
-  const { object } = admitCreate(
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox:1.35' }], restartPolicy } }, ...spec } },
-    at(0),
-    'uid',
-  );
-  const j = object as Job;
-  j.status = { startTime: iso(0), ...status };
-  return j;
-}
+const job = makeJob;
 
 let n = 0;
 function pod(phase: NonNullable<Pod['status']>['phase'], opts: { finishedAt?: number; counted?: boolean; deleting?: boolean; restarts?: number; created?: number } = {}): Pod {
   const cs: ContainerStatus = {
-    name: 'c', ready: phase === 'Running', restartCount: opts.restarts ?? 0, image: 'busybox:1.35', imageID: '', lastState: {},
+    name: 'main', ready: phase === 'Running', restartCount: opts.restarts ?? 0, image: 'busybox:1.35', imageID: '', lastState: {},
     state: opts.finishedAt !== undefined ? { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, finishedAt: iso(opts.finishedAt) } } : { running: { startedAt: iso(0) } },
   };
   return {
@@ -35,7 +22,7 @@ function pod(phase: NonNullable<Pod['status']>['phase'], opts: { finishedAt?: nu
       ...(opts.deleting ? { deletionTimestamp: iso(1) } : {}),
       ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'uid', controller: true }],
     },
-    spec: { containers: [{ name: 'c' }] },
+    spec: { containers: [{ name: 'main' }] },
     status: { phase, containerStatuses: [cs] },
   };
 }
