@@ -274,4 +274,40 @@ stringData: {password: hunter2}
     expect(await home.ok(['get', 'secret', 'topsecret', '-o', 'yaml'])).not.toContain('s3cr3t-value');
     expect(await home.ok(['delete', 'secret', 'topsecret'])).toBe('secret "topsecret" deleted\n');
   });
+
+  it('securityContext, downward API, resourceFieldRef, workingDir and the termination message', async () => {
+    await home.ok(['apply', '-f', '-'], `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: secctx
+  labels: {team: blue}
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      labels: {team: blue}
+    spec:
+      restartPolicy: Never
+      securityContext: {runAsUser: 1000, runAsGroup: 3000}
+      volumes:
+      - name: info
+        downwardAPI:
+          items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]
+      containers:
+      - name: c
+        image: busybox:1.35
+        workingDir: /tmp
+        securityContext: {readOnlyRootFilesystem: true}
+        resources: {limits: {cpu: 250m, memory: 64Mi}}
+        env:
+        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+        volumeMounts: [{name: info, mountPath: /etc/podinfo}]
+        command: ["sh", "-c", "echo $(id -u):$(id -g) $(pwd) $MEM $POD_NAME; grep -c team /etc/podinfo/labels; touch /x 2>/dev/null || echo read-only; echo 'it broke' > /dev/termination-log; exit 2"]`);
+    await waitFor('failed', 'secctx');
+    const [p] = await pods('secctx');
+    const log = await home.ok(['logs', `pod/${p.metadata.name}`]);
+    expect(log).toBe(`1000:3000 /tmp 64 ${p.metadata.name}\n1\nread-only\n`);
+    expect(p.status?.containerStatuses?.[0].state.terminated).toMatchObject({ exitCode: 2, reason: 'Error', message: 'it broke' });
+  });
 });
