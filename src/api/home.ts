@@ -1,5 +1,6 @@
 // The layout of JOBCTL_HOME, shared by the server (which writes it) and the client (which reads
 // the address and token from it).
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,4 +24,23 @@ export interface ServerAddress {
   pid: number;
   port: number;
   startedAt: string;
+}
+
+/**
+ * Whether a process runs. A zombie (killed, not yet reaped, as with a server whose parent CLI
+ * exited and whose new parent does not reap) counts as dead: signal 0 alone would say alive.
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc: trust the signal
+  }
 }

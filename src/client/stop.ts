@@ -1,6 +1,6 @@
 // `jobctl server stop`: SIGTERM to the server of this JOBCTL_HOME, then wait for it to go.
 import { readFileSync } from 'node:fs';
-import { homePaths, jobctlHome, type ServerAddress } from '../api/index.js';
+import { homePaths, isProcessAlive, jobctlHome, type ServerAddress } from '../api/index.js';
 
 export const STOP_TIMEOUT_MS = 30_000;
 
@@ -24,11 +24,7 @@ export async function stopServer(env: NodeJS.ProcessEnv): Promise<boolean> {
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
+    if (!isProcessAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`the server (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s`);

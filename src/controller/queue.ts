@@ -18,7 +18,8 @@ export class WorkQueue {
     }
     if (this.queued.has(key)) return;
     this.queued.add(key);
-    queueMicrotask(() => void this.run(key));
+    // setImmediate, not a microtask: the event loop serves requests between syncs.
+    setImmediate(() => void this.run(key));
   }
 
   addAfter(key: string, delayMs: number): void {

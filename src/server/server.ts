@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { homePaths, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
+import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
@@ -14,15 +14,6 @@ import type { ServerConfig } from './config.js';
 import { HttpApi } from './http-api.js';
 
 export class ServerStartError extends Error {}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** One server per home: the pid file is created exclusively; a stale one (dead pid) is replaced. */
 function acquirePidFile(path: string): void {
@@ -35,7 +26,7 @@ function acquirePidFile(path: string): void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      if (pid && pid !== process.pid && isAlive(pid)) throw new ServerStartError(`a jobctl server (pid ${pid}) already runs for this JOBCTL_HOME`);
+      if (pid && pid !== process.pid && isProcessAlive(pid)) throw new ServerStartError(`a jobctl server (pid ${pid}) already runs for this JOBCTL_HOME`);
       rmSync(path, { force: true });
     }
   }
