@@ -48,6 +48,17 @@ export function computeJobWarnings(job: Job): string[] {
       `spec.parallelism: ${spec.parallelism} is greater than spec.completions: ${spec.completions}: only completions - succeeded pods ever run at once, so at most ${spec.completions} will; to race pods and stop the losers, use an Indexed Job with a successPolicy`,
     );
   }
+  // Handing a container the host is allowed (it is the user's own machine), never silently.
+  if (pod?.hostNetwork) out.push("spec.template.spec.hostNetwork: the pods share this machine's network: they can reach every local service and bind its ports");
+  containers.forEach(({ c, p }) => {
+    const sc = c.securityContext as { privileged?: boolean } | undefined;
+    if (sc?.privileged) out.push(`spec.template.spec.${p}.securityContext.privileged: the container gets full control of this machine`);
+  });
+  (pod?.volumes ?? []).forEach((v, i) => {
+    const hp = (v.hostPath as { path?: string } | undefined)?.path?.replace(/\/+$/, '') ?? undefined;
+    if (hp === '' || hp === '/' ) out.push(`spec.template.spec.volumes[${i}].hostPath: mounts this machine's root filesystem into the pod`);
+    else if (hp && /(^|\/)docker\.sock$|^\/var\/run$|^\/run$/.test(hp)) out.push(`spec.template.spec.volumes[${i}].hostPath: ${hp} hands the pod the Docker engine, and with it root on this machine`);
+  });
   (pod?.volumes ?? []).forEach((v, i) => {
     const kind = Object.keys(v).find((k) => k !== 'name');
     if (kind && !['emptyDir', 'hostPath', 'configMap', 'secret', 'downwardAPI'].includes(kind)) {

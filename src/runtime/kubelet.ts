@@ -17,6 +17,8 @@ export const IMAGE_PULL_CAP_FACTOR = 30; // 300 s
 export const TERMINATION_MESSAGE_MAX_BYTES = 4096;
 export const TERMINATION_MESSAGE_FALLBACK_BYTES = 2048;
 export const FALLBACK_LOG_LINES = 80;
+/** After an unexplained kill, how long to wait before asking whether the container still exists. */
+export const VANISH_CHECK_MS = 300;
 
 export interface PodHost extends ObjectSource {
   /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
@@ -24,6 +26,10 @@ export interface PodHost extends ObjectSource {
   recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler', fieldPath?: string): void;
   /** The pod is being deleted and its containers are gone: finish the deletion. */
   podTerminated(pod: Pod): void;
+  /** Containers jobctl created, so that it never touches one it did not (whatever its labels). */
+  recordContainer(id: string, podUid: string): void;
+  forgetContainer(id: string): void;
+  knownContainers(): Set<string>;
 }
 
 export interface KubeletConfig {
@@ -73,10 +79,11 @@ export class Kubelet {
 
   /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */
   async adopt(pods: Pod[]): Promise<void> {
-    const containers = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`]);
+    const mine = this.host.knownContainers();
+    const containers = (await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`])).filter((c) => mine.has(c.Id));
     const known = new Set(pods.map((p) => p.metadata.uid));
     for (const c of containers) {
-      if (!known.has(c.Labels[LABEL_POD_UID])) await this.engine.removeContainer(c.Id);
+      if (!known.has(c.Labels[LABEL_POD_UID])) await this.removeContainer(c.Id);
     }
     for (const pod of pods) {
       if (isTerminal(pod) && !pod.metadata.deletionTimestamp) continue;
@@ -87,10 +94,16 @@ export class Kubelet {
     }
   }
 
+  async removeContainer(id: string): Promise<void> {
+    await this.engine.removeContainer(id);
+    this.host.forgetContainer(id);
+  }
+
   async removeContainersOf(uid: string): Promise<void> {
     try {
+      const mine = this.host.knownContainers();
       const list = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`, `${LABEL_POD_UID}=${uid}`]);
-      await Promise.all(list.map((c) => this.engine.removeContainer(c.Id)));
+      await Promise.all(list.filter((c) => mine.has(c.Id)).map((c) => this.removeContainer(c.Id)));
     } catch {
       /* the engine is away; start-up reconciliation removes them later */
     }
@@ -323,8 +336,9 @@ class PodWorker {
       id = (await this.k.engine.createContainer(name, body)).Id;
     } catch (e) {
       if ((e as EngineError).statusCode !== 409) throw e;
-      id = (await this.k.engine.inspectContainer(name)).Id;
+      id = (await this.takeOver(name)).Id;
     }
+    this.k.host.recordContainer(id, m.uid ?? '');
     await this.k.engine.startContainer(id).catch((e: EngineError) => {
       if (e.statusCode !== 304) throw e;
     });
@@ -448,6 +462,7 @@ class PodWorker {
     let id: string;
     try {
       id = (await this.k.engine.createContainer(dockerContainerName(this.pod, c, restart), body)).Id;
+      this.k.host.recordContainer(id, m.uid ?? '');
     } catch (e) {
       const err = e as EngineError;
       if (err.statusCode !== 409) {
@@ -455,8 +470,9 @@ class PodWorker {
         return;
       }
       // Created before a crash and never recorded: take it over rather than run the attempt twice.
-      const existing = await this.k.engine.inspectContainer(dockerContainerName(this.pod, c, restart));
+      const existing = await this.takeOver(dockerContainerName(this.pod, c, restart));
       id = existing.Id;
+      this.k.host.recordContainer(id, m.uid ?? '');
       if (existing.State.Running) return this.follow(c, init, id, restart);
       if (!existing.State.FinishedAt.startsWith('0001')) return this.follow(c, init, id, restart, existing);
     }
@@ -470,6 +486,16 @@ class PodWorker {
     }
     this.event('Normal', 'Started', `Started container ${c.name}`, c, init);
     this.follow(c, init, id, restart);
+  }
+
+  /** A container with our name already exists: ours only if it carries this instance's and this pod's labels. */
+  private async takeOver(name: string): Promise<ContainerInspect> {
+    const existing = await this.k.engine.inspectContainer(name);
+    const labels = existing.Config.Labels ?? {};
+    if (labels[LABEL_INSTANCE] !== this.k.config.instanceId || labels[LABEL_POD_UID] !== this.pod.metadata.uid) {
+      throw new Error(`a container named ${name} exists and is not jobctl's; remove or rename it`);
+    }
+    return existing;
   }
 
   private failToStart(c: Container, init: boolean, reason: string, message: string, id?: string): void {
@@ -557,6 +583,12 @@ class PodWorker {
       throw e;
     }
     const st = info.State;
+    if (!this.terminating && this.stage !== 'done' && !st.OOMKilled && (st.ExitCode === 137 || st.ExitCode === 143)) {
+      // Killed, and not by us: removed behind our back (`docker rm -f`) unless it is still there.
+      await new Promise((r) => setTimeout(r, VANISH_CHECK_MS));
+      const still = await this.k.engine.inspectContainer(id).then(() => true, (e: EngineError) => e.statusCode !== 404);
+      if (!still) return this.vanished(c, init, id);
+    }
     const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
     const restart = this.running.get(c.name)?.restart ?? 0;
     const message = this.terminationMessage(c, restart, st.ExitCode) || st.Error;

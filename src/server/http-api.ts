@@ -71,15 +71,42 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new StatusError(makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
-    chunks.push(c as Buffer);
+    // Past the limit the body is drained, not kept, so the client can read the 413; far past it, cut.
+    if (size > MAX_BODY_BYTES * 4) {
+      req.socket.destroy();
+      break;
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(c as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw new StatusError(makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
   if (!/json/.test(type.split(';')[0])) throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`));
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
     throw badRequestError(`the body of the request could not be decoded: ${(e as Error).message}`);
   }
+}
+
+/** An update that changes nothing is not written (no new resourceVersion), as in Kubernetes. */
+function sameObject(a: ApiObject, b: ApiObject): boolean {
+  const strip = (o: ApiObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+const DELETE_OPTIONS_FIELDS = new Set(['kind', 'apiVersion', 'propagationPolicy', 'gracePeriodSeconds', 'preconditions', 'orphanDependents', 'dryRun']);
+
+/** A DELETE body must be a DeleteOptions; anything else is refused before anything is deleted. */
+function validateDeleteOptions(body: unknown): { propagationPolicy?: string; gracePeriodSeconds?: number } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequestError('the body of a delete must be a DeleteOptions object');
+  const o = body as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => !DELETE_OPTIONS_FIELDS.has(k));
+  if (unknown.length) throw badRequestError(`DeleteOptions: unknown field ${JSON.stringify(unknown[0])}`);
+  if (o.kind !== undefined && o.kind !== 'DeleteOptions') throw badRequestError(`the body of a delete must be a DeleteOptions, not a ${String(o.kind)}`);
+  if (o.propagationPolicy !== undefined && typeof o.propagationPolicy !== 'string') throw badRequestError('propagationPolicy must be a string');
+  if (o.gracePeriodSeconds !== undefined && (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)) {
+    throw badRequestError('gracePeriodSeconds must be a non-negative integer');
+  }
+  return o as { propagationPolicy?: string; gracePeriodSeconds?: number };
 }
 
 export interface ApiOptions {
@@ -202,7 +229,8 @@ export class HttpApi {
       }
       case 'DELETE': {
         let body: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
-        if (req.headers['content-length'] && req.headers['content-length'] !== '0') body = (await readBody(req)) as typeof body;
+        const hasBody = (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'];
+        if (hasBody) body = validateDeleteOptions(await readBody(req));
         const propagation = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
         const grace = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
         const warnings: string[] = [];
@@ -279,7 +307,7 @@ export class HttpApi {
         const changed = JSON.stringify(next.data ?? {}) !== JSON.stringify(old.data ?? {}) || (old.kind === 'ConfigMap' && JSON.stringify((next as ConfigMap).binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}));
         if (changed) throw invalidError(body.kind, '', name, [forbidden('data', 'field is immutable when `immutable` is set')]);
       }
-      return dryRun ? next : store.update(next);
+      return dryRun || sameObject(next, old) ? next : store.update(next);
     });
   }
 
@@ -300,7 +328,7 @@ export class HttpApi {
         if (errs.length) throw invalidError('Job', 'batch', name, errs);
         if (JSON.stringify(next.spec) !== JSON.stringify(old.spec)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
       }
-      if (dryRun) return next;
+      if (dryRun || sameObject(next, old)) return next;
       return store.update(next);
     });
   }

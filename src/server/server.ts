@@ -92,6 +92,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       recordEvent(pod, type, reason, message, source, fieldPath) {
         registry.recordEvent(pod, type, reason, message, source, fieldPath);
       },
+      recordContainer: (id, podUid) => store.addContainer(id, podUid),
+      forgetContainer: (id) => store.removeContainer(id),
+      knownContainers: () => store.knownContainers(),
       getConfigMap: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
       getSecret: (ns, name) => store.get<Secret>('Secret', ns, name),
       podTerminated(pod) {
@@ -123,6 +126,14 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
 
     http = createServer((req, res) => void api.handle(req, res));
     http.keepAliveTimeout = 5000;
+    http.maxHeadersCount = 100;
+    http.headersTimeout = 10_000;
+    // Requests Node's parser refuses (unknown methods, broken headers) still get a Status.
+    http.on('clientError', (err, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `bad request: ${err.message}`, reason: 'BadRequest', code: 400 });
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(0, '127.0.0.1', resolve);

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS objects (
   PRIMARY KEY (kind, namespace, name)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS containers (id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL);
 `;
 const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
 const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
@@ -36,6 +37,9 @@ const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind 
 const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
 const SQL_MAX_REV = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) AS rev";
 const SQL_COMPACT = 'DELETE FROM log WHERE rev <= ?';
+const SQL_CONTAINER_ADD = 'INSERT OR IGNORE INTO containers (id, pod_uid) VALUES (?, ?)';
+const SQL_CONTAINER_REMOVE = 'DELETE FROM containers WHERE id = ?';
+const SQL_CONTAINER_LIST = 'SELECT id FROM containers';
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?';
 const SQL_META_SET = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
@@ -66,6 +70,7 @@ export class Store {
       del: p(SQL_DELETE_OBJECT), get: p(SQL_GET_OBJECT), listNs: p(SQL_LIST_NS), listAll: p(SQL_LIST_ALL),
       logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
       metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
+      containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
     };
   }
 
@@ -214,6 +219,19 @@ export class Store {
 
   setMeta(key: string, value: string): void {
     this.stmts.metaSet.run(key, value);
+  }
+
+  /** The Docker containers this instance created: only these are ever adopted or removed. */
+  addContainer(id: string, podUid: string): void {
+    this.stmts.containerAdd.run(id, podUid);
+  }
+
+  removeContainer(id: string): void {
+    this.stmts.containerRemove.run(id);
+  }
+
+  knownContainers(): Set<string> {
+    return new Set((this.stmts.containerList.all() as { id: string }[]).map((r) => r.id));
   }
 
   private maybeCompact(writes: number): void {

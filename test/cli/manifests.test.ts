@@ -144,6 +144,18 @@ describe('warnings', () => {
   });
 });
 
+describe('warnings for manifests that hand a container the host', () => {
+  it('privileged, hostPath / or the Docker socket, hostNetwork: allowed, each with a warning', async () => {
+    const y = JOB('host').replace('restartPolicy: Never', 'restartPolicy: Never\n      hostNetwork: true\n      volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}, {name: r, hostPath: {path: /}}]').replace('resources:', 'securityContext: {privileged: true}\n        resources:');
+    const r = await dry(['-f', '-'], y);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Warning: spec.template.spec.hostNetwork: the pods share this machine's network");
+    expect(r.stderr).toContain('Warning: spec.template.spec.containers[0].securityContext.privileged: the container gets full control of this machine');
+    expect(r.stderr).toContain('Warning: spec.template.spec.volumes[0].hostPath: /var/run/docker.sock hands the pod the Docker engine, and with it root on this machine');
+    expect(r.stderr).toContain("Warning: spec.template.spec.volumes[1].hostPath: mounts this machine's root filesystem into the pod");
+  });
+});
+
 describe('create job', () => {
   it('builds what kubectl builds', async () => {
     const r = await runCli(['create', 'job', 'pi', '--image=busybox:1.35', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi']);
