@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// jobctl's benchmarks, each beside a raw-Docker baseline doing the same containers on the same
+// engine in the same run. Prints a table, then as the last line a JSON object of the figures.
+//   npm run bench             the full run (targets in issue 6)
+//   npm run bench -- --quick  smaller versions, a couple of minutes; asserts nothing
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '../bin/jobctl');
+const QUICK = process.argv.includes('--quick');
+const SOCKET = (process.env.DOCKER_HOST ?? '').startsWith('unix://') ? process.env.DOCKER_HOST.slice(7) : '/var/run/docker.sock';
+const TICKS_PER_SECOND = 100;
+const IMAGE = 'busybox:1.35';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (m) => process.stderr.write(`bench: ${m}\n`);
+
+// ---- the raw baseline: the Docker Engine API, directly ----
+function docker(method, path, body) {
+  return new Promise((res, rej) => {
+    const data = body ? Buffer.from(JSON.stringify(body)) : undefined;
+    const req = request({ socketPath: SOCKET, method, path: `/v1.41${path}`, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (r) => {
+      let t = '';
+      r.on('data', (d) => (t += d));
+      r.on('end', () => (r.statusCode >= 400 ? rej(new Error(`${method} ${path}: ${t}`)) : res(t ? JSON.parse(t) : undefined)));
+    });
+    req.on('error', rej);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+async function rawContainers(count, parallel, cmd) {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const { Id } = await docker('POST', '/containers/create', { Image: IMAGE, Cmd: cmd, HostConfig: { NetworkMode: 'none' }, Labels: { 'io.jobctl.bench': 'raw' } });
+      await docker('POST', `/containers/${Id}/start`);
+      await docker('POST', `/containers/${Id}/wait`);
+      await docker('DELETE', `/containers/${Id}?force=true`);
+    }
+  };
+  const t = performance.now();
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return performance.now() - t;
+}
+
+// ---- jobctl ----
+class Home {
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'jobctl-bench-'));
+    this.env = { ...process.env, JOBCTL_HOME: this.dir, NO_COLOR: '1' };
+  }
+  jobctl(args, stdin) {
+    return new Promise((res) => {
+      const c = spawn(process.execPath, [BIN, ...args], { env: this.env });
+      let out = '';
+      let err = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.stderr.on('data', (d) => (err += d));
+      c.on('close', (code) => res({ code, out, err }));
+      c.stdin.end(stdin ?? '');
+    });
+  }
+  async ok(args, stdin) {
+    const r = await this.jobctl(args, stdin);
+    if (r.code !== 0) throw new Error(`jobctl ${args.join(' ')}: ${r.err}`);
+    return r.out;
+  }
+  pid() {
+    return JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')).pid;
+  }
+  async cleanup() {
+    await this.jobctl(['delete', 'jobs', '--all']);
+    await this.jobctl(['server', 'stop']);
+    const { stdout } = await run('docker', ['ps', '-aq', '--filter', 'label=io.jobctl.bench=raw']);
+    const ids = stdout.split('\n').filter(Boolean);
+    if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const job = (name, completions, parallelism, cmd) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: ${name}}
+spec:
+  completions: ${completions}
+  parallelism: ${parallelism}
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: "${IMAGE}", command: ${JSON.stringify(cmd)}}]
+`;
+
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+}
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+async function timed(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function throughput(home, count, parallel) {
+  const raw = await rawContainers(count, parallel, ['true']);
+  const ours = await timed(async () => {
+    await home.ok(['apply', '-f', '-'], job('tput', count, parallel, ['true']));
+    await home.ok(['wait', '--for=condition=complete', 'job/tput', '--timeout=1200s']);
+  });
+  await home.ok(['delete', 'job', 'tput']);
+  return { raw, ours, ratio: ours / raw };
+}
+
+async function latency(home, runs, cold) {
+  const raws = [];
+  const ours = [];
+  for (let i = 0; i < runs; i++) {
+    raws.push(await timed(() => run('docker', ['run', '--rm', '--network', 'none', IMAGE, 'echo', 'hi'])));
+    if (cold) await home.jobctl(['server', 'stop']);
+    ours.push(await timed(async () => {
+      await home.ok(['apply', '-f', '-'], job(`lat${i}`, 1, 1, ['echo', 'hi']));
+      await home.ok(['wait', '--for=condition=complete', `job/lat${i}`, '--timeout=60s']);
+    }));
+  }
+  await home.ok(['delete', 'jobs', '--all']);
+  return { raw: median(raws), ours: median(ours), overhead: median(ours) - median(raws) };
+}
+
+async function scale(home, count, parallel) {
+  await home.ok(['get', 'jobs']);
+  const pid = home.pid();
+  const cpu0 = cpuMs(pid);
+  let peak = rssMb(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
+  // A watcher: how far behind the store its rows arrive.
+  const watcher = spawn(process.execPath, [BIN, 'get', 'pods', '-w', '--no-headers', '-l', 'job-name=scale'], { env: home.env });
+  let lastRowAt = 0;
+  watcher.stdout.on('data', () => (lastRowAt = performance.now()));
+  await home.ok(['apply', '-f', '-'], job('scale', count, parallel, ['true']));
+  await home.ok(['wait', '--for=condition=complete', 'job/scale', '--timeout=3600s']);
+  const doneAt = performance.now();
+  await sleep(3000);
+  watcher.kill('SIGINT');
+  clearInterval(sampler);
+  const cpu = cpuMs(pid) - cpu0;
+  const getPods = median(await Promise.all([0, 1, 2].map(() => timed(() => home.ok(['get', 'pods', '-l', 'job-name=scale'])))));
+  const describe = median([await timed(() => home.ok(['describe', 'job/scale'])), await timed(() => home.ok(['describe', 'job/scale'])), await timed(() => home.ok(['describe', 'job/scale']))]);
+  return { peakRssMb: peak, cpuMsPerPod: cpu / count, getPodsMs: getPods, describeMs: describe, watcherLagMs: Math.max(0, lastRowAt - doneAt) };
+}
+
+async function idle(home, seconds) {
+  await home.ok(['get', 'jobs']);
+  const pid = home.pid();
+  await sleep(2000);
+  const c0 = cpuMs(pid);
+  await sleep(seconds * 1000);
+  return ((cpuMs(pid) - c0) / (seconds * 1000)) * 100;
+}
+
+const home = new Home();
+const results = {};
+try {
+  await run('docker', ['image', 'inspect', IMAGE]);
+  log(`throughput (${QUICK ? 40 : 200} pods, parallelism 8)`);
+  const t = await throughput(home, QUICK ? 40 : 200, 8);
+  log('warm latency');
+  await home.ok(['get', 'jobs']);
+  const warm = await latency(home, QUICK ? 3 : 7, false);
+  log('cold latency');
+  const cold = await latency(home, QUICK ? 3 : 5, true);
+  log(`scale (${QUICK ? 100 : 1000} pods, parallelism 20)`);
+  const s = await scale(home, QUICK ? 100 : 1000, 20);
+  log('idle');
+  const i = await idle(home, QUICK ? 5 : 30);
+  const rows = [
+    ['throughput', `${(t.ours / 1000).toFixed(1)} s vs raw ${(t.raw / 1000).toFixed(1)} s`, `ratio ${t.ratio.toFixed(2)}`],
+    ['warm latency', `${warm.ours.toFixed(0)} ms vs docker run ${warm.raw.toFixed(0)} ms`, `overhead ${warm.overhead.toFixed(0)} ms`],
+    ['cold latency', `${cold.ours.toFixed(0)} ms vs docker run ${cold.raw.toFixed(0)} ms`, `overhead ${cold.overhead.toFixed(0)} ms`],
+    ['scale: peak RSS', `${s.peakRssMb.toFixed(0)} MB`, ''],
+    ['scale: CPU per pod', `${s.cpuMsPerPod.toFixed(1)} ms`, ''],
+    ['scale: get pods', `${s.getPodsMs.toFixed(0)} ms`, ''],
+    ['scale: describe job', `${s.describeMs.toFixed(0)} ms`, ''],
+    ['scale: watcher lag', `${s.watcherLagMs.toFixed(0)} ms`, ''],
+    ['idle CPU', `${i.toFixed(3)} % of a core`, ''],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const w2 = Math.max(...rows.map((r) => r[1].length));
+  console.log(`${'SCENARIO'.padEnd(w)}   ${'MEASURED'.padEnd(w2)}   AGAINST RAW DOCKER`);
+  for (const r of rows) console.log(`${r[0].padEnd(w)}   ${r[1].padEnd(w2)}   ${r[2]}`);
+  Object.assign(results, {
+    quick: QUICK,
+    throughputRatio: Number(t.ratio.toFixed(3)),
+    warmLatencyOverheadMs: Math.round(warm.overhead),
+    coldLatencyOverheadMs: Math.round(cold.overhead),
+    serverPeakRssMb: Math.round(s.peakRssMb),
+    serverCpuMsPerPod: Number(s.cpuMsPerPod.toFixed(2)),
+    getPods1000Ms: QUICK ? null : Math.round(s.getPodsMs),
+    describeJob1000Ms: QUICK ? null : Math.round(s.describeMs),
+    watcherLagMs: Math.round(s.watcherLagMs),
+    idleCpuPercent: Number(i.toFixed(3)),
+  });
+} finally {
+  await home.cleanup();
+}
+console.log(JSON.stringify(results));
