@@ -4,7 +4,6 @@ export * from './status.js';
 export * from './defaults.js';
 export * from './validation.js';
 export * from './warnings.js';
-export * from './manifest.js';
 export * from './admission.js';
 export * from './names.js';
 export * from './indexes.js';

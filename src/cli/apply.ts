@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 // `jobctl apply -f` and `jobctl create -f`.
-import { admitCreate, defaultJob, StatusError, type ApiObject, type DecodedObject, type Job } from '../api/index.js';
+import { admitCreate, defaultJob, StatusError, type ApiObject, type Job } from '../api/index.js';
+import type { DecodedObject } from '../api/manifest.js';
 import type { ApiClient } from '../client/index.js';
 import { apiPath, connect } from './context.js';
 import { renderStatus } from '../print/errors.js';
@@ -47,8 +48,8 @@ export function applyNamespace(obj: ApiObject, namespace: string | undefined): v
   meta.namespace = namespace;
 }
 
-export function printObjects(objects: ApiObject[], output: OutputFormat, io: Io): void {
-  if (output === 'yaml') io.out(toYaml(objects.length === 1 ? objects[0] : asList(objects)));
+export async function printObjects(objects: ApiObject[], output: OutputFormat, io: Io): Promise<void> {
+  if (output === 'yaml') io.out(await toYaml(objects.length === 1 ? objects[0] : asList(objects)));
   else if (output === 'json') io.out(toJson(objects.length === 1 ? objects[0] : asList(objects)));
 }
 
@@ -96,7 +97,7 @@ async function applyEach(objects: DecodedObject[], opts: ApplyOptions, io: Io, a
       else throw e;
     }
   }
-  printObjects(shown, opts.output, io);
+  await printObjects(shown, opts.output, io);
   if (failed) throw new ExitError(1);
 }
 

@@ -20,7 +20,7 @@ export async function connect(io: Io): Promise<ApiClient> {
 
 export const namespaceOf = (g: GlobalOptions): string => g.namespace || 'default';
 
-export function paletteFor(io: Io, g: GlobalOptions, plain: boolean): Palette {
+export function paletteFor(io: Io, g: GlobalOptions, plain: boolean): Promise<Palette> {
   return palette(!plain && colourEnabled(io.stdoutIsTTY, io.env, Boolean(g.noColor)));
 }
 

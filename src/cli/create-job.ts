@@ -38,7 +38,7 @@ export async function runCreateJob(opts: CreateJobOptions, io: Io): Promise<void
     const r = await client.call<Job>('POST', apiPath('jobs', ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''), job);
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
-    else if (opts.output) printObjects([r.body], opts.output, io);
+    else if (opts.output) await printObjects([r.body], opts.output, io);
     else io.out(`${kindSlashName(r.body)} created${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
     return;
   }
@@ -46,6 +46,6 @@ export async function runCreateJob(opts: CreateJobOptions, io: Io): Promise<void
   const { warnings } = admitCreate(job, new Date());
   for (const w of warnings) io.err(`Warning: ${w}\n`);
   if (opts.output === 'name') io.out(`${kindSlashName(job)}\n`);
-  else if (opts.output) printObjects([job], opts.output, io);
+  else if (opts.output) await printObjects([job], opts.output, io);
   else io.out(`${kindSlashName(job)} created (dry run)\n`);
 }

@@ -53,7 +53,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   const format = parseFormat(opts.output);
   const ns = opts.allNamespaces ? undefined : namespaceOf(opts);
   const client = await connect(io);
-  const p = paletteFor(io, opts, format.kind !== 'table');
+  const p = await paletteFor(io, opts, format.kind !== 'table');
   const table = new TablePrinter();
   const allNs = Boolean(opts.allNamespaces);
   const render = (objs: ApiObject[], withHeader: boolean, events?: string[]): string => {
@@ -70,12 +70,12 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     });
     return table.render(rows);
   };
-  const emit = (objs: ApiObject[], single: boolean) => {
+  const emit = async (objs: ApiObject[], single: boolean) => {
     if (format.kind === 'table') io.out(render(objs, true));
     else if (format.kind === 'name') for (const o of objs) io.out(`${kindSlashName(o)}\n`);
     else {
       const data = single ? objs[0] : asList(objs);
-      if (format.kind === 'yaml') io.out(toYaml(data));
+      if (format.kind === 'yaml') io.out(await toYaml(data));
       else if (format.kind === 'json') io.out(toJson(data));
       else if (format.kind === 'jsonpath') {
         try {
@@ -105,7 +105,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
         io.err(`Error from server (${e.status.reason}): ${e.status.message}\n`);
       }
     }
-    if (objs.length) emit(objs, names.length === 1);
+    if (objs.length) await emit(objs, names.length === 1);
     if (failed) throw new ExitError(1);
     return;
   }
@@ -117,12 +117,12 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
       if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
     } else if (opts.watch && format.kind === 'table') {
       io.out(render(objs, true, opts.outputWatchEvents ? objs.map(() => 'ADDED') : undefined));
-    } else emit(objs, false);
+    } else await emit(objs, false);
   }
   if (!opts.watch) return;
-  await watchRows(client, () => connect(io), resource, ns, query, rv, (type, o, first) => {
+  await watchRows(client, () => connect(io), resource, ns, query, rv, async (type, o, first) => {
     if (format.kind === 'table') io.out(render([o], first, opts.outputWatchEvents ? [type] : undefined));
-    else emit([o], true);
+    else await emit([o], true);
   }, objs.length > 0 && !opts.watchOnly);
 }
 
@@ -138,7 +138,7 @@ async function watchRows(
   ns: string | undefined,
   query: URLSearchParams,
   rv: string,
-  onRow: (type: string, o: ApiObject, first: boolean) => void,
+  onRow: (type: string, o: ApiObject, first: boolean) => Promise<void>,
   headerPrinted: boolean,
 ): Promise<void> {
   let first = !headerPrinted;
@@ -149,7 +149,7 @@ async function watchRows(
     for await (const ev of client.watch<ApiObject>(apiPath(resource, ns) + `?${q}`)) {
       if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
       rv = ev.object.metadata.resourceVersion ?? rv;
-      onRow(ev.type, ev.object, first);
+      await onRow(ev.type, ev.object, first);
       first = false;
     }
     // The server closed the stream (restart, slow reader): resume from the last revision.

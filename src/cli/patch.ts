@@ -31,7 +31,7 @@ export async function runPatch(args: string[], opts: GlobalOptions & { patch?: s
   const r = await client.call<Job>('PATCH', path + (opts.dryRun === 'server' ? '?dryRun=All' : ''), body, contentType);
   for (const w of r.warnings) io.err(`Warning: ${w}\n`);
   if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
-  else if (opts.output) printObjects([r.body], opts.output, io);
+  else if (opts.output) await printObjects([r.body], opts.output, io);
   else {
     const unchanged = before.metadata.resourceVersion === r.body.metadata.resourceVersion;
     io.out(`${kindSlashName(r.body)} patched${unchanged ? ' (no change)' : ''}${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);

@@ -1,7 +1,7 @@
 // `-f` sources: files, directories (their *.yaml, *.yml, *.json), `-` for standard input.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeManifests, MAX_MANIFEST_BYTES, oversizeError, type DecodedObject, type ManifestError } from '../api/index.js';
+import { decodeManifests, MAX_MANIFEST_BYTES, oversizeError, type DecodedObject, type ManifestError } from '../api/manifest.js';
 import { CliError, type Io } from './io.js';
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;

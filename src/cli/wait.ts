@@ -31,7 +31,7 @@ export async function runWait(args: string[], opts: GlobalOptions & { for: strin
   if (timeoutMs < 0) timeoutMs = A_WEEK_MS;
   const ns = namespaceOf(opts);
   const client = await connect(io);
-  const spinner = startSpinner(`waiting for ${names.map((n) => `job/${n}`).join(', ')}`, io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor);
+  const spinner = await startSpinner(`waiting for ${names.map((n) => `job/${n}`).join(', ')}`, io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor);
   try {
     for (const name of names) await waitOne(client, ns, name, conds, timeoutMs, io);
   } finally {

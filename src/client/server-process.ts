@@ -2,7 +2,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { homePaths, jobctlHome, type ServerAddress } from '../api/index.js';
 
 export const SERVER_START_TIMEOUT_MS = 20_000;
@@ -58,6 +57,8 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   const logFd = openSync(p.serverLog, 'a', 0o600);
   const entry = fileURLToPath(new URL('../../bin/jobctl', import.meta.url));
   // Two CLIs racing here both spawn; the server's exclusive pid file lets only one run.
+  // Loaded here, not at start-up: most commands find a server already running.
+  const { execa } = await import('execa');
   const child = execa(process.execPath, [entry, 'server'], {
     detached: true,
     stdin: 'ignore',

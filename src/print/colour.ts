@@ -1,5 +1,4 @@
 // Colour, in one place. On for terminals; off for pipes, -o formats, NO_COLOR and --no-color.
-import { Chalk } from 'chalk';
 
 export interface Palette {
   status(text: string): string;
@@ -11,8 +10,13 @@ const BAD = new Set(['Failed', 'Error', 'FailureTarget', 'CrashLoopBackOff', 'Im
 const BUSY = new Set(['Running']);
 const WAITING = new Set(['Pending', 'ContainerCreating', 'Terminating', 'Suspended', 'PodInitializing']);
 
-export function palette(enabled: boolean): Palette {
-  const c = new Chalk({ level: enabled ? 1 : 0 });
+const PLAIN: Palette = { status: (t) => t, warning: (t) => t };
+
+/** Loads chalk only when colour is on. */
+export async function palette(enabled: boolean): Promise<Palette> {
+  if (!enabled) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level: 1 });
   return {
     status(text) {
       if (GOOD.has(text)) return c.green(text);

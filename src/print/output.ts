@@ -1,5 +1,4 @@
 // Object output: -o yaml, -o json, -o name, as kubectl prints them (keys sorted, as Go maps marshal).
-import { stringify } from 'yaml';
 import { RESOURCES, type ApiObject } from '../api/index.js';
 
 export function sortKeys(v: unknown): unknown {
@@ -15,7 +14,9 @@ export function sortKeys(v: unknown): unknown {
   return v;
 }
 
-export function toYaml(obj: unknown): string {
+/** yaml loads only for -o yaml. */
+export async function toYaml(obj: unknown): Promise<string> {
+  const { stringify } = await import('yaml');
   return stringify(sortKeys(obj), { indentSeq: false, lineWidth: 0, version: '1.1' });
 }
 

@@ -17,6 +17,8 @@ export const IMAGE_PULL_CAP_FACTOR = 30; // 300 s
 export const TERMINATION_MESSAGE_MAX_BYTES = 4096;
 export const TERMINATION_MESSAGE_FALLBACK_BYTES = 2048;
 export const FALLBACK_LOG_LINES = 80;
+/** How long a local image's presence is trusted without asking the engine again (IfNotPresent, Never). */
+export const IMAGE_CACHE_MS = 10_000;
 /** After an unexplained kill, how long to wait before asking whether the container still exists. */
 export const VANISH_CHECK_MS = 300;
 
@@ -55,6 +57,18 @@ export class Kubelet {
 
   constructor(readonly engine: DockerEngine, readonly host: PodHost, readonly config: KubeletConfig) {
     this.now = config.now ?? (() => new Date());
+  }
+
+  private readonly images = new Map<string, { id: string; atMs: number }>();
+
+  /** The local image's id; answers from a short-lived cache, so a burst of pods asks the engine once. */
+  async localImageId(image: string, fresh = false): Promise<string | undefined> {
+    const hit = this.images.get(image);
+    if (!fresh && hit && Date.now() - hit.atMs < IMAGE_CACHE_MS) return hit.id;
+    const id = await this.engine.imageId(image);
+    if (id) this.images.set(image, { id, atMs: Date.now() });
+    else this.images.delete(image);
+    return id;
   }
 
   /** Called for every change of a pod object. */
@@ -318,7 +332,7 @@ class PodWorker {
     const name = `k8s_POD_${m.name}_${m.namespace}_${m.uid}_0`;
     const candidates = [this.k.config.sandboxImage, 'registry.k8s.io/pause:3.10', 'busybox:1.35', this.spec.containers[0].image].filter((x): x is string => Boolean(x));
     let image: string | undefined;
-    for (const c of candidates) if (await this.k.engine.imageExists(c)) { image = c; break; }
+    for (const c of candidates) if (await this.k.localImageId(c)) { image = c; break; }
     if (!image) throw new Error('no image for the pod sandbox is present (set JOBCTL_SANDBOX_IMAGE)');
     const pause = image.includes('/pause:');
     const body = {
@@ -386,7 +400,9 @@ class PodWorker {
   private async ensureImage(c: Container, init: boolean): Promise<boolean> {
     const image = c.image ?? '';
     const policy = c.imagePullPolicy ?? 'IfNotPresent';
-    const present = await this.k.engine.imageExists(image);
+    const localId = await this.k.localImageId(image, policy === 'Always');
+    const present = localId !== undefined;
+    if (localId) this.cs(c.name, init).imageID = localId;
     if (policy === 'Never') {
       if (present) return true;
       this.waiting(c, init, 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
@@ -402,6 +418,7 @@ class PodWorker {
     const started = Date.now();
     try {
       await this.k.engine.pullImage(image);
+      this.cs(c.name, init).imageID = (await this.k.localImageId(image, true)) ?? '';
       const took = goDuration(Date.now() - started);
       this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)`, c, init);
       this.pullBackoffs.delete(c.name);
@@ -509,28 +526,17 @@ class PodWorker {
     this.running.set(c.name, { id, name: c.name, restart, init });
     const s = this.cs(c.name, init);
     s.containerID = `docker://${id}`;
-    s.imageID = '';
     void this.captureLogs(c.name, id, restart);
     if (exited && !exited.State.Running) {
       this.enqueue(() => this.exited(c, init, id));
       return;
     }
-    // Running from now on; the engine's own start time refines it below.
+    // Running from now on; the engine's own start and finish times arrive with the exit.
     s.state = { running: { startedAt: this.now().toISOString() } };
     s.started = true;
     if (!init) this.status.phase = 'Running';
     this.refreshReadiness();
     this.write();
-    void this.k.engine.inspectContainer(id).then((info) => {
-      if (this.detached) return;
-      this.enqueue(async () => {
-        const st = this.cs(c.name, init);
-        if (st.containerID !== `docker://${id}`) return;
-        st.imageID = info.Image;
-        if (st.state.running) st.state = { running: { startedAt: engineTime(info.State.StartedAt) } };
-        this.write();
-      });
-    }, () => undefined);
     void this.k.engine.waitContainer(id).then(
       () => this.enqueue(() => this.exited(c, init, id)),
       () => this.enqueue(() => this.vanished(c, init, id)),

@@ -29,12 +29,9 @@ export class Registry {
     return this.store.get<Job>('Job', ns, name);
   }
 
-  /** Pods owned by the job (controller reference with its uid). */
-  podsOf(job: Job): Pod[] {
-    const uid = job.metadata.uid;
-    return this.store
-      .list<Pod>('Pod', job.metadata.namespace)
-      .filter((p) => p.metadata.ownerReferences?.some((o) => o.controller && o.uid === uid));
+  /** Pods owned by the job (controller reference with its uid), from the store's owner index. Read-only. */
+  podsOf(job: Job): readonly Pod[] {
+    return this.store.listOwnedBy<Pod>(job.metadata.uid).filter((p) => p.kind === 'Pod' && p.metadata.namespace === job.metadata.namespace);
   }
 
   listPods(ns: string | undefined, selector?: LabelSelector): Pod[] {
@@ -134,7 +131,8 @@ export class Registry {
         return this.store.update(job);
       }
       if (propagation === 'Orphan') {
-        for (const p of this.podsOf(job)) {
+        for (const shared of this.podsOf(job)) {
+          const p = structuredClone(shared);
           p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((o) => o.uid !== job.metadata.uid);
           p.metadata.finalizers = p.metadata.finalizers?.filter((f) => f !== 'batch.kubernetes.io/job-tracking');
           this.store.update(p);

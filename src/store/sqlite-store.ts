@@ -33,6 +33,7 @@ const SQL_DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace = ? 
 const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
 const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
+const SQL_ALL_OWNED = "SELECT object FROM objects WHERE object LIKE '%\"ownerReferences\"%'";
 const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
 const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
 const SQL_MAX_REV = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) AS rev";
@@ -56,6 +57,9 @@ export class Store {
   private pending: Change[] = [];
   private outbox: Change[] = [];
   private dispatching = false;
+  /** Live objects by controller owner uid: the controller asks for a Job's pods on every sync. */
+  private readonly byOwner = new Map<string, Map<string, ApiObject>>();
+  private readonly ownerOfKey = new Map<string, string>();
   private writesSinceCompact = 0;
 
   constructor(path: string) {
@@ -64,6 +68,7 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    for (const row of this.db.prepare(SQL_ALL_OWNED).all() as { object: string }[]) this.index(JSON.parse(row.object) as ApiObject, true);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       insertLog: p(SQL_INSERT_LOG), upsert: p(SQL_UPSERT_OBJECT),
@@ -72,6 +77,28 @@ export class Store {
       metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
       containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
     };
+  }
+
+  private index(obj: ApiObject, present: boolean): void {
+    const key = keyOf(obj).join('/');
+    const previous = this.ownerOfKey.get(key);
+    if (previous !== undefined) {
+      const m = this.byOwner.get(previous);
+      m?.delete(key);
+      if (m?.size === 0) this.byOwner.delete(previous);
+      this.ownerOfKey.delete(key);
+    }
+    const owner = present ? obj.metadata.ownerReferences?.find((o) => o.controller)?.uid : undefined;
+    if (!owner) return;
+    let m = this.byOwner.get(owner);
+    if (!m) this.byOwner.set(owner, (m = new Map()));
+    m.set(key, obj);
+    this.ownerOfKey.set(key, owner);
+  }
+
+  /** The live objects a controller owns. Shared, not copies: callers must not change them. */
+  listOwnedBy<T extends ApiObject>(ownerUid: string | undefined): readonly T[] {
+    return ownerUid ? ([...(this.byOwner.get(ownerUid)?.values() ?? [])] as T[]) : [];
   }
 
   close(): void {
@@ -115,6 +142,7 @@ export class Store {
     }
     const committed = this.pending;
     this.pending = [];
+    for (const c of committed) this.index(c.object, c.type !== 'DELETED');
     this.outbox.push(...committed);
     this.dispatch();
     this.maybeCompact(committed.length);
@@ -143,6 +171,7 @@ export class Store {
     this.stmts.insertLog.run(rev, kind, ns, name, type, json);
     if (type === 'DELETED') this.stmts.del.run(kind, ns, name);
     else this.stmts.upsert.run(kind, ns, name, rev, json);
+
     this.pending.push({ rev, type, object: stored });
     return stored;
   }

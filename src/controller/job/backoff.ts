@@ -11,7 +11,7 @@ export interface BackoffRecord {
   lastFailureTimeMs?: number;
 }
 
-export function computeBackoffRecord(job: Job, pods: Pod[], countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p)): BackoffRecord {
+export function computeBackoffRecord(job: Job, pods: readonly Pod[], countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p)): BackoffRecord {
   let lastSuccess = -Infinity;
   for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, finishTime(p));
   let count = 0;

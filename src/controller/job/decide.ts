@@ -77,7 +77,7 @@ const parseSet = (text: string | undefined, completions: number): Set<number> =>
   }
 };
 
-export function decide(job: Job, pods: Pod[], now: Date, config: DecideConfig): Plan {
+export function decide(job: Job, pods: readonly Pod[], now: Date, config: DecideConfig): Plan {
   const plan: Plan = { create: [], delete: [], counted: [], events: [] };
   if (isFinished(job)) return plan;
   const spec = job.spec;
@@ -227,7 +227,7 @@ export function decide(job: Job, pods: Pod[], now: Date, config: DecideConfig): 
   return plan;
 }
 
-function manageNonIndexed(job: Job, pods: Pod[], active: Pod[], terminating: Pod[], succeeded: number, nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean): number {
+function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], terminating: Pod[], succeeded: number, nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean): number {
   const spec = job.spec;
   const completions = spec.completions ?? null;
   const parallelism = spec.parallelism ?? 1;
@@ -252,7 +252,7 @@ function manageNonIndexed(job: Job, pods: Pod[], active: Pod[], terminating: Pod
 }
 
 function manageIndexed(
-  job: Job, pods: Pod[], active: Pod[], terminating: Pod[], completed: Set<number>, failedIdx: Set<number>,
+  job: Job, pods: readonly Pod[], active: Pod[], terminating: Pod[], completed: Set<number>, failedIdx: Set<number>,
   nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean,
 ): number {
   const spec = job.spec;

@@ -102,15 +102,17 @@ export class DockerEngine {
     });
   }
 
-  imageExists(image: string): Promise<boolean> {
-    return this.call('GET', `/images/${encodeURIComponent(image)}/json`).then(
-      () => true,
+  /** The image's id, or undefined when the engine does not have it. */
+  imageId(image: string): Promise<string | undefined> {
+    return this.call<{ Id: string }>('GET', `/images/${encodeURIComponent(image)}/json`).then(
+      (info) => info.Id,
       (e: EngineError) => {
-        if (e.statusCode === 404) return false;
+        if (e.statusCode === 404) return undefined;
         throw e;
       },
     );
   }
+
 
   /** Pulls an image; resolves when done, rejects with the engine's error text. */
   async pullImage(image: string): Promise<void> {
