@@ -119,7 +119,20 @@ function lastApplied(obj: ApiObject): string {
   return obj.kind === 'Secret' ? `sha256:${createHash('sha256').update(json).digest('hex')}` : json + '\n';
 }
 
+/** The controller writes a Job's status all the time: an update that lost that race is redone. */
+const APPLY_CONFLICT_RETRIES = 5;
+
 async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await applyOnce(client, structuredClone(object), opts);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.status.reason === 'Conflict') || attempt >= APPLY_CONFLICT_RETRIES) throw e;
+    }
+  }
+}
+
+async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
   const ns = object.metadata.namespace ?? 'default';
   object.metadata.namespace = ns;
   const resource = RESOURCE_OF[object.kind];

@@ -17,6 +17,8 @@ export const IMAGE_PULL_CAP_FACTOR = 30; // 300 s
 export const TERMINATION_MESSAGE_MAX_BYTES = 4096;
 export const TERMINATION_MESSAGE_FALLBACK_BYTES = 2048;
 export const FALLBACK_LOG_LINES = 80;
+/** Longest captured log line; longer ones are split (the engine itself splits at 16 KiB). */
+export const MAX_LOG_LINE_BYTES = 64 * 1024;
 /** How long a local image's presence is trusted without asking the engine again (IfNotPresent, Never). */
 export const IMAGE_CACHE_MS = 10_000;
 /** After an unexplained kill, how long to wait before asking whether the container still exists. */
@@ -482,8 +484,13 @@ class PodWorker {
       this.k.host.recordContainer(id, m.uid ?? '');
     } catch (e) {
       const err = e as EngineError;
+      if (err.statusCode === 0) throw err; // the engine is away: FailedSync, retried
       if (err.statusCode !== 409) {
-        this.failToStart(c, init, 'CreateContainerError', err.message);
+        // As the kubelet does: the container waits in CreateContainerError and is tried again.
+        this.waiting(c, init, 'CreateContainerError', err.message);
+        this.event('Warning', 'Failed', `Error: ${err.message}`, c, init);
+        this.write();
+        this.after(this.nextBackoff(this.pullBackoffs, c.name, IMAGE_PULL_CAP_FACTOR), () => this.launch(c, init));
         return;
       }
       // Created before a crash and never recorded: take it over rather than run the attempt twice.
@@ -498,6 +505,7 @@ class PodWorker {
     try {
       await this.k.engine.startContainer(id);
     } catch (e) {
+      if ((e as EngineError).statusCode === 0) throw e; // the engine is away: FailedSync, retried
       this.failToStart(c, init, 'StartError', (e as Error).message, id);
       return;
     }
@@ -553,6 +561,7 @@ class PodWorker {
       const stream = await this.k.engine.logs(id, true);
       const out = createWriteStream(file, { flags: 'w', mode: 0o600 });
       let partial: Record<string, string> = { stdout: '', stderr: '' };
+      // A line without an end is flushed at this size: a container cannot grow one line without bound.
       const push = demux((which, data) => {
         // Each frame is "<RFC3339Nano> <text>"; the engine splits long lines, so join until '\n'.
         const text = data.toString('utf8');
@@ -560,8 +569,8 @@ class PodWorker {
         const ts = text.slice(0, sp);
         const body = text.slice(sp + 1);
         const acc = partial[which] + body;
-        if (acc.endsWith('\n')) {
-          out.write(`${ts} ${which} ${acc}`);
+        if (acc.endsWith('\n') || acc.length >= MAX_LOG_LINE_BYTES) {
+          out.write(`${ts} ${which} ${acc.endsWith('\n') ? acc : acc + '\n'}`);
           partial = { ...partial, [which]: '' };
         } else partial = { ...partial, [which]: acc };
       });
