@@ -1,6 +1,6 @@
 // What the API server does with a new object before storing it: defaults, create-time fields,
 // validation and warnings. Shared by the server and by `--dry-run=client`.
-import { defaultJob, DEFAULT_NAMESPACE, prepareJobForCreate, toRfc3339 } from './defaults.js';
+import { DEFAULT_NAMESPACE, prepareJobForCreate, toRfc3339 } from './defaults.js';
 import { newUid } from './names.js';
 import { invalidError } from './status.js';
 import { validateConfigMap, validateJob, validateSecret } from './validation.js';
@@ -58,4 +58,3 @@ export function admitCreate(input: ApiObject, now: Date, uid = newUid()): Admitt
   }
 }
 
-export { defaultJob };

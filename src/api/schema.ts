@@ -20,7 +20,6 @@ const i32: Schema = { t: 'int32' };
 const i64: Schema = { t: 'int64' };
 const bool: Schema = { t: 'bool' };
 const qty: Schema = { t: 'quantity' };
-const intOrStr: Schema = { t: 'intOrString' };
 const obj: Schema = { t: 'object' };
 const anyv: Schema = { t: 'any' };
 const strMap: Schema = { t: 'map', value: str };
@@ -171,4 +170,3 @@ export const secretSchema = struct('Secret', () => ({
   ...typeMeta, metadata: objectMeta, type: str, data: strMap, stringData: strMap, immutable: bool,
 }));
 
-export { intOrStr };

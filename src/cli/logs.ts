@@ -1,6 +1,6 @@
 // `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
 import type { IncomingMessage } from 'node:http';
-import { parseDuration, StatusError, type Job, type Pod } from '../api/index.js';
+import { parseDuration, type Job, type Pod } from '../api/index.js';
 import type { ApiClient, ListResult } from '../client/index.js';
 import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
@@ -128,4 +128,3 @@ async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<
   if (carry) io.out(prefix + carry);
 }
 
-export { StatusError };

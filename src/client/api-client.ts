@@ -101,17 +101,3 @@ export class ApiClient {
     }
   }
 }
-
-export const paths = {
-  jobs: (ns?: string) => (ns ? `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs` : '/apis/batch/v1/jobs'),
-  job: (ns: string, name: string) => `/apis/batch/v1/namespaces/${encodeURIComponent(ns)}/jobs/${encodeURIComponent(name)}`,
-  core: (resource: string, ns?: string) => (ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/${resource}` : `/api/v1/${resource}`),
-  coreOne: (resource: string, ns: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/${resource}/${encodeURIComponent(name)}`,
-};
-
-export function query(params: Record<string, string | number | boolean | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && v !== false) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}

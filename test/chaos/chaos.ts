@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Job, Pod } from '../../src/api/index.js';
 import { Home, sleep, until } from '../e2e/harness.js';
+import { rng } from '../helpers/rng.js';
 
 const run = promisify(execFile);
 
@@ -25,16 +26,6 @@ export interface ChaosReport {
   seconds: number;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const job = (name: string, spec: string, restartPolicy: string, command: string, pod = '') => `apiVersion: batch/v1
 kind: Job

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { rng } from '../helpers/rng.js';
 
 const SEED_FILES = ['hello-world-job', 'failure-demo', 'parallel-processor', 'race'].map((f) => readFileSync(`fixtures/${f}.yaml`, 'utf8'));
 const RICH = stringify({
@@ -35,17 +36,6 @@ const RICH = stringify({
 });
 const SEEDS = [...SEED_FILES, RICH];
 
-/** A small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RETYPES: unknown[] = ['two', -1, 0, 2147483648, 1.5, true, null, [], {}, ['x'], { a: 1 }, '', '0', 'Never', 'Indexed', 'x'.repeat(300)];
 
