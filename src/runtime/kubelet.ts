@@ -78,7 +78,7 @@ export class Kubelet {
     const uid = pod.metadata.uid ?? '';
     let w = this.workers.get(uid);
     if (deleted) {
-      w?.dispose();
+      w?.detach();
       this.workers.delete(uid);
       removePodLogs(this.config.logRoot, pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
       removePodDirs(this.config.podRoot, pod);
@@ -211,10 +211,6 @@ class PodWorker {
     }
   }
 
-  dispose(): void {
-    this.detach();
-  }
-
   detach(): void {
     this.detached = true;
     for (const t of this.timers) clearTimeout(t);
@@ -264,7 +260,7 @@ class PodWorker {
     return this.statusesFor(init).find((s) => s.name === name)!;
   }
 
-  private setCondition(type: string, status: 'True' | 'False', reason?: string): void {
+  private setCondition(type: string, status: 'True' | 'False', reason?: string, message?: string): void {
     const conds = (this.status.conditions ??= []);
     const now = toRfc3339(this.now());
     const c = conds.find((x) => x.type === type);
@@ -273,9 +269,12 @@ class PodWorker {
       c.status = status;
       if (reason) c.reason = reason;
       else delete c.reason;
+      if (message) c.message = message;
+      else delete c.message;
     } else {
       const cond: Condition = { type, status, lastProbeTime: null, lastTransitionTime: now };
       if (reason) cond.reason = reason;
+      if (message) cond.message = message;
       conds.push(cond);
     }
   }
@@ -387,13 +386,18 @@ class PodWorker {
     }
   }
 
+  /** A back-off not updated for twice its cap starts over (the kubelet's 10-minute reset). */
+  private isStale(b: Backoff, capFactor: number): boolean {
+    return this.now().getTime() - b.lastUpdate > 2 * this.k.config.backoffBaseMs * capFactor;
+  }
+
   private nextBackoff(map: Map<string, Backoff>, key: string, capFactor: number): number {
     const base = this.k.config.backoffBaseMs;
     const cap = base * capFactor;
     const now = this.now().getTime();
     const b = map.get(key);
     let delay = base;
-    if (b && now - b.lastUpdate <= 2 * cap) delay = Math.min(b.delayMs * 2, cap);
+    if (b && !this.isStale(b, capFactor)) delay = Math.min(b.delayMs * 2, cap);
     map.set(key, { delayMs: delay, lastUpdate: now });
     return delay;
   }
@@ -657,9 +661,7 @@ class PodWorker {
     }
     const restartPolicy = this.spec.restartPolicy;
     if (podFails) {
-      this.setCondition('DisruptionTarget', 'True', 'TerminationByKubelet');
-      const cond = this.status.conditions!.find((x) => x.type === 'DisruptionTarget')!;
-      cond.message = `Kubelet: container ${c.name} disappeared from the Docker engine`;
+      this.setCondition('DisruptionTarget', 'True', 'TerminationByKubelet', `Kubelet: container ${c.name} disappeared from the Docker engine`);
       this.finish('Failed', 'ContainerVanished', `container ${c.name} disappeared from the Docker engine`);
       return;
     }
@@ -700,7 +702,7 @@ class PodWorker {
       this.nextBackoff(this.backoffs, key, CRASH_LOOP_CAP_FACTOR);
       await this.launch(c, init);
     };
-    if (!b || sinceFinish >= b.delayMs || this.now().getTime() - b.lastUpdate > 2 * this.k.config.backoffBaseMs * CRASH_LOOP_CAP_FACTOR) {
+    if (!b || sinceFinish >= b.delayMs || this.isStale(b, CRASH_LOOP_CAP_FACTOR)) {
       this.refreshReadiness();
       this.write();
       this.enqueue(restart);
@@ -735,11 +737,10 @@ class PodWorker {
     const current = [...this.running.values()];
     await Promise.all(
       current.map(async (r) => {
-        const c = [...(this.spec.initContainers ?? []), ...this.spec.containers].find((x) => x.name === r.name);
-        if (c) this.event('Normal', 'Killing', `Stopping container ${r.name}`, c, r.init);
+        const c = [...(this.spec.initContainers ?? []), ...this.spec.containers].find((x) => x.name === r.name) ?? { name: r.name };
+        this.event('Normal', 'Killing', `Stopping container ${r.name}`, c, r.init);
         await this.k.engine.stopContainer(r.id, graceSeconds);
-        const c2 = c ?? { name: r.name };
-        await this.exited(c2 as Container, r.init, r.id);
+        await this.exited(c, r.init, r.id);
       }),
     );
   }

@@ -286,10 +286,15 @@ function manageIndexed(
       return activeCount;
     }
   }
+  // Grouped once: a large Indexed job would otherwise rescan every pod for each pending index.
+  const podsByIndex = new Map<number, Pod[]>();
+  for (const p of pods) {
+    const i = podIndex(p);
+    if (i !== undefined) podsByIndex.set(i, [...(podsByIndex.get(i) ?? []), p]);
+  }
   for (const i of lowestPending(completions, completions, [completed, failedIdx, busy, waitingFor])) {
     if (missing <= 0) break;
-    const ofIndex = pods.filter((p) => podIndex(p) === i);
-    const failures = ofIndex.filter(countsAsFailure);
+    const ofIndex = podsByIndex.get(i) ?? [];
     if (perIndex) {
       const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, ofIndex, countsAsFailure), nowMs, config.podBackoffBaseMs);
       if (remaining > 0) {
@@ -297,12 +302,24 @@ function manageIndexed(
         continue;
       }
     }
-    const ignored = ofIndex.filter((p) => isFailed(job, p) && !countsAsFailure(p)).length;
-    const carried = Math.max(failures.length, ...ofIndex.map(podIndexFailureCount).map((n, k) => n + (countsAsFailure(ofIndex[k]) ? 1 : 0)));
-    const carriedIgnored = Math.max(ignored, ...ofIndex.map(podIndexIgnoredCount));
-    plan.create.push({ index: i, ...(perIndex ? { failureCount: carried } : {}), ...(perIndex && carriedIgnored ? { ignoredFailureCount: carriedIgnored } : {}) });
+    plan.create.push(perIndex ? { index: i, ...carriedCounts(job, ofIndex, countsAsFailure) } : { index: i });
     missing--;
     activeCount++;
   }
   return activeCount;
+}
+
+/**
+ * The failure counts a replacement pod of one index carries (annotations of §2.10): the most any
+ * earlier pod of the index carried plus its own failure, and never fewer than the failures seen.
+ */
+function carriedCounts(job: Job, ofIndex: readonly Pod[], countsAsFailure: (p: Pod) => boolean): Pick<PodToCreate, 'failureCount' | 'ignoredFailureCount'> {
+  let failureCount = ofIndex.filter(countsAsFailure).length;
+  let ignored = 0;
+  for (const p of ofIndex) {
+    failureCount = Math.max(failureCount, podIndexFailureCount(p) + (countsAsFailure(p) ? 1 : 0));
+    if (isFailed(job, p) && !countsAsFailure(p)) ignored++;
+  }
+  const ignoredFailureCount = Math.max(ignored, ...ofIndex.map(podIndexIgnoredCount));
+  return ignoredFailureCount ? { failureCount, ignoredFailureCount } : { failureCount };
 }
