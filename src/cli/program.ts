@@ -1,16 +1,8 @@
 // The commander program: every verb registered here, each action only normalising flags
-// before calling the verb's typed function.
+// before calling the verb's typed function. A verb's module loads when that verb runs, so a
+// command pays at start-up only for its own code (the CLI's start is most of `apply` + `wait`).
 import { Command, CommanderError, Option } from 'commander';
-import { parseDryRun, parseOutput, runApply } from './apply.js';
-import { runCreateJob } from './create-job.js';
-import { runDelete } from './delete.js';
-import { runDescribe } from './describe.js';
-import { runGet } from './get.js';
 import type { Io } from './io.js';
-import { runLogs } from './logs.js';
-import { runWait } from './wait.js';
-import { runPatch } from './patch.js';
-import { runServerStop } from './server-stop.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -37,6 +29,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--dry-run [strategy]', 'none, client or server')
     .option('-o, --output <format>', 'yaml, json or name')
     .action(async (opts, cmd: Command) => {
+      const { parseDryRun, parseOutput, runApply } = await import('./apply.js');
       await runApply(
         { files: opts.filename, recursive: Boolean(opts.recursive), dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd), verb: 'apply' },
         io,
@@ -51,6 +44,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--dry-run [strategy]', 'none, client or server')
     .option('-o, --output <format>', 'yaml, json or name')
     .action(async (opts, cmd: Command) => {
+      const { parseDryRun, parseOutput, runApply } = await import('./apply.js');
       await runApply(
         { files: opts.filename, recursive: Boolean(opts.recursive), dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd), verb: 'create' },
         io,
@@ -69,6 +63,8 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (name: string, command: string[], _opts, cmd: Command) => {
       // The parent `create` shares --dry-run and -o; commander hands them to whichever parses first.
       const opts = cmd.optsWithGlobals();
+      const { parseDryRun, parseOutput } = await import('./apply.js');
+      const { runCreateJob } = await import('./create-job.js');
       await runCreateJob(
         { name, image: opts.image, from: opts.from, command, dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd) },
         io,
@@ -89,6 +85,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--show-labels', 'show labels as the last column')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
+      const { runGet } = await import('./get.js');
       await runGet(args, {
         namespace: o.namespace, allNamespaces: o.allNamespaces, noColor: o.color === false, output: o.output, selector: o.selector,
         watch: Boolean(o.watch || o.watchOnly), watchOnly: o.watchOnly, outputWatchEvents: o.outputWatchEvents, noHeaders: o.headers === false, showLabels: o.showLabels,
@@ -102,6 +99,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('-l, --selector <selector>', 'label selector')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
+      const { runDescribe } = await import('./describe.js');
       await runDescribe(args, { namespace: o.namespace, selector: o.selector }, io);
     });
 
@@ -122,6 +120,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (target: string | undefined, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       if (!target && !o.selector) throw new CommanderError(1, 'jobctl.usage', 'error: expected POD or TYPE/NAME');
+      const { runLogs } = await import('./logs.js');
       await runLogs(target ?? '', { ...o, namespace: o.namespace }, io);
     });
 
@@ -133,6 +132,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--timeout <duration>', 'give up after this long (0: check once; negative: a week)', '30s')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
+      const { runWait } = await import('./wait.js');
       await runWait(args, { namespace: o.namespace, noColor: o.color === false, for: o.for, timeout: o.timeout }, io);
     });
 
@@ -151,6 +151,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('-o, --output <format>', 'name')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
+      const { runDelete } = await import('./delete.js');
       await runDelete(args, { ...o, filename: o.filename, namespace: o.namespace, wait: o.wait !== 'false' }, io);
     });
 
@@ -164,6 +165,8 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('-o, --output <format>', 'yaml, json or name')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
+      const { parseDryRun, parseOutput } = await import('./apply.js');
+      const { runPatch } = await import('./patch.js');
       await runPatch(args, { namespace: o.namespace, patch: o.patch, type: o.type, output: parseOutput(o.output), dryRun: parseDryRun(o.dryRun) }, io);
     });
 
@@ -174,7 +177,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
   server
     .command('stop')
     .description('Stop the server of this JOBCTL_HOME; running containers keep running and are adopted on the next start')
-    .action(async () => runServerStop(io));
+    .action(async () => (await import('./server-stop.js')).runServerStop(io));
 
   return program;
 }

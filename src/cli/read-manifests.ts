@@ -1,7 +1,7 @@
 // `-f` sources: files, directories (their *.yaml, *.yml, *.json), `-` for standard input.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeManifests, MAX_MANIFEST_BYTES, oversizeError, type DecodedObject, type ManifestError } from '../api/manifest.js';
+import type { DecodedObject, ManifestError } from '../api/manifest.js';
 import { CliError, type Io } from './io.js';
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
@@ -32,6 +32,8 @@ export interface ReadResult {
 
 export async function readManifests(files: string[], io: Io, recursive = false): Promise<ReadResult> {
   if (files.length === 0) throw new CliError('must specify one of -f and -k');
+  // The YAML parser loads only for the commands that read manifests.
+  const { decodeManifests, MAX_MANIFEST_BYTES, oversizeError } = await import('../api/manifest.js');
   const result: ReadResult = { objects: [], errors: [] };
   for (const f of files) {
     if (f === '-') {

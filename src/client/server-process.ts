@@ -1,6 +1,7 @@
 // Finding the server for this JOBCTL_HOME, and starting it detached when none answers.
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homePaths, jobctlHome, type ServerAddress } from '../api/index.js';
 
@@ -41,6 +42,16 @@ export function healthy(c: Connection, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
+/** This package's bin/jobctl, found upward from this module: src/client/ when run from source,
+ * dist/ or dist/chunks/ when bundled. */
+function cliEntry(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'bin', 'jobctl');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new ServerUnavailableError(`cannot find bin/jobctl above ${fileURLToPath(import.meta.url)} to start the server`);
+  }
+}
+
 /** The running server's connection, if one answers. */
 export async function findServer(env: NodeJS.ProcessEnv): Promise<Connection | undefined> {
   const c = readAddress(jobctlHome(env));
@@ -55,7 +66,7 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   const p = homePaths(home);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const logFd = openSync(p.serverLog, 'a', 0o600);
-  const entry = fileURLToPath(new URL('../../bin/jobctl', import.meta.url));
+  const entry = cliEntry();
   // Two CLIs racing here both spawn; the server's exclusive pid file lets only one run.
   // Loaded here, not at start-up: most commands find a server already running.
   const { execa } = await import('execa');

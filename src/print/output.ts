@@ -16,8 +16,8 @@ export function sortKeys(v: unknown): unknown {
 
 /** yaml loads only for -o yaml. */
 export async function toYaml(obj: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
-  return stringify(sortKeys(obj), { indentSeq: false, lineWidth: 0, version: '1.1' });
+  const { yamlText } = await import('./yaml-text.js');
+  return yamlText(sortKeys(obj));
 }
 
 export function toJson(obj: unknown): string {
