@@ -112,6 +112,13 @@ async function timed(fn) {
   return performance.now() - t;
 }
 
+/** The median wall time of `runs` calls of `fn`, made one after another. */
+async function medianOf(runs, fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await timed(fn));
+  return median(times);
+}
+
 async function throughput(home, count, parallel) {
   const raw = await rawContainers(count, parallel, ['true']);
   const ours = await timed(async () => {
@@ -154,8 +161,9 @@ async function scale(home, count, parallel) {
   watcher.kill('SIGINT');
   clearInterval(sampler);
   const cpu = cpuMs(pid) - cpu0;
-  const getPods = median(await Promise.all([0, 1, 2].map(() => timed(() => home.ok(['get', 'pods', '-l', 'job-name=scale'])))));
-  const describe = median([await timed(() => home.ok(['describe', 'job/scale'])), await timed(() => home.ok(['describe', 'job/scale'])), await timed(() => home.ok(['describe', 'job/scale']))]);
+  // One at a time: three at once on two cores would measure their contention, not a user's wait.
+  const getPods = await medianOf(5, () => home.ok(['get', 'pods', '-l', 'job-name=scale']));
+  const describe = await medianOf(5, () => home.ok(['describe', 'job/scale']));
   return { peakRssMb: peak, cpuMsPerPod: cpu / count, getPodsMs: getPods, describeMs: describe, watcherLagMs: Math.max(0, lastRowAt - doneAt) };
 }
 

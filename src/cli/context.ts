@@ -1,5 +1,5 @@
 // What every verb that talks to the server needs: a connected client, the namespace, colour.
-import { ApiClient, ensureServer, ServerUnavailableError } from '../client/index.js';
+import { ApiClient, ensureServer, findServer, ServerUnavailableError } from '../client/index.js';
 import { colourEnabled, palette, type Palette } from '../print/colour.js';
 import { CliError, type Io } from './io.js';
 
@@ -16,6 +16,12 @@ export async function connect(io: Io): Promise<ApiClient> {
     if (e instanceof ServerUnavailableError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** A client for the server if one is running; never starts one. */
+export async function connectIfRunning(io: Io): Promise<ApiClient | undefined> {
+  const found = await findServer(io.env);
+  return found && new ApiClient(found);
 }
 
 export const namespaceOf = (g: GlobalOptions): string => g.namespace || 'default';

@@ -5,6 +5,7 @@ export class WorkQueue {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly lastStart = new Map<string, number>();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -20,6 +21,22 @@ export class WorkQueue {
     this.queued.add(key);
     // setImmediate, not a microtask: the event loop serves requests between syncs.
     setImmediate(() => void this.run(key));
+  }
+
+  /**
+   * Adds `key` now if its last sync started at least `periodMs` ago, else when that period ends:
+   * a burst of changes costs one sync per period, while a lone change is handled at once.
+   */
+  addBatched(key: string, periodMs: number): void {
+    const last = this.lastStart.get(key);
+    const wait = last === undefined ? 0 : last + periodMs - Date.now();
+    if (wait <= 0) this.add(key);
+    else this.addAfter(key, wait);
+  }
+
+  /** Drops what the queue remembers of a key that is gone. */
+  forget(key: string): void {
+    this.lastStart.delete(key);
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -39,6 +56,7 @@ export class WorkQueue {
     this.queued.delete(key);
     if (this.stopped) return;
     this.running.add(key);
+    this.lastStart.set(key, Date.now());
     try {
       await this.sync(key);
     } catch (e) {

@@ -1,7 +1,7 @@
 // The "kubelet": runs each pod's containers on the Docker engine, reports their states, restarts
 // them for restartPolicy OnFailure with crash-loop back-off, enforces pod deadlines, stops pods
 // with their grace period, and captures every run's output to files.
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
 import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
 import { ConfigRefError, containerBinds, MountError, prepareVolumes, removePodDirs, resolveEnv, terminationMessageFile, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
@@ -505,7 +505,6 @@ class PodWorker {
       if (!existing.State.FinishedAt.startsWith('0001')) return this.follow(c, init, id, restart, existing);
     }
     this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
-    ensureContainerLogDir(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name);
     try {
       await this.k.engine.startContainer(id);
     } catch (e) {
@@ -558,12 +557,18 @@ class PodWorker {
   private async captureLogs(name: string, id: string, restart: number): Promise<void> {
     const m = this.pod.metadata;
     const root = this.k.config.logRoot;
-    ensureContainerLogDir(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name);
     pruneOldRuns(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
     const file = containerLogFile(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
     try {
       const stream = await this.k.engine.logs(id, true);
-      const out = createWriteStream(file, { flags: 'w', mode: 0o600 });
+      // Opened at the first line: most batch containers of a big Job print nothing, and a missing
+      // file reads as an empty log.
+      let file$: WriteStream | undefined;
+      const open = () => {
+        ensureContainerLogDir(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name);
+        return createWriteStream(file, { flags: 'w', mode: 0o600 });
+      };
+      const out = { write: (line: string) => (file$ ??= open()).write(line) };
       let partial: Record<string, string> = { stdout: '', stderr: '' };
       // A line without an end is flushed at this size: a container cannot grow one line without bound.
       const push = demux((which, data) => {
@@ -586,7 +591,8 @@ class PodWorker {
       });
       const ts = new Date().toISOString();
       for (const which of ['stdout', 'stderr']) if (partial[which]) out.write(`${ts} ${which} ${partial[which]}\n`);
-      await new Promise<void>((resolve) => out.end(resolve));
+      const opened = file$;
+      if (opened) await new Promise<void>((resolve) => opened.end(resolve));
     } catch {
       /* the container is gone already: whatever was captured stays */
     }

@@ -17,6 +17,7 @@ export function ensureContainerLogDir(root: string, namespace: string, pod: stri
 
 /** Keeps only the newest two runs of a container. */
 export function pruneOldRuns(root: string, namespace: string, pod: string, uid: string, container: string, current: number): void {
+  if (current < 2) return;
   const dir = join(podLogDir(root, namespace, pod, uid), container);
   for (const f of safeReaddir(dir)) {
     const n = Number.parseInt(f, 10);

@@ -58,7 +58,10 @@ function sendStatus(res: ServerResponse, status: Status): void {
 }
 
 function sendJson(res: ServerResponse, code: number, obj: unknown, warnings: string[] = []): void {
-  const body = JSON.stringify(obj);
+  sendRawJson(res, code, JSON.stringify(obj), warnings);
+}
+
+function sendRawJson(res: ServerResponse, code: number, body: string, warnings: string[] = []): void {
   const headers: Record<string, string | number | string[]> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
@@ -170,8 +173,11 @@ export class HttpApi {
     if (!r.name) {
       if (method === 'GET') {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
-        const items = this.filter(store.list<ApiObject>(info.kind, r.namespace), q);
-        sendJson(res, 200, { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) }, items });
+        // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
+        const match = this.matcher(q);
+        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || match(JSON.parse(json) as ApiObject));
+        const head = { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) } };
+        sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
       }
       if (method === 'POST' && r.namespace) return this.create(req, res, info.kind, ns, q);
@@ -255,23 +261,18 @@ export class HttpApi {
     }
   }
 
-  private filter(items: ApiObject[], q: URLSearchParams): ApiObject[] {
+  /** The request's label and field selectors as one test; undefined when it has none. */
+  private matcher(q: URLSearchParams): ((o: ApiObject) => boolean) | undefined {
     const ls = q.get('labelSelector');
     const fs = q.get('fieldSelector');
-    let out = items;
+    if (!ls && !fs) return undefined;
     try {
-      if (ls) {
-        const sel = parseLabelSelector(ls);
-        out = out.filter((o) => selectorMatches(sel, o.metadata.labels));
-      }
-      if (fs) {
-        const reqs = parseFieldSelector(fs);
-        out = out.filter((o) => matchesFields(o, reqs));
-      }
+      const sel = ls ? parseLabelSelector(ls) : undefined;
+      const reqs = fs ? parseFieldSelector(fs) : undefined;
+      return (o) => (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
     } catch (e) {
       throw badRequestError((e as Error).message);
     }
-    return out;
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, kind: string, ns: string, q: URLSearchParams): Promise<void> {
@@ -335,24 +336,14 @@ export class HttpApi {
 
   private watch(req: IncomingMessage, res: ServerResponse, kind: string, namespace: string | undefined, q: URLSearchParams): void {
     const rv = Number(q.get('resourceVersion') ?? 0) || 0;
-    const ls = q.get('labelSelector');
-    const fs = q.get('fieldSelector');
-    let sel: ReturnType<typeof parseLabelSelector> | undefined;
-    let reqs: ReturnType<typeof parseFieldSelector> = [];
-    try {
-      sel = ls ? parseLabelSelector(ls) : undefined;
-      reqs = fs ? parseFieldSelector(fs) : [];
-    } catch (e) {
-      throw badRequestError((e as Error).message);
-    }
+    const match = this.matcher(q);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders(); // a watcher learns at once that its stream is open, even before any event
     this.watchers.add(res);
     const send = (c: Change) => {
       const o = c.object;
       if (namespace && o.metadata.namespace !== namespace) return;
-      if (sel && !selectorMatches(sel, o.metadata.labels)) return;
-      if (reqs.length && !matchesFields(o, reqs)) return;
+      if (match && !match(o)) return;
       if (res.writableLength > MAX_WATCH_BUFFER_BYTES) {
         // A reader this far behind re-lists: end its stream rather than buffer without bound.
         res.end();

@@ -1,7 +1,6 @@
 // The API server's rules above the raw store: generated names, graceful pod deletion with
 // finalizers, events with aggregation, label selection. Shared by the HTTP API, the controllers
 // and the kubelet's host.
-import { randomBytes } from 'node:crypto';
 import {
   generateName, newUid, selectorMatches, toRfc3339,
   type ApiObject, type Event, type Job, type LabelSelector, type ObjectReference, type Pod,
@@ -18,6 +17,7 @@ export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | '
 
 export class Registry {
   private readonly eventKeys = new Map<string, string>();
+  private lastEventNanos = 0n;
 
   constructor(readonly store: Store, readonly clock: Clock = systemClock) {}
 
@@ -160,6 +160,13 @@ export class Registry {
     });
   }
 
+  /** As Kubernetes' event recorder names them: the object's name, then the time in nanoseconds in hex. */
+  private eventName(objectName: string): string {
+    const nanos = BigInt(this.now().getTime()) * 1_000_000n;
+    this.lastEventNanos = nanos > this.lastEventNanos ? nanos : this.lastEventNanos + 1n;
+    return `${objectName}.${this.lastEventNanos.toString(16)}`;
+  }
+
   recordEvent(obj: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
     const m = obj.metadata;
     const involved: ObjectReference = { kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion, resourceVersion: m.resourceVersion };
@@ -177,7 +184,7 @@ export class Registry {
           this.store.update(existing);
           return;
         }
-        const name = `${m.name}.${randomBytes(8).toString('hex')}`;
+        const name = this.eventName(m.name ?? '');
         this.store.create<Event>({
           apiVersion: 'v1',
           kind: 'Event',

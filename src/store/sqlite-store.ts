@@ -128,6 +128,12 @@ export class Store {
     return rows.map((r) => JSON.parse(r.object) as T);
   }
 
+  /** The stored JSON of each object of a kind, as written: lists are sent without re-serialising. */
+  listJson(kind: string, namespace?: string): string[] {
+    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as { object: string }[];
+    return rows.map((r) => r.object);
+  }
+
   /** Runs `fn` atomically; watchers see its changes after it commits. */
   transact<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();

@@ -13,8 +13,21 @@ export interface JobControllerOptions extends DecideConfig {
 
 const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'default'}/${name ?? ''}`;
 
+/** Kubernetes' SyncJobBatchPeriod, the longest a batched change waits. */
+export const SYNC_BATCH_MAX_MS = 1000;
+/** Batch period per pod of the Job (0.1 ms: 1,000 pods wait at most 100 ms). */
+export const SYNC_BATCH_MS_PER_POD = 0.1;
+
+interface Synced {
+  uid?: string;
+  generation?: number;
+  batchMs: number;
+}
+
 export class JobController {
   readonly queue: WorkQueue;
+  /** Per job key: what the last sync saw, to tell the controller's own writes from a user's. */
+  private readonly synced = new Map<string, Synced>();
 
   constructor(private readonly registry: Registry, private readonly opts: JobControllerOptions) {
     this.queue = new WorkQueue(
@@ -26,13 +39,25 @@ export class JobController {
     );
   }
 
-  /** Event handler: only enqueues. */
+  /**
+   * Event handler: only enqueues. A new Job, a changed spec or a deletion syncs at once; pod
+   * changes and status-only writes (mostly this controller's own) are batched, as Kubernetes does
+   * with its SyncJobBatchPeriod, for a period that grows with the Job's pods: a sync reads all of
+   * them, so a 1,000-pod Job syncs a few times a second rather than on each of its pods' changes.
+   */
   onChange(c: Change): void {
+    const meta = c.object.metadata;
     if (c.object.kind === 'Job') {
-      this.queue.add(keyOf(c.object.metadata.namespace, c.object.metadata.name));
+      const key = keyOf(meta.namespace, meta.name);
+      const seen = this.synced.get(key);
+      if (c.type === 'MODIFIED' && seen && seen.uid === meta.uid && seen.generation === meta.generation && !meta.deletionTimestamp) {
+        this.queue.addBatched(key, seen.batchMs);
+      } else this.queue.add(key);
     } else if (c.object.kind === 'Pod') {
       const owner = (c.object as Pod).metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
-      if (owner) this.queue.add(keyOf(c.object.metadata.namespace, owner.name));
+      if (!owner) return;
+      const key = keyOf(meta.namespace, owner.name);
+      this.queue.addBatched(key, this.synced.get(key)?.batchMs ?? 0);
     }
   }
 
@@ -43,9 +68,13 @@ export class JobController {
   private async sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     const job = this.registry.getJob(ns, name);
-    if (!job || job.metadata.deletionTimestamp) return;
-    if (isFinished(job)) return;
+    if (!job || job.metadata.deletionTimestamp || isFinished(job)) {
+      this.synced.delete(key);
+      this.queue.forget(key);
+      return;
+    }
     const pods = this.registry.podsOf(job);
+    this.synced.set(key, { uid: job.metadata.uid, generation: job.metadata.generation, batchMs: Math.min(SYNC_BATCH_MAX_MS, pods.length * SYNC_BATCH_MS_PER_POD) });
     const now = this.registry.now();
     const plan = decide(job, pods, now, this.opts);
     const store = this.registry.store;
