@@ -4,11 +4,12 @@
 //   npm run bench             the full run (targets in issue 6)
 //   npm run bench -- --quick  smaller versions, a couple of minutes; asserts nothing
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../bin/jobctl');
@@ -77,12 +78,30 @@ class Home {
   pid() {
     return JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')).pid;
   }
+  /** Deletes jobs and waits until their pods and containers are gone: the next scenario starts clean. */
+  async deleteJobs(...names) {
+    await this.ok(['delete', 'jobs', ...(names.length ? names : ['--all']), '--cascade=foreground', '--wait=true']);
+  }
+  instanceId() {
+    const db = join(this.dir, 'state.db');
+    if (!existsSync(db)) return undefined;
+    const d = new Database(db, { readonly: true, fileMustExist: true });
+    try {
+      return d.prepare("SELECT value FROM meta WHERE key = 'instanceId'").get()?.value;
+    } finally {
+      d.close();
+    }
+  }
   async cleanup() {
-    await this.jobctl(['delete', 'jobs', '--all']);
+    await this.jobctl(['delete', 'jobs', '--all', '--cascade=foreground']);
     await this.jobctl(['server', 'stop']);
-    const { stdout } = await run('docker', ['ps', '-aq', '--filter', 'label=io.jobctl.bench=raw']);
-    const ids = stdout.split('\n').filter(Boolean);
-    if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    // Whatever this run's server left (it was stopped mid-deletion, say), and the raw baseline's.
+    const id = this.instanceId();
+    for (const label of [id && `io.jobctl.instance=${id}`, 'io.jobctl.bench=raw'].filter(Boolean)) {
+      const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=${label}`]);
+      const ids = stdout.split('\n').filter(Boolean);
+      for (let i = 0; i < ids.length; i += 200) await run('docker', ['rm', '-f', ...ids.slice(i, i + 200)]);
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -125,7 +144,7 @@ async function throughput(home, count, parallel) {
     await home.ok(['apply', '-f', '-'], job('tput', count, parallel, ['true']));
     await home.ok(['wait', '--for=condition=complete', 'job/tput', '--timeout=1200s']);
   });
-  await home.ok(['delete', 'job', 'tput']);
+  await home.deleteJobs('tput');
   return { raw, ours, ratio: ours / raw };
 }
 
@@ -140,7 +159,7 @@ async function latency(home, runs, cold) {
       await home.ok(['wait', '--for=condition=complete', `job/lat${i}`, '--timeout=60s']);
     }));
   }
-  await home.ok(['delete', 'jobs', '--all']);
+  await home.deleteJobs();
   return { raw: median(raws), ours: median(ours), overhead: median(ours) - median(raws) };
 }
 

@@ -146,16 +146,15 @@ async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOption
   const dry = opts.dryRun === 'server' ? '?dryRun=All' : '';
   const annotated = structuredClone(object);
   if (opts.verb === 'apply') (annotated.metadata.annotations ??= {})[LAST_APPLIED] = lastApplied(object);
+  // Create first: a new object (the common case) costs one request. Only one that exists is read
+  // and compared with what was applied before.
   let existing: ApiObject | undefined;
-  if (opts.verb === 'apply' && name) {
-    existing = await client.get<ApiObject>(apiPath(resource, ns, name)).catch((e) => {
-      if (e instanceof StatusError && e.status.code === 404) return undefined;
-      throw e;
-    });
-  }
-  if (!existing) {
+  try {
     const r = await client.call<ApiObject>('POST', apiPath(resource, ns) + dry, annotated);
     return { verb: 'created', stored: r.body, warnings: r.warnings };
+  } catch (e) {
+    if (!(opts.verb === 'apply' && name && e instanceof StatusError && e.status.reason === 'AlreadyExists')) throw e;
+    existing = await client.get<ApiObject>(apiPath(resource, ns, name));
   }
   if (existing.metadata.annotations?.[LAST_APPLIED] === annotated.metadata.annotations?.[LAST_APPLIED]) {
     return { verb: 'unchanged', stored: existing, warnings: [] };

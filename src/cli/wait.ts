@@ -39,21 +39,33 @@ export async function runWait(args: string[], opts: GlobalOptions & { for: strin
   }
 }
 
+/** What the waiter knows of the job: the object (undefined once deleted) and its revision. */
+interface Seen {
+  job: Job | undefined;
+  rv: string;
+}
+
+/**
+ * Lists the job once, then follows one watch stream, testing each event's object, as kubectl
+ * does: a Job that changes thousands of times (a big one's status) costs one stream, not a
+ * request per change. The stream is reopened from the last revision if the server ends it.
+ */
 async function waitOne(client: ApiClient, ns: string, name: string, conds: Condition[], timeoutMs: number, io: Io): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const label = `${singularQualified('jobs')}/${name}`;
   const wantsDelete = conds.some((c) => c.kind === 'delete');
-  const selector = new URLSearchParams({ fieldSelector: `metadata.name=${name}` });
-  for (let first = true; ; first = false) {
-    const list = await client.get<ListResult<Job>>(apiPath('jobs', ns) + `?${selector}`);
-    const job = list.items[0];
-    if (!job) {
-      if (wantsDelete) {
-        io.out(`${label} condition met\n`);
-        return;
-      }
-      if (first) throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `jobs.batch "${name}" not found` });
-    } else if (!wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c))) {
+  const holds = (job: Job | undefined) => (job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete);
+  const field = `metadata.name=${name}`;
+  const list = async (): Promise<Seen> => {
+    const l = await client.get<ListResult<Job>>(apiPath('jobs', ns) + `?${new URLSearchParams({ fieldSelector: field })}`);
+    return { job: l.items[0], rv: l.metadata.resourceVersion };
+  };
+  let seen = await list();
+  if (!seen.job && !wantsDelete) {
+    throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `jobs.batch "${name}" not found` });
+  }
+  for (;;) {
+    if (holds(seen.job)) {
       io.out(`${label} condition met\n`);
       return;
     }
@@ -66,29 +78,27 @@ async function waitOne(client: ApiClient, ns: string, name: string, conds: Condi
       io.err(`error: timed out waiting for the condition on jobs/${name}\n`);
       throw new ExitError(1);
     }
-    await nextChange(client, ns, name, list.metadata.resourceVersion, remaining);
+    try {
+      await follow(client, apiPath('jobs', ns) + `?${new URLSearchParams({ watch: 'true', fieldSelector: field, resourceVersion: seen.rv })}`, seen, remaining, holds);
+    } catch (e) {
+      // The revision is older than the server keeps (it restarted and compacted): list again.
+      if (!(e instanceof StatusError && e.status.code === 410)) throw e;
+      seen = await list();
+    }
   }
 }
 
-/** Resolves at the job's next change after revision `rv` (or its deletion), or when `ms` pass. */
-async function nextChange(client: ApiClient, ns: string, name: string, rv: string, ms: number): Promise<void> {
-  const q = new URLSearchParams({ watch: 'true', fieldSelector: `metadata.name=${name}`, resourceVersion: rv });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
-  const stream = client.stream(apiPath('jobs', ns) + `?${q}`);
-  const res = await Promise.race([stream, timeout]);
-  if (res === 'timeout') {
-    void stream.then((r) => r.destroy(), () => undefined);
-    return;
+/** Applies watch events to `seen` until one makes `holds` true, the stream ends, or `ms` pass. */
+async function follow(client: ApiClient, path: string, seen: Seen, ms: number, holds: (job: Job | undefined) => boolean): Promise<void> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    for await (const ev of client.watch<Job>(path, abort.signal)) {
+      seen.rv = ev.object.metadata.resourceVersion ?? seen.rv;
+      seen.job = ev.type === 'DELETED' ? undefined : ev.object;
+      if (holds(seen.job)) return;
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  await Promise.race([
-    timeout,
-    new Promise<void>((resolve) => {
-      res.once('data', () => resolve());
-      res.once('end', resolve);
-      res.once('error', () => resolve());
-    }),
-  ]);
-  clearTimeout(timer);
-  res.destroy();
 }

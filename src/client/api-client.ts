@@ -86,18 +86,29 @@ export class ApiClient {
     return res;
   }
 
-  async *watch<T extends ApiObject>(path: string): AsyncGenerator<WatchEvent<T>> {
+  /** A watch's events until the server ends the stream, or until `signal` aborts it. */
+  async *watch<T extends ApiObject>(path: string, signal?: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+    if (signal?.aborted) return;
     const res = await this.stream(path);
+    const stop = () => res.destroy();
+    signal?.addEventListener('abort', stop, { once: true });
     res.setEncoding('utf8');
     let buf = '';
-    for await (const chunk of res) {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+    try {
+      for await (const chunk of res) {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) yield JSON.parse(line) as WatchEvent<T>;
+        }
       }
+    } catch (e) {
+      if (!signal?.aborted) throw e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      res.destroy();
     }
   }
 }

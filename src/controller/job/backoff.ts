@@ -12,12 +12,14 @@ export interface BackoffRecord {
 }
 
 export function computeBackoffRecord(job: Job, pods: readonly Pod[], countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p)): BackoffRecord {
+  const failures = pods.filter(countsAsFailure);
+  // The common case, and the one a big Job syncs often: no failures, no finish times to read.
+  if (failures.length === 0) return { failuresAfterLastSuccess: 0 };
   let lastSuccess = -Infinity;
   for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, finishTime(p));
   let count = 0;
   let last: number | undefined;
-  for (const p of pods) {
-    if (!countsAsFailure(p)) continue;
+  for (const p of failures) {
     const t = finishTime(p);
     if (t <= lastSuccess) continue;
     count++;
