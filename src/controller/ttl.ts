@@ -23,7 +23,10 @@ export class TtlController {
   }
 
   onChange(c: Change): void {
-    if (c.object.kind === 'Job' && c.type !== 'DELETED') this.queue.add(`${c.object.metadata.namespace}/${c.object.metadata.name}`);
+    // Only a finished Job with a TTL has anything to expire (a running Job's status writes are many).
+    if (c.object.kind === 'Job' && c.type !== 'DELETED' && computeExpiryMs(c.object as Job) !== undefined) {
+      this.queue.add(`${c.object.metadata.namespace}/${c.object.metadata.name}`);
+    }
   }
 
   resyncAll(): void {

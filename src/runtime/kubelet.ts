@@ -28,6 +28,8 @@ export interface PodHost extends ObjectSource {
   /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
   setPodStatus(pod: Pod, status: PodStatus): boolean;
   recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler', fieldPath?: string): void;
+  /** Runs `fn`'s writes (statuses, events) as one: one commit, not one per write. */
+  together(fn: () => void): void;
   /** The pod is being deleted and its containers are gone: finish the deletion. */
   podTerminated(pod: Pod): void;
   /** Containers jobctl created, so that it never touches one it did not (whatever its labels). */
@@ -303,8 +305,10 @@ class PodWorker {
     this.statusesFor(false);
     this.refreshReadiness();
     this.setCondition('PodScheduled', 'True');
-    this.write();
-    this.k.host.recordEvent(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`, 'default-scheduler');
+    this.k.host.together(() => {
+      this.write();
+      this.k.host.recordEvent(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`, 'default-scheduler');
+    });
     this.armDeadline();
     await this.setUp();
   }
@@ -504,16 +508,27 @@ class PodWorker {
       if (existing.State.Running) return this.follow(c, init, id, restart);
       if (!existing.State.FinishedAt.startsWith('0001')) return this.follow(c, init, id, restart, existing);
     }
-    this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
+    // Created is recorded with what follows the start (Started and Running, or the failure): three
+    // writes in one commit, the same events in the same order.
+    const created = () => this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
     try {
       await this.k.engine.startContainer(id);
     } catch (e) {
-      if ((e as EngineError).statusCode === 0) throw e; // the engine is away: FailedSync, retried
-      this.failToStart(c, init, 'StartError', (e as Error).message, id);
+      if ((e as EngineError).statusCode === 0) {
+        created();
+        throw e; // the engine is away: FailedSync, retried
+      }
+      this.k.host.together(() => {
+        created();
+        this.failToStart(c, init, 'StartError', (e as Error).message, id);
+      });
       return;
     }
-    this.event('Normal', 'Started', `Started container ${c.name}`, c, init);
-    this.follow(c, init, id, restart);
+    this.k.host.together(() => {
+      created();
+      this.event('Normal', 'Started', `Started container ${c.name}`, c, init);
+      this.follow(c, init, id, restart);
+    });
   }
 
   /** A container with our name already exists: ours only if it carries this instance's and this pod's labels. */

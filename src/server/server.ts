@@ -92,6 +92,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       recordEvent(pod, type, reason, message, source, fieldPath) {
         registry.recordEvent(pod, type, reason, message, source, fieldPath);
       },
+      together(fn) {
+        store.transact(fn);
+      },
       recordContainer: (id, podUid) => store.addContainer(id, podUid),
       forgetContainer: (id) => store.removeContainer(id),
       knownContainers: () => store.knownContainers(),
