@@ -94,6 +94,7 @@ async function follow(client: ApiClient, path: string, seen: Seen, ms: number, h
   const timer = setTimeout(() => abort.abort(), ms);
   try {
     for await (const ev of client.watch<Job>(path, abort.signal)) {
+      if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
       seen.rv = ev.object.metadata.resourceVersion ?? seen.rv;
       seen.job = ev.type === 'DELETED' ? undefined : ev.object;
       if (holds(seen.job)) return;

@@ -349,7 +349,7 @@ export class HttpApi {
         res.end();
         return;
       }
-      res.write(JSON.stringify({ type: c.type, object: o }) + '\n');
+      res.write(`{"type":"${c.type}","object":${c.json}}\n`);
     };
     let stop: () => void = () => undefined;
     try {

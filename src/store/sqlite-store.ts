@@ -8,6 +8,8 @@ export interface Change {
   rev: number;
   type: WatchEventType;
   object: ApiObject;
+  /** `object` as stored: watchers send it without serialising it again. */
+  json: string;
 }
 
 export const LOG_KEEP_REVISIONS = 20000;
@@ -55,6 +57,7 @@ export class Store {
   private readonly stmts;
   private listeners = new Set<(c: Change) => void>();
   private pending: Change[] = [];
+  private revision?: number;
   private outbox: Change[] = [];
   private dispatching = false;
   /** Live objects by controller owner uid: the controller asks for a Job's pods on every sync. */
@@ -105,8 +108,9 @@ export class Store {
     this.db.close();
   }
 
+  /** The newest revision written. Kept in memory: this process is the database's only writer. */
   currentRevision(): number {
-    return (this.stmts.maxRev.get() as { rev: number }).rev;
+    return (this.revision ??= (this.stmts.maxRev.get() as { rev: number }).rev);
   }
 
   get<T extends ApiObject>(kind: string, namespace: string, name: string): T | undefined {
@@ -138,12 +142,14 @@ export class Store {
   transact<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     let result!: T;
+    const revisionBefore = this.revision;
     try {
       this.db.transaction(() => {
         result = fn();
       })();
     } catch (e) {
       this.pending = [];
+      this.revision = revisionBefore; // rolled back with the transaction
       throw e;
     }
     const committed = this.pending;
@@ -169,16 +175,26 @@ export class Store {
 
   private write(type: WatchEventType, obj: ApiObject): ApiObject {
     const [kind, ns, name] = keyOf(obj);
-    const stored = structuredClone(obj);
     // One writer, inside a transaction: the next revision is the sequence's next value.
     const rev = this.currentRevision() + 1;
-    stored.metadata.resourceVersion = String(rev);
-    const json = JSON.stringify(stored);
+    // Serialised with the new revision in place, then restored: the caller's object is not kept,
+    // and the stored copy is parsed back from the JSON (cheaper than cloning, then serialising).
+    const given = obj.metadata.resourceVersion;
+    obj.metadata.resourceVersion = String(rev);
+    let json: string;
+    try {
+      json = JSON.stringify(obj);
+    } finally {
+      if (given === undefined) delete obj.metadata.resourceVersion;
+      else obj.metadata.resourceVersion = given;
+    }
     this.stmts.insertLog.run(rev, kind, ns, name, type, json);
     if (type === 'DELETED') this.stmts.del.run(kind, ns, name);
     else this.stmts.upsert.run(kind, ns, name, rev, json);
+    this.revision = rev;
+    const stored = JSON.parse(json) as ApiObject;
 
-    this.pending.push({ rev, type, object: stored });
+    this.pending.push({ rev, type, object: stored, json });
     return stored;
   }
 
@@ -234,7 +250,7 @@ export class Store {
       throw new StatusError(makeStatus(410, 'Expired', `too old resource version: ${rev} (${min - 1})`));
     }
     const rows = this.stmts.logAfter.all(rev, kind) as { rev: number; type: WatchEventType; object: string }[];
-    for (const r of rows) onChange({ rev: r.rev, type: r.type, object: JSON.parse(r.object) });
+    for (const r of rows) onChange({ rev: r.rev, type: r.type, object: JSON.parse(r.object), json: r.object });
     const listener = (c: Change) => {
       if (c.object.kind === kind) onChange(c);
     };

@@ -192,8 +192,10 @@ export class DockerEngine {
 
   /** Streams engine events matching the filters until `signal` aborts. */
   /** Resolves when the container is no longer running (at once if it already stopped). */
-  async waitContainer(id: string): Promise<void> {
-    await this.call('POST', `/containers/${id}/wait?condition=not-running`, undefined, 0);
+  /** Waits until the container stops; its exit code. */
+  async waitContainer(id: string): Promise<number | undefined> {
+    const r = await this.call<{ StatusCode?: number } | undefined>('POST', `/containers/${id}/wait?condition=not-running`, undefined, 0);
+    return r?.StatusCode;
   }
 
   async events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
