@@ -1,29 +1,36 @@
 #!/usr/bin/env node
-// Builds dist/: src/main.ts and everything it imports, bundled by esbuild into a few ES modules.
-// One bundle instead of ~60 modules plus yaml's and commander's own files takes ~60 ms off every
-// CLI command's start (two of them in `apply` + `wait`). Each verb, the YAML parser and the server
-// are split into chunks loaded only when used. Types are checked by `npm run typecheck`, not here.
+// Builds dist/: src/main.ts and everything it imports, bundled by esbuild into one CommonJS file,
+// then V8's code cache for it, recorded while it runs a representative command (a client-side
+// apply, which parses, validates and prints YAML). bin/jobctl loads the bundle with that cache:
+// one file compiled ahead instead of ~60 modules compiled at every start takes ~70 ms off each
+// command (two of them in `apply` + `wait`). Types are checked by `npm run typecheck`, not here.
 // better-sqlite3 stays external: it is a native addon that loads its compiled binding at run time.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-rmSync(resolve(root, 'dist'), { recursive: true, force: true });
+const dist = resolve(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
   entryPoints: ['src/main.ts'],
-  outdir: 'dist',
+  outfile: 'dist/jobctl.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3'],
-  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
-  // Bundled CommonJS packages (yaml, commander) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __jobctlRequire } from 'node:module'; const require = __jobctlRequire(import.meta.url);" },
+  // The sources are ES modules; in one CommonJS file a module's URL is the bundle's.
+  define: { 'import.meta.url': '__jobctlModuleUrl' },
+  banner: { js: "const __jobctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+});
+
+execFileSync(process.execPath, [resolve(root, 'bin/jobctl'), 'apply', '--dry-run=client', '-o', 'yaml', '-f', resolve(root, 'fixtures/hello-world-job.yaml')], {
+  env: { ...process.env, JOBCTL_WRITE_CODE_CACHE: resolve(dist, 'jobctl.cjs.codecache'), NO_COLOR: '1' },
+  stdio: 'ignore',
 });
