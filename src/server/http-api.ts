@@ -175,7 +175,8 @@ export class HttpApi {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
-        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || match(JSON.parse(json) as ApiObject));
+        const needles = match ? this.requiredText(q) : [];
+        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || (needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)));
         const head = { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) } };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
@@ -273,6 +274,20 @@ export class HttpApi {
     } catch (e) {
       throw badRequestError((e as Error).message);
     }
+  }
+
+  /**
+   * Text that the stored JSON of every match must contain: the values that equality requirements
+   * name. Checked before parsing, so that `describe job` among thousands of events, or a selector
+   * that matches few of many pods, parses only the candidates. Values JSON would escape are left out.
+   */
+  private requiredText(q: URLSearchParams): string[] {
+    const plain = (v: string | undefined): v is string => Boolean(v) && !/["\\\u0000-\u001f\u007f-\uffff]/.test(v!);
+    const ls = q.get('labelSelector');
+    const fs = q.get('fieldSelector');
+    const labels = ls ? Object.values(parseLabelSelector(ls).matchLabels ?? {}) : [];
+    const fields = fs ? parseFieldSelector(fs).filter((r) => r.equal).map((r) => r.value) : [];
+    return [...labels, ...fields].filter(plain);
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, kind: string, ns: string, q: URLSearchParams): Promise<void> {
