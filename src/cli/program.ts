@@ -1,6 +1,7 @@
 // The commander program: every verb registered here, each action only normalising flags
-// before calling the verb's typed function. A verb's module loads when that verb runs, so a
-// command pays at start-up only for its own code (the CLI's start is most of `apply` + `wait`).
+// before calling the verb's typed function. A verb's module is initialised only when that verb
+// runs, so a command pays at start-up only for its own code (the CLI's start is most of
+// `apply` + `wait`).
 import { Command, CommanderError, Option } from 'commander';
 import type { Io } from './io.js';
 
