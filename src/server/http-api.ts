@@ -282,7 +282,8 @@ export class HttpApi {
    * that matches few of many pods, parses only the candidates. Values JSON would escape are left out.
    */
   private requiredText(q: URLSearchParams): string[] {
-    const plain = (v: string | undefined): v is string => Boolean(v) && !/["\\\u0000-\u001f\u007f-\uffff]/.test(v!);
+    // Printable ASCII other than a quote or a backslash: JSON writes such a value as it is.
+    const plain = (v: string | undefined): v is string => v !== undefined && /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
     const ls = q.get('labelSelector');
     const fs = q.get('fieldSelector');
     const labels = ls ? Object.values(parseLabelSelector(ls).matchLabels ?? {}) : [];
