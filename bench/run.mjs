@@ -78,7 +78,7 @@ class Home {
   pid() {
     return JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')).pid;
   }
-  /** Deletes jobs and waits until their pods and containers are gone: the next scenario starts clean. */
+  /** Deletes jobs and waits until their pods are gone (the foreground cascade): the next scenario starts clean. */
   async deleteJobs(...names) {
     await this.ok(['delete', 'jobs', ...(names.length ? names : ['--all']), '--cascade=foreground', '--wait=true']);
   }
