@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
   parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobUpdate,
-  forbidden, type ApiObject, type ConfigMap, type Job, type Secret, type Status,
+  forbidden, type ApiObject, type ConfigMap, type FieldRequirement, type Job, type LabelSelector, type Secret, type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
 import { streamLogs } from './logs.js';
@@ -175,8 +175,7 @@ export class HttpApi {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
-        const needles = match ? this.requiredText(q) : [];
-        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || (needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)));
+        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)));
         const head = { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) } };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
@@ -262,33 +261,29 @@ export class HttpApi {
     }
   }
 
-  /** The request's label and field selectors as one test; undefined when it has none. */
-  private matcher(q: URLSearchParams): ((o: ApiObject) => boolean) | undefined {
+  /**
+   * The request's label and field selectors as one test; undefined when it has none. Its
+   * `needles` are text that the stored JSON of every match must contain, the values its equality
+   * requirements name: lists check them before parsing, so that `describe job` among thousands of
+   * events, or a selector that matches few of many pods, parses only the candidates.
+   */
+  private matcher(q: URLSearchParams): (((o: ApiObject) => boolean) & { needles: string[] }) | undefined {
     const ls = q.get('labelSelector');
     const fs = q.get('fieldSelector');
     if (!ls && !fs) return undefined;
+    let sel: LabelSelector | undefined;
+    let reqs: FieldRequirement[] | undefined;
     try {
-      const sel = ls ? parseLabelSelector(ls) : undefined;
-      const reqs = fs ? parseFieldSelector(fs) : undefined;
-      return (o) => (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
+      sel = ls ? parseLabelSelector(ls) : undefined;
+      reqs = fs ? parseFieldSelector(fs) : undefined;
     } catch (e) {
       throw badRequestError((e as Error).message);
     }
-  }
-
-  /**
-   * Text that the stored JSON of every match must contain: the values that equality requirements
-   * name. Checked before parsing, so that `describe job` among thousands of events, or a selector
-   * that matches few of many pods, parses only the candidates. Values JSON would escape are left out.
-   */
-  private requiredText(q: URLSearchParams): string[] {
     // Printable ASCII other than a quote or a backslash: JSON writes such a value as it is.
-    const plain = (v: string | undefined): v is string => v !== undefined && /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
-    const ls = q.get('labelSelector');
-    const fs = q.get('fieldSelector');
-    const labels = ls ? Object.values(parseLabelSelector(ls).matchLabels ?? {}) : [];
-    const fields = fs ? parseFieldSelector(fs).filter((r) => r.equal).map((r) => r.value) : [];
-    return [...labels, ...fields].filter(plain);
+    const plain = (v: string) => /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
+    const needles = [...Object.values(sel?.matchLabels ?? {}), ...(reqs ?? []).filter((r) => r.equal).map((r) => r.value)].filter(plain);
+    const test = (o: ApiObject) => (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
+    return Object.assign(test, { needles });
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, kind: string, ns: string, q: URLSearchParams): Promise<void> {
