@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Job, Pod } from '../../src/api/index.js';
-import { Home, sleep, until } from '../e2e/harness.js';
+import { Home, jobManifest, sleep, until } from '../e2e/harness.js';
 import { rng } from '../helpers/rng.js';
 
 const run = promisify(execFile);
@@ -27,21 +27,12 @@ export interface ChaosReport {
 }
 
 
-const job = (name: string, spec: string, restartPolicy: string, command: string, pod = '') => `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-${spec}
-  template:
-    spec:
-      restartPolicy: ${restartPolicy}
+const job = (name: string, spec: string, restartPolicy: string, command: string, pod = '') => jobManifest(name, spec, `      restartPolicy: ${restartPolicy}
       terminationGracePeriodSeconds: 1
 ${pod}      containers:
       - name: c
         image: busybox:1.35
-        command: ["sh", "-c", ${JSON.stringify(command)}]
-`;
+        command: ["sh", "-c", ${JSON.stringify(command)}]`);
 
 /** What each job must end as. */
 const MIX: { name: string; yaml: string; expect: (j: Job, pods: Pod[]) => string | undefined }[] = [

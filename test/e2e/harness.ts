@@ -90,6 +90,20 @@ export class Home {
   }
 }
 
+/** A Job manifest: `spec` and `podSpec` are YAML lines already indented for their place. */
+export function jobManifest(name: string, spec: string, podSpec: string): string {
+  return `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${spec}
+  template:
+    spec:
+${podSpec}
+`;
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {

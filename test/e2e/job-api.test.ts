@@ -1,7 +1,7 @@
 // The whole Job API and pods as people write them, on the real engine (issue 4).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
-import { Home, sleep, until } from './harness.js';
+import { Home, jobManifest, sleep, until } from './harness.js';
 
 interface List<T> {
   items: T[];
@@ -14,22 +14,10 @@ const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', 
 const job = (name: string) => home.json<Job>(['get', 'job', name]);
 const waitFor = (cond: string, name: string, timeout = '90s') => home.ok(['wait', `--for=condition=${cond}`, `job/${name}`, `--timeout=${timeout}`]);
 
-function manifest(name: string, spec: string, podSpec: string): string {
-  return `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-${spec}
-  template:
-    spec:
-${podSpec}
-`;
-}
 
 describe('the Job API on the real engine', () => {
   it('an Indexed job: each pod prints its index and hostname', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('idx', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('idx', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3', `      restartPolicy: Never
       containers:
       - name: c
         image: busybox:1.35
@@ -45,7 +33,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('podFailurePolicy FailJob on exit 42 after one pod, with the exact message', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('failjob', '  backoffLimit: 6\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes: {containerName: main, operator: In, values: [42]}', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('failjob', '  backoffLimit: 6\n  podFailurePolicy:\n    rules:\n    - action: FailJob\n      onExitCodes: {containerName: main, operator: In, values: [42]}', `      restartPolicy: Never
       containers:
       - name: main
         image: busybox:1.35
@@ -59,7 +47,7 @@ describe('the Job API on the real engine', () => {
 
   it('podFailurePolicy Ignore keeps a backoffLimit-0 job alive', async () => {
     // Fails with 3 the first time (ignored), succeeds on a retry: the marker lives on a hostPath.
-    await home.ok(['apply', '-f', '-'], manifest('ignore', '  backoffLimit: 0\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes: {operator: In, values: [3]}', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('ignore', '  backoffLimit: 0\n  podFailurePolicy:\n    rules:\n    - action: Ignore\n      onExitCodes: {operator: In, values: [3]}', `      restartPolicy: Never
       volumes:
       - name: state
         hostPath: {path: ${home.dir}, type: Directory}
@@ -76,7 +64,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('successPolicy ends a three-pod race after the first success and stops the others', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('race3', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3\n  successPolicy:\n    rules:\n    - succeededCount: 1', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('race3', '  completionMode: Indexed\n  completions: 3\n  parallelism: 3\n  successPolicy:\n    rules:\n    - succeededCount: 1', `      restartPolicy: Never
       terminationGracePeriodSeconds: 1
       containers:
       - name: c
@@ -93,7 +81,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('backoffLimitPerIndex ends with failedIndexes 1,3', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('perindex', '  completionMode: Indexed\n  completions: 4\n  parallelism: 4\n  backoffLimitPerIndex: 1', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('perindex', '  completionMode: Indexed\n  completions: 4\n  parallelism: 4\n  backoffLimitPerIndex: 1', `      restartPolicy: Never
       containers:
       - name: c
         image: busybox:1.35
@@ -107,7 +95,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('a suspended job has no pods until resumed by apply; patch suspends it again', async () => {
-    const y = (suspend: boolean) => manifest('susp', `  suspend: ${suspend}`, `      restartPolicy: Never
+    const y = (suspend: boolean) => jobManifest('susp', `  suspend: ${suspend}`, `      restartPolicy: Never
       terminationGracePeriodSeconds: 1
       containers:
       - name: c
@@ -132,7 +120,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('a fail-once script succeeds on its in-place restart thanks to an emptyDir', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('failonce', '  backoffLimit: 3', `      restartPolicy: OnFailure
+    await home.ok(['apply', '-f', '-'], jobManifest('failonce', '  backoffLimit: 3', `      restartPolicy: OnFailure
       volumes: [{name: scratch, emptyDir: {}}]
       containers:
       - name: c
@@ -147,7 +135,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('an init container prepares a file for the app container', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('init', '', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('init', '', `      restartPolicy: Never
       volumes: [{name: work, emptyDir: {}}]
       initContainers:
       - name: prepare
@@ -167,7 +155,7 @@ describe('the Job API on the real engine', () => {
   });
 
   it('an init container that fails shows Init:Error and fails the pod (Never)', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('initfail', '  backoffLimit: 0', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('initfail', '  backoffLimit: 0', `      restartPolicy: Never
       initContainers:
       - name: prepare
         image: busybox:1.35
@@ -191,7 +179,7 @@ kind: Secret
 metadata: {name: creds}
 stringData: {password: hunter2}
 `);
-    await home.ok(['apply', '-f', '-'], manifest('envfrom', '', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('envfrom', '', `      restartPolicy: Never
       volumes:
       - {name: cfg, configMap: {name: settings}}
       - {name: sec, secret: {secretName: creds, defaultMode: 0400}}
@@ -208,7 +196,7 @@ stringData: {password: hunter2}
   });
 
   it('a missing ConfigMap reference waits with CreateContainerConfigError', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('missingcm', '', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('missingcm', '', `      restartPolicy: Never
       containers:
       - name: c
         image: busybox:1.35
@@ -220,7 +208,7 @@ stringData: {password: hunter2}
   });
 
   it('containers of one pod share localhost', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('pair', '', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('pair', '', `      restartPolicy: Never
       containers:
       - name: server
         image: busybox:1.35
@@ -233,7 +221,7 @@ stringData: {password: hunter2}
   });
 
   it("deleting a job's pod counts as a failure and the pod is replaced", async () => {
-    await home.ok(['apply', '-f', '-'], manifest('replace', '  backoffLimit: 3', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('replace', '  backoffLimit: 3', `      restartPolicy: Never
       terminationGracePeriodSeconds: 1
       containers:
       - name: c
@@ -247,7 +235,7 @@ stringData: {password: hunter2}
   });
 
   it('pods of a deleted job get DisruptionTarget while they stop', async () => {
-    await home.ok(['apply', '-f', '-'], manifest('disrupt', '', `      restartPolicy: Never
+    await home.ok(['apply', '-f', '-'], jobManifest('disrupt', '', `      restartPolicy: Never
       terminationGracePeriodSeconds: 3
       containers:
       - name: c
