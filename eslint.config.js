@@ -15,4 +15,6 @@ export default tseslint.config(
     },
   },
   { files: ['bin/**', 'scripts/**/*.mjs', 'bench/**/*.mjs'], rules: { 'no-restricted-syntax': 'off' } },
+  // The entry point is CommonJS, as the bundle it runs is.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -61,7 +61,7 @@ class Home {
   }
   jobctl(args, stdin) {
     return new Promise((res) => {
-      const c = spawn(process.execPath, [BIN, ...args], { env: this.env });
+      const c = spawn(BIN, args, { env: this.env });
       let out = '';
       let err = '';
       c.stdout.on('data', (d) => (out += d));
@@ -170,7 +170,7 @@ async function scale(home, count, parallel) {
   let peak = rssMb(pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 250);
   // A watcher: how far behind the store its rows arrive.
-  const watcher = spawn(process.execPath, [BIN, 'get', 'pods', '-w', '--no-headers', '-l', 'job-name=scale'], { env: home.env });
+  const watcher = spawn(BIN, ['get', 'pods', '-w', '--no-headers', '-l', 'job-name=scale'], { env: home.env });
   let lastRowAt = 0;
   watcher.stdout.on('data', () => (lastRowAt = performance.now()));
   await home.ok(['apply', '-f', '-'], job('scale', count, parallel, ['true']));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/: src/main.ts and everything it imports, bundled by esbuild into one CommonJS file,
 // then V8's code cache for it, recorded while it runs a representative command (a client-side
-// apply, which parses, validates and prints YAML). bin/jobctl loads the bundle with that cache:
+// apply, which parses, validates and prints YAML). bin/jobctl.cjs loads the bundle with that cache:
 // one file compiled ahead instead of ~60 modules compiled at every start takes ~70 ms off each
 // command (two of them in `apply` + `wait`). Types are checked by `npm run typecheck`, not here.
 // better-sqlite3 stays external: it is a native addon that loads its compiled binding at run time.
@@ -30,7 +30,7 @@ await build({
   logLevel: 'warning',
 });
 
-execFileSync(process.execPath, [resolve(root, 'bin/jobctl'), 'apply', '--dry-run=client', '-o', 'yaml', '-f', resolve(root, 'fixtures/hello-world-job.yaml')], {
+execFileSync(process.execPath, [resolve(root, 'bin/jobctl.cjs'), 'apply', '--dry-run=client', '-o', 'yaml', '-f', resolve(root, 'fixtures/hello-world-job.yaml')], {
   env: { ...process.env, JOBCTL_WRITE_CODE_CACHE: resolve(dist, 'jobctl.cjs.codecache'), NO_COLOR: '1' },
   stdio: 'ignore',
 });

@@ -42,13 +42,13 @@ export function healthy(c: Connection, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
-/** This package's bin/jobctl, found upward from this module: src/client/ when run from source,
- * dist/ or dist/chunks/ when bundled. */
+/** This package's bin/jobctl.cjs, found upward from this module: src/client/ when run from source,
+ * dist/ when bundled. */
 function cliEntry(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'bin', 'jobctl');
+    const candidate = join(dir, 'bin', 'jobctl.cjs');
     if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new ServerUnavailableError(`cannot find bin/jobctl above ${fileURLToPath(import.meta.url)} to start the server`);
+    if (dirname(dir) === dir) throw new ServerUnavailableError(`cannot find bin/jobctl.cjs above ${fileURLToPath(import.meta.url)} to start the server`);
   }
 }
 
@@ -70,6 +70,8 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   // Two CLIs racing here both spawn; the server's exclusive pid file lets only one run.
   // Loaded here, not at start-up: most commands find a server already running.
   const { execa } = await import('execa');
+  // Without NODE_EXTRA_CA_CERTS, as bin/jobctl runs the CLI: the server makes no TLS connection.
+  const { NODE_EXTRA_CA_CERTS: _unused, ...serverEnv } = env;
   const child = execa(process.execPath, [entry, 'server'], {
     detached: true,
     stdin: 'ignore',
@@ -77,7 +79,8 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
     // (execa's `{file}` target would pipe through this process). Its types only take fd literals.
     stdout: logFd as 1,
     stderr: logFd as 2,
-    env: { ...env, JOBCTL_HOME: home },
+    env: { ...serverEnv, JOBCTL_HOME: home },
+    extendEnv: false,
     reject: false,
   });
   child.unref();

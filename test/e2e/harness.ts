@@ -28,7 +28,7 @@ export class Home {
 
   async jobctl(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Result> {
     return new Promise((res) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(BIN, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -44,7 +44,7 @@ export class Home {
 
   /** Runs a long command (get -w, logs -f) in the background. */
   background(args: string[]): { child: ChildProcess; output: () => string } {
-    const child = spawn(process.execPath, [BIN, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
