@@ -38,8 +38,10 @@ export class GarbageCollector {
   }
 
   private foreground(job: Job): void {
-    const pods = this.registry.podsOf(job);
-    for (const pod of pods) {
+    for (const pod of this.registry.podsOf(job)) {
+      // Done already (deleted, our finalizer off): each of the pods' deletions calls this again,
+      // and would read every remaining pod back from the store (quadratic in a big Job).
+      if (pod.metadata.deletionTimestamp && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) continue;
       this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
       this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', undefined, ORPHAN_DISRUPTION);
     }

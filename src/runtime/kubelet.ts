@@ -35,7 +35,7 @@ export interface PodHost extends ObjectSource {
   /** Containers jobctl created, so that it never touches one it did not (whatever its labels). */
   recordContainer(id: string, podUid: string): void;
   forgetContainer(id: string): void;
-  knownContainers(): Set<string>;
+  knownContainers(podUid?: string): Set<string>;
 }
 
 export interface KubeletConfig {
@@ -119,7 +119,7 @@ export class Kubelet {
 
   async removeContainersOf(uid: string): Promise<void> {
     try {
-      const mine = this.host.knownContainers();
+      const mine = this.host.knownContainers(uid);
       const list = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`, `${LABEL_POD_UID}=${uid}`]);
       await Promise.all(list.filter((c) => mine.has(c.Id)).map((c) => this.removeContainer(c.Id)));
     } catch {

@@ -97,7 +97,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       },
       recordContainer: (id, podUid) => store.addContainer(id, podUid),
       forgetContainer: (id) => store.removeContainer(id),
-      knownContainers: () => store.knownContainers(),
+      knownContainers: (podUid) => store.knownContainers(podUid),
       getConfigMap: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
       getSecret: (ns, name) => store.get<Secret>('Secret', ns, name),
       podTerminated(pod) {

@@ -151,10 +151,11 @@ export class Registry {
     this.store.transact(() => {
       const m = obj.metadata;
       if (this.store.get(obj.kind, m.namespace ?? '', m.name ?? '')) this.store.delete(obj.kind, m.namespace ?? '', m.name ?? '');
-      const isJob = obj.kind === 'Job';
+      // Only a Job's removal reads the events (a pod's would read them all for each pod of a big Job).
+      if (obj.kind !== 'Job') return;
       for (const e of this.store.list<Event>('Event', m.namespace)) {
         const io = e.involvedObject;
-        const ofPod = isJob && io.kind === 'Pod' && (io.name ?? '').startsWith(`${m.name}-`);
+        const ofPod = io.kind === 'Pod' && (io.name ?? '').startsWith(`${m.name}-`);
         if (io.uid === m.uid || ofPod) this.store.delete('Event', e.metadata.namespace ?? '', e.metadata.name ?? '');
       }
     });

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS objects (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS containers (id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS containers_by_pod ON containers (pod_uid);
 `;
 const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
 const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
@@ -43,6 +44,7 @@ const SQL_COMPACT = 'DELETE FROM log WHERE rev <= ?';
 const SQL_CONTAINER_ADD = 'INSERT OR IGNORE INTO containers (id, pod_uid) VALUES (?, ?)';
 const SQL_CONTAINER_REMOVE = 'DELETE FROM containers WHERE id = ?';
 const SQL_CONTAINER_LIST = 'SELECT id FROM containers';
+const SQL_CONTAINER_LIST_OF_POD = 'SELECT id FROM containers WHERE pod_uid = ?';
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?';
 const SQL_META_SET = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
@@ -79,6 +81,7 @@ export class Store {
       logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
       metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
       containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
+      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD),
     };
   }
 
@@ -281,8 +284,10 @@ export class Store {
     this.stmts.containerRemove.run(id);
   }
 
-  knownContainers(): Set<string> {
-    return new Set((this.stmts.containerList.all() as { id: string }[]).map((r) => r.id));
+  /** All of them, or one pod's (each pod's deletion asks: not a scan of all). */
+  knownContainers(podUid?: string): Set<string> {
+    const rows = podUid === undefined ? this.stmts.containerList.all() : this.stmts.containerListOfPod.all(podUid);
+    return new Set((rows as { id: string }[]).map((r) => r.id));
   }
 
   private maybeCompact(writes: number): void {
