@@ -133,8 +133,14 @@ describe('verbs', () => {
     };
     await until('nothing to run', async () => (await home.ok(['get', 'pods', '--no-headers'])).split('\n').every((l) => !/Running|Terminating|ContainerCreating/.test(l)));
     await sleep(2000);
-    const before = ticks();
-    await sleep(5000);
-    expect(ticks() - before).toBeLessThanOrEqual(2);
-  });
+    // The quietest of up to four 3 s windows: a poll shows in every one, while a one-off (V8
+    // collecting the garbage of the tests before, on a machine the other test files load) does not.
+    const windows: number[] = [];
+    while (windows.length < 4 && !windows.some((t) => t <= 1)) {
+      const before = ticks();
+      await sleep(3000);
+      windows.push(ticks() - before);
+    }
+    expect(Math.min(...windows)).toBeLessThanOrEqual(1);
+  }, 30_000);
 });
