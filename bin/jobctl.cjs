@@ -2,7 +2,7 @@
 // Runs the bundled CLI (dist/jobctl.cjs) from V8's code cache, which the build makes: compiling
 // the CLI and the YAML parser is most of what a command adds to Node's own start. A missing or
 // rejected cache (another Node version) only costs that time again; the cache is never written here.
-// CommonJS, as the bundle is: an ES module entry would start Node's ES module loader (~10 ms).
+// CommonJS, as the bundle is: an ES module entry would start Node's ES module loader (~5-10 ms).
 // Run by bin/jobctl, the command; `node bin/jobctl.cjs` works as well.
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -28,6 +28,8 @@ void mod.exports.main(process.argv).then((code) => {
     writeFileSync(`${out}.tmp`, script.createCachedData());
     renameSync(`${out}.tmp`, out);
   }
-  if (mod.exports.mayExitAtOnce()) process.exit(code);
+  // At once when the output is all with the kernel: a pipe takes 64 KiB before its reader reads,
+  // and what Node still holds of a longer output would be lost; it then ends the usual way.
+  if (mod.exports.mayExitAtOnce() && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
   process.exitCode = code;
 });

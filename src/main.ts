@@ -9,9 +9,9 @@ import { renderStatus } from './print/errors.js';
 let ranServer = false;
 
 /**
- * Whether the process may exit as soon as `main` returns, rather than let Node tear its heap down
- * first (10-30 ms of a command's time here): a client command's output is written by then (stdout
- * and stderr are synchronous on Linux) and nothing it started needs it.
+ * Whether the process may exit as soon as `main` returns (once its output is with the kernel),
+ * rather than let Node tear its heap down first (10-30 ms of a command's time here): nothing a
+ * client command started needs it then.
  */
 export const mayExitAtOnce = (): boolean => !ranServer;
 

@@ -1,11 +1,11 @@
 // The jobctl command itself (bin/jobctl): the shell launcher in front of Node.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, Home } from './harness.js';
+import { BIN, Home, sleep } from './harness.js';
 
 const run = promisify(execFile);
 const home = new Home();
@@ -28,6 +28,22 @@ describe('the jobctl command', () => {
     // The same command with the variable reaching Node: the check above can see it.
     const direct = await run(process.execPath, [`${BIN}.cjs`, 'get', 'jobs'], { env: home.env });
     expect(direct.stderr).toContain('Ignoring extra certs from');
+  });
+
+  it('a long output reaches a slow reader whole (a pipe takes only 64 KiB before it is read)', async () => {
+    const value = 'x'.repeat(300_000);
+    const child = spawn(BIN, ['apply', '--dry-run=client', '-o', 'json', '-f', '-'], { env: home.env });
+    child.stdin.end(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  k: "${value}"\n`);
+    child.stdout.pause();
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    await sleep(500);
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    child.stdout.resume();
+    await Promise.race([new Promise((r) => child.stdout.on('end', r)), sleep(10_000)]);
+    expect(await exited).toBe(0);
+    expect(Buffer.concat(chunks).length).toBeGreaterThan(value.length);
+    expect(JSON.parse(Buffer.concat(chunks).toString()).data.k).toBe(value);
   });
 
   it('works through a symbolic link, as npm installs it in a bin directory', async () => {
