@@ -79,20 +79,21 @@ export class JobController {
     const plan = decide(job, pods, now, this.opts);
     const store = this.registry.store;
 
-    // Deletions first (deletion and creation never happen in the same sync).
-    for (const podName of plan.delete) {
-      const deleted = this.registry.deletePod(ns, podName);
-      if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
-    }
-    for (const want of plan.create) {
-      const pod = this.registry.createPod(newPodForJob(job, want));
-      this.registry.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
-    }
-    // Status and the finalizers of the pods it counts, in one transaction: counted exactly once.
-    if (plan.status || plan.counted.length) {
-      store.transact(() => {
-        const current = this.registry.getJob(ns, name);
-        if (!current || current.metadata.uid !== job.metadata.uid) return;
+    // The sync's writes are one commit (a sync that fails leaves nothing half done; each commit
+    // costs SQLite a WAL append, and a pod's creation and its event were two).
+    store.transact(() => {
+      // Deletions first (deletion and creation never happen in the same sync).
+      for (const podName of plan.delete) {
+        const deleted = this.registry.deletePod(ns, podName);
+        if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
+      }
+      for (const want of plan.create) {
+        const pod = this.registry.createPod(newPodForJob(job, want));
+        this.registry.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
+      }
+      // Status and the finalizers of the pods it counts, together: counted exactly once.
+      const current = plan.status || plan.counted.length ? this.registry.getJob(ns, name) : undefined;
+      if (current && current.metadata.uid === job.metadata.uid) {
         if (plan.status) {
           current.status = plan.status;
           store.update(current);
@@ -101,9 +102,9 @@ export class JobController {
           const pod = pods.find((p) => p.metadata.name === podName)!;
           this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
         }
-      });
-    }
-    for (const e of plan.events) this.registry.recordEvent(job, e.type, e.reason, e.message, 'job-controller');
+      }
+      for (const e of plan.events) this.registry.recordEvent(job, e.type, e.reason, e.message, 'job-controller');
+    });
     if (plan.requeueAfterMs !== undefined) this.queue.addAfter(key, plan.requeueAfterMs);
   }
 }
