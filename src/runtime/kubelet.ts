@@ -4,9 +4,10 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
 import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
-import { ConfigRefError, containerBinds, MountError, prepareVolumes, removePodDirs, resolveEnv, terminationMessageFile, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
+import { ConfigRefError, containerBinds, MountError, prepareVolumes, removePodDirs, resolveEnv, terminationMessageFile, terminationMessageHostPath, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
 import type { EngineError} from './docker/engine.js';
 import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
+import { ExitWatcher } from './exits.js';
 import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
 import { containerLogFile, ensureContainerLogDir, pruneOldRuns, removePodLogs } from './log-files.js';
 
@@ -48,6 +49,7 @@ export interface KubeletConfig {
   nodeName: string;
   backoffBaseMs: number;
   now?: () => Date;
+  log?: (msg: string) => void;
 }
 
 interface Backoff {
@@ -58,9 +60,11 @@ interface Backoff {
 export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
   readonly now: () => Date;
+  readonly exits: ExitWatcher;
 
   constructor(readonly engine: DockerEngine, readonly host: PodHost, readonly config: KubeletConfig) {
     this.now = config.now ?? (() => new Date());
+    this.exits = new ExitWatcher(engine, { instanceId: config.instanceId, retryMs: config.backoffBaseMs, log: config.log });
   }
 
   private readonly images = new Map<string, { id: string; atMs: number }>();
@@ -131,6 +135,7 @@ export class Kubelet {
   shutdown(): void {
     for (const w of this.workers.values()) w.detach();
     this.workers.clear();
+    this.exits.stop();
     this.engine.close();
   }
 
@@ -175,6 +180,7 @@ class PodWorker {
   private detached = false;
   private volumes?: Map<string, VolumeMountSource>;
   private sandboxId?: string;
+  private readonly held: ['Normal' | 'Warning', string, string, string | undefined][] = [];
 
   constructor(private readonly k: Kubelet, pod: Pod) {
     this.pod = pod;
@@ -197,6 +203,7 @@ class PodWorker {
       } catch (e) {
         this.engineTrouble(e as Error);
       }
+      this.flushHeld();
     });
   }
 
@@ -233,12 +240,27 @@ class PodWorker {
 
   private write(): void {
     if (this.detached) return;
+    this.flushHeld();
     if (!this.k.host.setPodStatus(this.pod, this.status)) this.detach();
   }
 
-  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Container, init = false): void {
+  /**
+   * Records an event. A held one waits for the pod's next write or event (at the latest the end
+   * of the current step) and goes in the same commit: `Pulled` with `Created` and `Started`.
+   */
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Container, init = false, hold = false): void {
     const fieldPath = c ? `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` : undefined;
+    if (hold) {
+      this.held.push([type, reason, message, fieldPath]);
+      return;
+    }
+    this.flushHeld();
     this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
+  }
+
+  private flushHeld(): void {
+    if (this.detached) this.held.length = 0;
+    for (const [type, reason, message, fieldPath] of this.held.splice(0)) this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
   }
 
   private podRef(): string {
@@ -421,7 +443,7 @@ class PodWorker {
       return false;
     }
     if (policy === 'IfNotPresent' && present) {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c, init);
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, c, init, true);
       return true;
     }
     this.event('Normal', 'Pulling', `Pulling image "${image}"`, c, init);
@@ -505,15 +527,16 @@ class PodWorker {
       const existing = await this.takeOver(dockerContainerName(this.pod, c, restart));
       id = existing.Id;
       this.k.host.recordContainer(id, m.uid ?? '');
-      if (existing.State.Running) return this.follow(c, init, id, restart);
-      if (!existing.State.FinishedAt.startsWith('0001')) return this.follow(c, init, id, restart, existing);
+      if (existing.State.Running || !existing.State.FinishedAt.startsWith('0001')) return this.followStarted(c, init, id, restart);
     }
+    await this.watchExit(c, init, id);
     // Created is recorded with what follows the start (Started and Running, or the failure): three
     // writes in one commit, the same events in the same order.
     const created = () => this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
     try {
       await this.k.engine.startContainer(id);
     } catch (e) {
+      this.k.exits.forget(id);
       if ((e as EngineError).statusCode === 0) {
         created();
         throw e; // the engine is away: FailedSync, retried
@@ -563,10 +586,19 @@ class PodWorker {
     if (!init) this.status.phase = 'Running';
     this.refreshReadiness();
     this.write();
-    void this.k.engine.waitContainer(id).then(
-      (code) => this.enqueue(() => this.exited(c, init, id, code)),
-      () => this.enqueue(() => this.vanished(c, init, id)),
-    );
+  }
+
+  /** Its exit, when it comes, is handled in turn with the pod's other work. */
+  private watchExit(c: Container, init: boolean, id: string): Promise<void> {
+    return this.k.exits.watch(id, (code) => this.enqueue(() => (code === undefined ? this.vanished(c, init, id) : this.exited(c, init, id, code))));
+  }
+
+  /** Follows a container that was started before (by an earlier server, or before a crash). */
+  private async followStarted(c: Container, init: boolean, id: string, restart: number): Promise<void> {
+    await this.watchExit(c, init, id);
+    // Inspected after the watch began: an exit is either seen here or reported by the watch.
+    const info = await this.k.engine.inspectContainer(id);
+    this.follow(c, init, id, restart, info.State.Running ? undefined : info);
   }
 
   private async captureLogs(name: string, id: string, restart: number): Promise<void> {
@@ -613,13 +645,14 @@ class PodWorker {
     }
   }
 
-  private async exited(c: Container, init: boolean, id: string, waitedCode?: number): Promise<void> {
+  private async exited(c: Container, init: boolean, id: string, reportedCode?: number): Promise<void> {
     if (this.running.get(c.name)?.id !== id) return; // already handled
+    this.k.exits.forget(id);
     let st: Pick<ContainerInspect['State'], 'ExitCode' | 'OOMKilled' | 'StartedAt' | 'FinishedAt' | 'Error'>;
     const runningSince = this.cs(c.name, init).state.running?.startedAt;
-    if (waitedCode === 0 && runningSince) {
+    if (reportedCode === 0 && runningSince) {
       // A clean exit needs no inspection (one engine call fewer per pod of a big Job): it started
-      // when its start returned and finished when its wait did, to within milliseconds.
+      // when its start returned and finished when the engine reported it, to within milliseconds.
       st = { ExitCode: 0, OOMKilled: false, StartedAt: runningSince, FinishedAt: this.now().toISOString(), Error: '' };
     } else {
       try {
@@ -653,7 +686,7 @@ class PodWorker {
     const m = this.pod.metadata;
     let text = '';
     try {
-      text = readFileSync(`${this.k.config.podRoot}/${m.uid}/termination/${c.name}-${restart}`, 'utf8').slice(0, TERMINATION_MESSAGE_MAX_BYTES);
+      text = readFileSync(terminationMessageHostPath(this.k.config.podRoot, this.pod, c.name, restart), 'utf8').slice(0, TERMINATION_MESSAGE_MAX_BYTES);
     } catch {
       /* no file */
     }
@@ -832,8 +865,7 @@ class PodWorker {
         const mine = found.filter((f) => f.name === c.name).sort((a, b) => b.restart - a.restart)[0];
         if (mine && mine.restart >= s.restartCount) {
           s.restartCount = mine.restart;
-          const info = await this.k.engine.inspectContainer(mine.id);
-          this.follow(c, init, mine.id, mine.restart, info.State.Running ? undefined : info);
+          await this.followStarted(c, init, mine.id, mine.restart);
         } else if (s.state.running || s.containerID) {
           const now = toRfc3339(this.now());
           this.recordExit(c, init, { exitCode: 137, reason: 'ContainerVanished', message: 'the container disappeared while jobctl was not running', startedAt: now, finishedAt: now }, true);
@@ -848,6 +880,7 @@ class PodWorker {
   /** The engine failed us: report it on the pod and try again later. */
   private engineTrouble(e: Error): void {
     if (this.detached) return;
+    this.flushHeld();
     this.k.host.recordEvent(this.pod, 'Warning', 'FailedSync', `error talking to the Docker engine: ${e.message}`, 'kubelet');
     this.after(this.k.config.backoffBaseMs, async () => {
       if (this.terminating) return this.terminate();

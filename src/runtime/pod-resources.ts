@@ -214,11 +214,15 @@ export function containerBinds(c: Container, volumes: Map<string, VolumeMountSou
   });
 }
 
-/** The host file bind-mounted at terminationMessagePath for one run of a container. */
+/** Where one run of a container writes its termination message on the host (beside the pod's volumes). */
+export function terminationMessageHostPath(root: string, pod: Pod, container: string, restart: number): string {
+  return join(podDir(root, pod), `termination-${container}-${restart}`);
+}
+
+/** Creates the (empty, world-writable) host file bind-mounted at terminationMessagePath; its path. */
 export function terminationMessageFile(root: string, pod: Pod, container: string, restart: number): string {
-  const dir = join(podDir(root, pod), 'termination');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${container}-${restart}`);
+  mkdirSync(podDir(root, pod), { recursive: true });
+  const file = terminationMessageHostPath(root, pod, container, restart);
   writeFileSync(file, '', { mode: 0o666 });
   chmodSync(file, 0o666);
   return file;

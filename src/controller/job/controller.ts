@@ -4,7 +4,7 @@ import { type Job, type Pod } from '../../api/index.js';
 import type { Change, Registry } from '../../store/index.js';
 import { WorkQueue } from '../queue.js';
 import { decide, isFinished, type DecideConfig } from './decide.js';
-import { JOB_TRACKING_FINALIZER } from './pods.js';
+import { hasTrackingFinalizer, isDeleting, isTerminalPhase, JOB_TRACKING_FINALIZER, restartCount } from './pods.js';
 import { newPodForJob } from './pod-template.js';
 
 export interface JobControllerOptions extends DecideConfig {
@@ -17,6 +17,16 @@ const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'de
 export const SYNC_BATCH_MAX_MS = 1000;
 /** Batch period per pod of the Job (0.1 ms: 1,000 pods wait at most 100 ms). */
 export const SYNC_BATCH_MS_PER_POD = 0.1;
+
+/**
+ * Whether a pod's change can call for action (a replacement, a count, a failure check) rather
+ * than only move the Job's `active` and `ready` figures: a pod that finished and is not yet
+ * counted, one being deleted or gone, one whose containers restarted (backoffLimit counts
+ * restarts under OnFailure).
+ */
+function calls(c: Change, pod: Pod): boolean {
+  return c.type === 'DELETED' || isDeleting(pod) || (isTerminalPhase(pod) && hasTrackingFinalizer(pod)) || restartCount(pod) > 0;
+}
 
 interface Synced {
   uid?: string;
@@ -44,6 +54,8 @@ export class JobController {
    * changes and status-only writes (mostly this controller's own) are batched, as Kubernetes does
    * with its SyncJobBatchPeriod, for a period that grows with the Job's pods: a sync reads all of
    * them, so a 1,000-pod Job syncs a few times a second rather than on each of its pods' changes.
+   * A pod change that only moves the Job's `active` and `ready` figures (a pod created, started,
+   * or counted) waits the full period Kubernetes waits for every pod change.
    */
   onChange(c: Change): void {
     const meta = c.object.metadata;
@@ -57,7 +69,7 @@ export class JobController {
       const owner = (c.object as Pod).metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
       if (!owner) return;
       const key = keyOf(meta.namespace, owner.name);
-      this.queue.addBatched(key, this.synced.get(key)?.batchMs ?? 0);
+      this.queue.addBatched(key, calls(c, c.object as Pod) ? (this.synced.get(key)?.batchMs ?? 0) : SYNC_BATCH_MAX_MS);
     }
   }
 

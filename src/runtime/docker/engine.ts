@@ -190,17 +190,25 @@ export class DockerEngine {
     return res;
   }
 
-  /** Streams engine events matching the filters until `signal` aborts. */
-  /** Resolves when the container is no longer running (at once if it already stopped). */
-  /** Waits until the container stops; its exit code. */
-  async waitContainer(id: string): Promise<number | undefined> {
-    const r = await this.call<{ StatusCode?: number } | undefined>('POST', `/containers/${id}/wait?condition=not-running`, undefined, 0);
-    return r?.StatusCode;
-  }
-
+  /**
+   * Streams the engine's events that match `filters` to `onEvent`; resolves, once the engine has
+   * answered (events from then on are delivered), with a function that ends the stream. `onEnd`
+   * is called once, when the stream ends for any other reason.
+   */
   async events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
     const res = await this.raw('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, undefined, 0);
+    if ((res.statusCode ?? 500) >= 400) {
+      res.resume();
+      throw new EngineError(res.statusCode ?? 500, `the engine refused its event stream (HTTP ${res.statusCode})`);
+    }
     let buf = '';
+    let ended = false;
+    let closing = false;
+    const end = (err?: Error) => {
+      if (ended || closing) return;
+      ended = true;
+      onEnd(err);
+    };
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       buf += chunk;
@@ -208,18 +216,23 @@ export class DockerEngine {
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        if (line.trim()) {
-          try {
-            onEvent(JSON.parse(line) as EngineEvent);
-          } catch {
-            /* a partial or odd line: skip */
-          }
+        if (!line.trim()) continue;
+        let event: EngineEvent;
+        try {
+          event = JSON.parse(line) as EngineEvent;
+        } catch {
+          continue; // not an event: skip it
         }
+        onEvent(event);
       }
     });
-    res.on('end', () => onEnd());
-    res.on('error', (e) => onEnd(e));
-    return () => res.destroy();
+    res.on('end', () => end());
+    res.on('error', (e) => end(e));
+    res.on('close', () => end());
+    return () => {
+      closing = true;
+      res.destroy();
+    };
   }
 }
 

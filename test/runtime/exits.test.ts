@@ -1,0 +1,105 @@
+// The exit watcher's bookkeeping around a dropped event stream, on a scripted engine. That exits
+// are reported at all is proven against the real engine by every end-to-end test.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ContainerInspect, EngineEvent } from '../../src/runtime/docker/engine.js';
+import { EngineError } from '../../src/runtime/docker/engine.js';
+import { ExitWatcher } from '../../src/runtime/exits.js';
+
+class ScriptedEngine {
+  streams = 0;
+  refuse = false;
+  onEvent?: (e: EngineEvent) => void;
+  onEnd?: (err?: Error) => void;
+  states = new Map<string, string>();
+  codes = new Map<string, number>();
+  filters?: Record<string, string[]>;
+
+  events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+    if (this.refuse) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
+    this.streams++;
+    this.filters = filters;
+    this.onEvent = onEvent;
+    this.onEnd = onEnd;
+    return Promise.resolve(() => undefined);
+  }
+
+  inspectContainer(id: string): Promise<ContainerInspect> {
+    const status = this.states.get(id);
+    if (!status) return Promise.reject(new EngineError(404, `No such container: ${id}`));
+    return Promise.resolve({ Id: id, State: { Status: status, Running: status === 'running', ExitCode: this.codes.get(id) ?? 0 } } as ContainerInspect);
+  }
+
+  die(id: string, exitCode: number): void {
+    this.onEvent?.({ Type: 'container', Action: 'die', Actor: { ID: id, Attributes: { exitCode: String(exitCode) } }, time: 0, timeNano: 0 });
+  }
+}
+
+describe('ExitWatcher', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reports each awaited exit once, from one stream filtered to this instance', async () => {
+    const engine = new ScriptedEngine();
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 10 });
+    const seen: [string, number | undefined][] = [];
+    await w.watch('c1', (code) => seen.push(['c1', code]));
+    await w.watch('c2', (code) => seen.push(['c2', code]));
+    engine.die('c2', 3);
+    engine.die('c2', 3);
+    engine.die('other', 0);
+    engine.die('c1', 0);
+    expect(seen).toEqual([['c2', 3], ['c1', 0]]);
+    expect(engine.streams).toBe(1);
+    expect(engine.filters).toEqual({ type: ['container'], event: ['die'], label: ['io.jobctl.instance=abc'] });
+  });
+
+  it('after the stream drops, opens it again and reports what stopped or vanished meanwhile', async () => {
+    vi.useFakeTimers();
+    const engine = new ScriptedEngine();
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 10 });
+    const seen = new Map<string, number | undefined>();
+    for (const id of ['running', 'exited', 'gone', 'created']) await w.watch(id, (code) => seen.set(id, code));
+    engine.states.set('running', 'running').set('exited', 'exited').set('created', 'created');
+    engine.codes.set('exited', 7);
+    engine.refuse = true;
+    engine.onEnd?.(new Error('socket hang up'));
+    await vi.advanceTimersByTimeAsync(10); // first reopen refused; retried after 20 ms
+    expect(engine.streams).toBe(1);
+    engine.refuse = false;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(engine.streams).toBe(2);
+    expect([...seen]).toEqual([['exited', 7], ['gone', undefined]]);
+    engine.die('running', 1);
+    engine.die('exited', 7);
+    expect(seen.get('running')).toBe(1);
+    expect(seen.size).toBe(3);
+  });
+
+  it('leaves a dropped stream closed while nothing is awaited, and a forgotten container unreported', async () => {
+    vi.useFakeTimers();
+    const engine = new ScriptedEngine();
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 10 });
+    const seen: string[] = [];
+    await w.watch('c1', () => seen.push('c1'));
+    w.forget('c1');
+    engine.onEnd?.();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(engine.streams).toBe(1);
+    await w.watch('c2', () => seen.push('c2'));
+    expect(engine.streams).toBe(2);
+    engine.die('c1', 0);
+    engine.die('c2', 0);
+    expect(seen).toEqual(['c2']);
+  });
+
+  it('rejects a watch when the engine cannot be reached, and forgets it', async () => {
+    const engine = new ScriptedEngine();
+    engine.refuse = true;
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 10 });
+    const seen: string[] = [];
+    await expect(w.watch('c1', () => seen.push('c1'))).rejects.toThrow(/cannot reach/);
+    engine.refuse = false;
+    await w.watch('c2', () => seen.push('c2'));
+    engine.die('c1', 0);
+    expect(seen).toEqual([]);
+  });
+});
