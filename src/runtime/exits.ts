@@ -94,6 +94,7 @@ export class ExitWatcher {
     this.reopen();
   }
 
+  /** Opens the stream again after a delay (if it is not open) and inspects every awaited container. */
   private reopen(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -119,7 +120,11 @@ export class ExitWatcher {
           handler(info.State.ExitCode);
         },
         (e: EngineError) => {
-          if (e.statusCode !== 404 || this.awaited.get(id) !== handler) return;
+          if (this.awaited.get(id) !== handler) return;
+          if (e.statusCode !== 404) {
+            this.reopen(); // the engine is away again: try later
+            return;
+          }
           this.awaited.delete(id);
           handler(undefined);
         },

@@ -659,6 +659,8 @@ class PodWorker {
         st = (await this.k.engine.inspectContainer(id)).State;
       } catch (e) {
         if ((e as EngineError).statusCode === 404) return this.vanished(c, init, id);
+        // The engine is away (stopping, say): the exit is recorded when it answers again.
+        if ((e as EngineError).statusCode === 0) this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
         throw e;
       }
     }

@@ -13,6 +13,8 @@ class ScriptedEngine {
   states = new Map<string, string>();
   codes = new Map<string, number>();
   filters?: Record<string, string[]>;
+  /** Containers whose next inspection fails as if the engine were away. */
+  unreachable = new Set<string>();
 
   events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
     if (this.refuse) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
@@ -24,6 +26,7 @@ class ScriptedEngine {
   }
 
   inspectContainer(id: string): Promise<ContainerInspect> {
+    if (this.unreachable.delete(id)) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
     const status = this.states.get(id);
     if (!status) return Promise.reject(new EngineError(404, `No such container: ${id}`));
     return Promise.resolve({ Id: id, State: { Status: status, Running: status === 'running', ExitCode: this.codes.get(id) ?? 0 } } as ContainerInspect);
@@ -72,6 +75,22 @@ describe('ExitWatcher', () => {
     engine.die('exited', 7);
     expect(seen.get('running')).toBe(1);
     expect(seen.size).toBe(3);
+  });
+
+  it('inspects again later a container the engine could not answer for after a reopen', async () => {
+    vi.useFakeTimers();
+    const engine = new ScriptedEngine();
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 10 });
+    const seen: (number | undefined)[] = [];
+    await w.watch('c1', (code) => seen.push(code));
+    engine.states.set('c1', 'exited');
+    engine.codes.set('c1', 2);
+    engine.unreachable.add('c1');
+    engine.onEnd?.();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toEqual([2]);
   });
 
   it('leaves a dropped stream closed while nothing is awaited, and a forgotten container unreported', async () => {
