@@ -22,6 +22,8 @@ export class ExitWatcher {
   private retryTimer?: NodeJS.Timeout;
   private retryDelay: number;
   private stopped = false;
+  /** The stream dropped while containers were awaited: inspect them once it is open again. */
+  private gap = false;
 
   constructor(private readonly engine: Pick<DockerEngine, 'events' | 'inspectContainer'>, private readonly opts: ExitWatcherOptions) {
     this.retryDelay = opts.retryMs;
@@ -35,7 +37,7 @@ export class ExitWatcher {
   async watch(id: string, onExit: ExitHandler): Promise<void> {
     this.awaited.set(id, onExit);
     try {
-      await this.open();
+      await this.resume();
     } catch (e) {
       this.awaited.delete(id);
       throw e;
@@ -53,6 +55,14 @@ export class ExitWatcher {
     clearTimeout(this.retryTimer);
     this.close?.();
     this.close = undefined;
+  }
+
+  /** Opens the stream if it is not open; after a gap, reports what stopped meanwhile. */
+  private async resume(): Promise<void> {
+    await this.open();
+    if (!this.gap) return;
+    this.gap = false;
+    this.reconcile();
   }
 
   private open(): Promise<void> {
@@ -91,21 +101,19 @@ export class ExitWatcher {
     if (this.stopped) return;
     if (this.awaited.size === 0) return; // opened again by the next watch()
     this.opts.log?.(`engine event stream ended${err ? `: ${err.message}` : ''}; reopening`);
+    this.gap = true;
     this.reopen();
   }
 
-  /** Opens the stream again after a delay (if it is not open) and inspects every awaited container. */
+  /** Resumes after a delay, longer after each failure (a watch() in between may resume sooner). */
   private reopen(): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       if (this.stopped) return;
-      this.open().then(
-        () => this.reconcile(),
-        () => {
-          this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMs * 30);
-          this.reopen();
-        },
-      );
+      this.resume().catch(() => {
+        this.retryDelay = Math.min(this.retryDelay * 2, this.opts.retryMs * 30);
+        this.reopen();
+      });
     }, this.retryDelay);
   }
 
@@ -122,7 +130,8 @@ export class ExitWatcher {
         (e: EngineError) => {
           if (this.awaited.get(id) !== handler) return;
           if (e.statusCode !== 404) {
-            this.reopen(); // the engine is away again: try later
+            this.gap = true; // the engine is away again: try later
+            this.reopen();
             return;
           }
           this.awaited.delete(id);

@@ -77,6 +77,21 @@ describe('ExitWatcher', () => {
     expect(seen.size).toBe(3);
   });
 
+  it('a watch that reopens a dropped stream reports at once what stopped meanwhile', async () => {
+    vi.useFakeTimers();
+    const engine = new ScriptedEngine();
+    const w = new ExitWatcher(engine, { instanceId: 'abc', retryMs: 60_000 });
+    const seen: string[] = [];
+    await w.watch('old', (code) => seen.push(`old ${code}`));
+    engine.states.set('old', 'exited');
+    engine.onEnd?.(new Error('EOF'));
+    engine.states.set('new', 'created'); // the kubelet watches a container once created, before its start
+    await w.watch('new', (code) => seen.push(`new ${code}`));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(engine.streams).toBe(2);
+    expect(seen).toEqual(['old 0']);
+  });
+
   it('inspects again later a container the engine could not answer for after a reopen', async () => {
     vi.useFakeTimers();
     const engine = new ScriptedEngine();
