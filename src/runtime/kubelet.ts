@@ -598,6 +598,11 @@ class PodWorker {
     await this.watchExit(c, init, id);
     // Inspected after the watch began: an exit is either seen here or reported by the watch.
     const info = await this.k.engine.inspectContainer(id);
+    if (info.State.Status === 'created') {
+      // Created and never started (a crash between the two): this run has not happened yet.
+      this.k.exits.forget(id);
+      return this.launch(c, init);
+    }
     this.follow(c, init, id, restart, info.State.Running ? undefined : info);
   }
 
