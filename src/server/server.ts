@@ -76,16 +76,16 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const host: PodHost = {
       setPodStatus(pod, status) {
         return store.transact(() => {
-          const cur = store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+          // Shared, not a copy: read here, and written back as a new object.
+          const cur = store.peek<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
           if (!cur || cur.metadata.uid !== pod.metadata.uid) return false;
           const next = structuredClone(status);
           // The kubelet writes whole statuses; a DisruptionTarget the API server set stays.
           const disruption = cur.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-          if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget')) (next.conditions ??= []).push(disruption);
+          if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget')) (next.conditions ??= []).push(structuredClone(disruption));
           if (JSON.stringify(cur.status) === JSON.stringify(next) && cur.spec.nodeName) return true;
-          cur.status = next;
-          cur.spec.nodeName ??= nodeName; // one node: binding is the kubelet taking the pod
-          store.update(cur);
+          // One node: binding is the kubelet taking the pod.
+          store.update<Pod>({ ...cur, metadata: { ...cur.metadata }, spec: cur.spec.nodeName ? cur.spec : { ...cur.spec, nodeName }, status: next });
           return true;
         });
       },

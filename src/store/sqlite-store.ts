@@ -34,6 +34,7 @@ const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, objec
 const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
 const SQL_DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
+const SQL_GET_REV = 'SELECT rev FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
 const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
 const SQL_ALL_OWNED = "SELECT object FROM objects WHERE object LIKE '%\"ownerReferences\"%'";
@@ -77,7 +78,7 @@ export class Store {
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
       insertLog: p(SQL_INSERT_LOG), upsert: p(SQL_UPSERT_OBJECT),
-      del: p(SQL_DELETE_OBJECT), get: p(SQL_GET_OBJECT), listNs: p(SQL_LIST_NS), listAll: p(SQL_LIST_ALL),
+      del: p(SQL_DELETE_OBJECT), get: p(SQL_GET_OBJECT), getRev: p(SQL_GET_REV), listNs: p(SQL_LIST_NS), listAll: p(SQL_LIST_ALL),
       logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
       metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
       containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
@@ -119,6 +120,19 @@ export class Store {
   get<T extends ApiObject>(kind: string, namespace: string, name: string): T | undefined {
     const row = this.stmts.get.get(kind, namespace, name) as { object: string } | undefined;
     return row ? (JSON.parse(row.object) as T) : undefined;
+  }
+
+  /**
+   * The object as last written, shared when the owner index holds it (callers must not change
+   * it; copy what they write back), else read from the database.
+   */
+  peek<T extends ApiObject>(kind: string, namespace: string, name: string): T | undefined {
+    const key = `${kind}/${namespace}/${name}`;
+    const owner = this.ownerOfKey.get(key);
+    const live = owner === undefined ? undefined : this.byOwner.get(owner)?.get(key);
+    // Written in the transaction under way: the index has it only once that commits.
+    if (!live || this.pending.some((c) => keyOf(c.object).join('/') === key)) return this.get<T>(kind, namespace, name);
+    return live as T;
   }
 
   mustGet<T extends ApiObject>(kind: string, namespace: string, name: string): T {
@@ -204,7 +218,7 @@ export class Store {
   create<T extends ApiObject>(obj: T): T {
     return this.transact(() => {
       const [kind, ns, name] = keyOf(obj);
-      if (this.stmts.get.get(kind, ns, name)) {
+      if (this.stmts.getRev.get(kind, ns, name)) {
         const r = resourceOf(kind);
         throw alreadyExistsError(r.resource, r.group, name);
       }
@@ -216,7 +230,7 @@ export class Store {
   update<T extends ApiObject>(obj: T): T {
     return this.transact(() => {
       const [kind, ns, name] = keyOf(obj);
-      const row = this.stmts.get.get(kind, ns, name) as { rev: number } | undefined;
+      const row = this.stmts.getRev.get(kind, ns, name) as { rev: number } | undefined;
       const r = resourceOf(kind);
       if (!row) throw notFoundError(r.resource, r.group, name);
       const expected = obj.metadata.resourceVersion;
