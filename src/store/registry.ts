@@ -13,9 +13,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Kubernetes' event correlator keeps this many (maxLruCacheEntries). */
+export const EVENT_KEYS_MAX = 4096;
+
 export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | 'ttl-after-finished-controller';
 
 export class Registry {
+  /** Recent events by what they say, to count repeats: least recently used first, bounded as Kubernetes' event correlator's cache is. */
   private readonly eventKeys = new Map<string, string>();
   private lastEventNanos = 0n;
 
@@ -179,7 +183,9 @@ export class Registry {
       this.store.transact(() => {
         const existingName = this.eventKeys.get(key);
         const existing = existingName ? this.store.get<Event>('Event', ns, existingName) : undefined;
+        if (existingName) this.eventKeys.delete(key);
         if (existing) {
+          this.eventKeys.set(key, existingName!);
           existing.count += 1;
           existing.lastTimestamp = now;
           this.store.update(existing);
@@ -203,6 +209,7 @@ export class Registry {
           reportingInstance: '',
         });
         this.eventKeys.set(key, name);
+        if (this.eventKeys.size > EVENT_KEYS_MAX) this.eventKeys.delete(this.eventKeys.keys().next().value!);
       });
     } catch {
       /* events are best effort, as in Kubernetes */

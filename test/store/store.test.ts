@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ConfigMap } from '../../src/api/index.js';
-import { Store, type Change } from '../../src/store/index.js';
+import type { ConfigMap, Event } from '../../src/api/index.js';
+import { EVENT_KEYS_MAX, Registry, Store, type Change } from '../../src/store/index.js';
 
 const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
 const open = () => new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-store-')), 'state.db'));
@@ -76,5 +76,23 @@ describe('store', () => {
     s1.close();
     const s2 = new Store(join(dir, 'state.db'));
     expect(Number(s2.create(cm('b')).metadata.resourceVersion)).toBe(rev + 1);
+  });
+});
+
+describe('events', () => {
+  it('a repeated event is counted; what it counts by is bounded, as in Kubernetes', () => {
+    const registry = new Registry(open());
+    const subject = cm('subject');
+    subject.metadata.uid = 'u-1';
+    const say = (message: string) => registry.recordEvent(subject, 'Normal', 'Said', message, 'kubelet');
+    const countsOf = (message: string) => registry.store.list<Event>('Event', 'default').filter((e) => e.message === message).map((e) => e.count);
+    say('first');
+    say('first');
+    expect(countsOf('first')).toEqual([2]);
+    for (let i = 0; i < EVENT_KEYS_MAX; i++) say(`other ${i}`);
+    say('first'); // forgotten by now: a new event, not a third count
+    expect(countsOf('first')).toEqual([2, 1]);
+    say(`other ${EVENT_KEYS_MAX - 1}`); // recent: still counted
+    expect(countsOf(`other ${EVENT_KEYS_MAX - 1}`)).toEqual([2]);
   });
 });
