@@ -54,6 +54,17 @@ describe('wantActive (§2.2)', () => {
     expect(plan.counted).toHaveLength(1);
   });
 
+  it('counts the pods it creates as active, as manageJob does: the next sync has nothing to write', () => {
+    const j = job({ completions: 3, parallelism: 2 });
+    const running = pod('Running');
+    const plan = decide(j, [pod('Succeeded', { finishedAt: 5 }), running], at(6), CONFIG);
+    expect(plan.create).toHaveLength(1);
+    expect(plan.status?.active).toBe(2);
+    const created = pod('Pending');
+    const counted = pod('Succeeded', { finishedAt: 5, counted: true });
+    expect(decide({ ...j, status: plan.status }, [counted, running, created], at(7), CONFIG).status).toBeUndefined();
+  });
+
   it('deletes extra pods when active exceeds what is wanted, least progressed first', () => {
     const pending = pod('Pending', { created: 2 });
     const plan = decide(job({ completions: 1, parallelism: 1 }), [pod('Running', { created: 1 }), pending], at(3), CONFIG);

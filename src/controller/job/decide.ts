@@ -216,7 +216,8 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
   status.failed = failed;
   const finished = Boolean(findCondition(status, 'Complete') || findCondition(status, 'Failed'));
   const remaining = active.filter((p) => !plan.delete.includes(p.metadata.name!));
-  status.active = finished ? 0 : remaining.length;
+  // As Kubernetes' manageJob: the pods this sync creates are active from now on.
+  status.active = finished ? 0 : activeCount;
   status.ready = finished ? 0 : remaining.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
   status.terminating = finished ? 0 : terminating.length + plan.delete.length;
   status.uncountedTerminatedPods = {};
