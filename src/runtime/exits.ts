@@ -35,6 +35,7 @@ export class ExitWatcher {
    * after that is missed. Rejects when the engine cannot be reached.
    */
   async watch(id: string, onExit: ExitHandler): Promise<void> {
+    if (this.stopped) throw new Error('the exit watcher is stopped');
     this.awaited.set(id, onExit);
     try {
       await this.resume();

@@ -24,6 +24,8 @@ export const MAX_LOG_LINE_BYTES = 64 * 1024;
 export const IMAGE_CACHE_MS = 10_000;
 /** After an unexplained kill, how long to wait before asking whether the container still exists. */
 export const VANISH_CHECK_MS = 300;
+/** How long a stopping server waits for the engine to answer the creates under way. */
+export const SHUTDOWN_CREATE_WAIT_MS = 10_000;
 
 export interface PodHost extends ObjectSource {
   /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
@@ -68,6 +70,23 @@ export class Kubelet {
   }
 
   private readonly images = new Map<string, { id: string; atMs: number }>();
+  private readonly creating = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  /**
+   * Creates a container and records it as jobctl's. The engine finishes a create once asked,
+   * whatever happens here: a stopping server waits for these, so that none is left unrecorded.
+   */
+  createContainer(name: string, body: unknown, podUid: string): Promise<string> {
+    const created = this.engine.createContainer(name, body).then(({ Id }) => {
+      this.host.recordContainer(Id, podUid);
+      return Id;
+    });
+    this.creating.add(created);
+    const forget = () => void this.creating.delete(created);
+    created.then(forget, forget);
+    return created;
+  }
 
   /** The local image's id; answers from a short-lived cache, so a burst of pods asks the engine once. */
   async localImageId(image: string, fresh = false): Promise<string | undefined> {
@@ -81,6 +100,7 @@ export class Kubelet {
 
   /** Called for every change of a pod object. */
   podChanged(pod: Pod, deleted: boolean): void {
+    if (this.stopping) return; // the next server takes over from the store
     const uid = pod.metadata.uid ?? '';
     let w = this.workers.get(uid);
     if (deleted) {
@@ -131,11 +151,19 @@ export class Kubelet {
     }
   }
 
-  /** Stops timers and detaches from containers (server shutdown: containers keep running). */
-  shutdown(): void {
+  /**
+   * Stops timers and detaches from containers (server shutdown: containers keep running, and a
+   * created one not yet started is started by the next server). Resolves once the creates under
+   * way are answered and recorded (at most SHUTDOWN_CREATE_WAIT_MS).
+   */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
     for (const w of this.workers.values()) w.detach();
     this.workers.clear();
     this.exits.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.creating]), new Promise((r) => (timer = setTimeout(r, SHUTDOWN_CREATE_WAIT_MS)))]);
+    clearTimeout(timer);
     this.engine.close();
   }
 
@@ -374,12 +402,13 @@ class PodWorker {
     };
     let id: string;
     try {
-      id = (await this.k.engine.createContainer(name, body)).Id;
+      id = await this.k.createContainer(name, body, m.uid ?? '');
     } catch (e) {
       if ((e as EngineError).statusCode !== 409) throw e;
       id = (await this.takeOver(name)).Id;
+      this.k.host.recordContainer(id, m.uid ?? '');
     }
-    this.k.host.recordContainer(id, m.uid ?? '');
+    if (this.detached) return;
     await this.k.engine.startContainer(id).catch((e: EngineError) => {
       if (e.statusCode !== 304) throw e;
     });
@@ -510,8 +539,7 @@ class PodWorker {
     const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init, env, binds, networkMode });
     let id: string;
     try {
-      id = (await this.k.engine.createContainer(dockerContainerName(this.pod, c, restart), body)).Id;
-      this.k.host.recordContainer(id, m.uid ?? '');
+      id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), body, m.uid ?? '');
     } catch (e) {
       const err = e as EngineError;
       if (err.statusCode === 0) throw err; // the engine is away: FailedSync, retried
@@ -529,6 +557,7 @@ class PodWorker {
       this.k.host.recordContainer(id, m.uid ?? '');
       if (existing.State.Running || !existing.State.FinishedAt.startsWith('0001')) return this.followStarted(c, init, id, restart);
     }
+    if (this.detached) return; // the server is stopping: the next one starts it
     await this.watchExit(c, init, id);
     // Created is recorded with what follows the start (Started and Running, or the failure): three
     // writes in one commit, the same events in the same order.

@@ -163,7 +163,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         // Containers keep running: a restarted server adopts them.
         jobs.queue.stop();
         ttl.queue.stop();
-        kubelet.shutdown();
+        await kubelet.shutdown();
         api.closeWatches();
         await new Promise<void>((r) => http!.close(() => r()));
         http!.closeAllConnections();

@@ -72,6 +72,16 @@ export class Home {
     }
   }
 
+  /** The containers the store records as jobctl's own (read with the server stopped). */
+  recordedContainers(): Set<string> {
+    const d = new Database(join(this.dir, 'state.db'), { readonly: true, fileMustExist: true });
+    try {
+      return new Set((d.prepare('SELECT id FROM containers').all() as { id: string }[]).map((r) => r.id));
+    } finally {
+      d.close();
+    }
+  }
+
   /** Our containers, by the instance label the server puts on them. */
   async containers(extraLabel?: string): Promise<string[]> {
     const id = this.instanceId();
