@@ -916,8 +916,7 @@ class PodWorker {
   /** The engine failed us: report it on the pod and try again later. */
   private engineTrouble(e: Error): void {
     if (this.detached) return;
-    this.flushHeld();
-    this.k.host.recordEvent(this.pod, 'Warning', 'FailedSync', `error talking to the Docker engine: ${e.message}`, 'kubelet');
+    this.event('Warning', 'FailedSync', `error talking to the Docker engine: ${e.message}`);
     this.after(this.k.config.backoffBaseMs, async () => {
       if (this.terminating) return this.terminate();
       if (this.stage !== 'done') await this.advance();
