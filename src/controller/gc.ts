@@ -32,8 +32,7 @@ export class GarbageCollector {
     for (const pod of this.registry.store.list<Pod>('Pod')) {
       const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
       if (!owner || jobs.has(owner.uid)) continue;
-      this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', undefined, ORPHAN_DISRUPTION);
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', { disruption: ORPHAN_DISRUPTION, dropFinalizer: JOB_TRACKING_FINALIZER });
     }
   }
 
@@ -42,8 +41,7 @@ export class GarbageCollector {
       // Done already (deleted, our finalizer off): each of the pods' deletions calls this again,
       // and would read every remaining pod back from the store (quadratic in a big Job).
       if (pod.metadata.deletionTimestamp && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) continue;
-      this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', undefined, ORPHAN_DISRUPTION);
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', { disruption: ORPHAN_DISRUPTION, dropFinalizer: JOB_TRACKING_FINALIZER });
     }
     if (this.registry.podsOf(job).length === 0) this.registry.removeObject(job);
   }

@@ -247,7 +247,7 @@ export class HttpApi {
           if (!['Background', 'Foreground', 'Orphan'].includes(p)) throw badRequestError(`propagationPolicy ${p} is not supported`);
           deleted = this.registry.deleteJob(ns, r.name, p);
         } else if (info.kind === 'Pod') {
-          deleted = this.registry.deletePod(ns, r.name, grace);
+          deleted = this.registry.deletePod(ns, r.name, { graceSeconds: grace });
         } else {
           deleted = store.get(info.kind, ns, r.name);
           if (deleted) this.registry.removeObject(deleted);

@@ -16,6 +16,15 @@ export const systemClock: Clock = { now: () => new Date() };
 /** Kubernetes' event correlator keeps this many (maxLruCacheEntries). */
 export const EVENT_KEYS_MAX = 4096;
 
+/** How a pod is deleted: its grace, why (a DisruptionTarget condition), a finalizer taken off first. */
+export interface PodDeletion {
+  graceSeconds?: number;
+  disruption?: { reason: string; message: string };
+  /** Removed in the same write, with `annotate` added: the pod is not held for that finalizer's owner. */
+  dropFinalizer?: string;
+  annotate?: Record<string, string>;
+}
+
 export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | 'ttl-after-finished-controller';
 
 export class Registry {
@@ -66,11 +75,21 @@ export class Registry {
    * Graceful delete: sets deletionTimestamp; the kubelet stops the containers and calls
    * `podTerminated`. Pods that never started, or already finished, need no grace.
    */
-  deletePod(ns: string, name: string, graceSeconds?: number, disruption?: { reason: string; message: string }): Pod | undefined {
+  deletePod(ns: string, name: string, opts: PodDeletion = {}): Pod | undefined {
+    const { graceSeconds, disruption } = opts;
     return this.store.transact(() => {
       const pod = this.store.get<Pod>('Pod', ns, name);
       if (!pod) return undefined;
-      if (pod.metadata.deletionTimestamp) return pod;
+      if (pod.metadata.deletionTimestamp) {
+        if (opts.dropFinalizer) this.removeFinalizer(pod, opts.dropFinalizer);
+        return pod;
+      }
+      if (opts.dropFinalizer && pod.metadata.finalizers?.includes(opts.dropFinalizer)) {
+        const rest = pod.metadata.finalizers.filter((f) => f !== opts.dropFinalizer);
+        if (rest.length) pod.metadata.finalizers = rest;
+        else delete pod.metadata.finalizers;
+      }
+      if (opts.annotate) pod.metadata.annotations = { ...pod.metadata.annotations, ...opts.annotate };
       if (disruption && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
         // Not the pod's fault: say so, as Kubernetes does, so a podFailurePolicy can tell.
         const now = toRfc3339(this.now());

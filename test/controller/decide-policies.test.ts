@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Job, type Pod } from '../../src/api/index.js';
 import { decide } from '../../src/controller/job/decide.js';
-import { at, CONFIG, iso, makeJob } from '../helpers/jobs.js';
+import { at, CONFIG, iso, makeJob, stoppedByPlan } from '../helpers/jobs.js';
 import { INDEX_FAILURE_COUNT, INDEX_KEY } from '../../src/controller/job/indexed.js';
 import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
 import { newPodForJob } from '../../src/controller/job/pod-template.js';
@@ -116,7 +116,8 @@ describe('successPolicy (§2.12)', () => {
     expect(plan.status?.conditions?.[0].message).toBe('Matched rules at index 0');
     expect(plan.delete.sort()).toEqual(others.map((p) => p.metadata.name).sort());
     j.status = plan.status;
-    const stopped = others.map((p) => ({ ...p, metadata: { ...p.metadata, deletionTimestamp: iso(2) }, status: { ...p.status, phase: 'Failed' as const } }));
+    expect(plan.uncounted.sort()).toEqual(plan.delete);
+    const stopped = stoppedByPlan(others, plan, 2);
     const done = decide(j, [pod('Succeeded', { index: 0 }), ...stopped], at(3), CONFIG);
     expect(types(done.status)).toEqual(['SuccessCriteriaMet:SuccessPolicy', 'Complete:SuccessPolicy']);
     expect(done.status?.failed).toBeUndefined();
@@ -174,8 +175,8 @@ describe('suspend (§2.7)', () => {
     const s = decide(j, [running], at(5), CONFIG);
     expect(s.delete).toEqual([running.metadata.name]);
     j.status = s.status;
-    const stopped = { ...running, metadata: { ...running.metadata, deletionTimestamp: iso(5) }, status: { ...running.status, phase: 'Failed' as const } };
-    const later = decide(j, [stopped], at(6), CONFIG);
+    expect(s.uncounted).toEqual(s.delete);
+    const later = decide(j, stoppedByPlan([running], s, 5), at(6), CONFIG);
     expect(later.status?.failed ?? 0).toBe(0);
     const resumed = { ...j, spec: { ...j.spec, suspend: false }, status: later.status ?? j.status };
     const r = decide(resumed, [], at(20), CONFIG);
@@ -183,5 +184,28 @@ describe('suspend (§2.7)', () => {
     expect(r.status?.startTime).toBe('2026-01-01T00:00:20Z');
     expect(r.events).toContainEqual({ type: 'Normal', reason: 'Resumed', message: 'Job resumed' });
     expect(r.create).toHaveLength(1);
+  });
+});
+
+describe('elastic Indexed Jobs (scale-down is not failure)', () => {
+  it('shrinking completions and parallelism together deletes the out-of-range indexes uncounted', () => {
+    const j = job({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimit: 0 });
+    const pods = [0, 1, 2, 3].map((index) => pod('Running', { index }));
+    const down = { ...j, spec: { ...j.spec, completions: 2, parallelism: 2 } };
+    const plan = decide(down, pods, at(5), CONFIG);
+    expect(plan.delete.sort()).toEqual(pods.slice(2).map((p) => p.metadata.name).sort());
+    expect(plan.uncounted.sort()).toEqual([...plan.delete].sort());
+    const after = decide({ ...down, status: plan.status }, stoppedByPlan(pods, plan, 5), at(6), CONFIG);
+    expect(after.status?.failed ?? 0).toBe(0);
+    expect(types(after.status ?? plan.status)).toEqual([]);
+  });
+
+  it('a duplicate pod of one index is deleted uncounted, the more progressed kept', () => {
+    const j = job({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimit: 0 });
+    const a = pod('Running', { index: 0 });
+    const b = { ...pod('Pending', { index: 0 }), metadata: { ...pod('Pending').metadata, annotations: { [INDEX_KEY]: '0' } } };
+    const plan = decide(j, [a, b, pod('Running', { index: 1 })], at(5), CONFIG);
+    expect(plan.delete).toEqual([b.metadata.name]);
+    expect(plan.uncounted).toEqual([b.metadata.name]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ContainerStatus, type Pod } from '../../src/api/index.js';
 import { decide } from '../../src/controller/job/decide.js';
-import { at, CONFIG, iso, makeJob, T0 } from '../helpers/jobs.js';
+import { at, CONFIG, iso, makeJob, stoppedByPlan, T0 } from '../helpers/jobs.js';
 import { computeBackoffRecord, computeRemainingBackoffMs } from '../../src/controller/job/backoff.js';
 import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
 
@@ -185,7 +185,7 @@ describe('success (§2.8)', () => {
   it('a finished job is never reconciled again', () => {
     const j = job();
     j.status!.conditions = [{ type: 'Complete', status: 'True' }];
-    expect(decide(j, [pod('Running')], at(1), CONFIG)).toEqual({ create: [], delete: [], counted: [], events: [] });
+    expect(decide(j, [pod('Running')], at(1), CONFIG)).toEqual({ create: [], delete: [], uncounted: [], counted: [], events: [] });
   });
 
   it('sets startTime on the first sync; not while suspended', () => {
@@ -197,5 +197,49 @@ describe('success (§2.8)', () => {
     const plan = decide(s, [], at(7), CONFIG);
     expect(plan.status?.startTime).toBeUndefined();
     expect(plan.create).toHaveLength(0);
+  });
+});
+
+describe('scale-down is not failure (manageJob, deleteJobPods)', () => {
+  const running = (k: number) => Array.from({ length: k }, (_, i) => pod('Running', { created: i }));
+
+  it('lowering parallelism below active by more than backoffLimit deletes uncounted pods: no failure, no condition', () => {
+    const j = job({ completions: 10, parallelism: 5, backoffLimit: 2 });
+    const pods = running(5);
+    const down = { ...j, spec: { ...j.spec, parallelism: 2 } };
+    const plan = decide(down, pods, at(10), CONFIG);
+    expect(plan.delete).toHaveLength(3);
+    expect(plan.uncounted.sort()).toEqual([...plan.delete].sort());
+    // Newest first: the least progressed go.
+    expect(plan.delete.sort()).toEqual(pods.slice(2).map((p) => p.metadata.name).sort());
+    expect(plan.status?.active).toBe(2);
+    const after = decide({ ...down, status: plan.status }, stoppedByPlan(pods, plan, 10), at(11), CONFIG);
+    expect(after.status?.failed ?? 0).toBe(0);
+    expect(types(after.status ?? plan.status)).toEqual([]);
+    expect(after.counted).toEqual([]);
+    expect(after.create).toEqual([]);
+  });
+
+  it('raising parallelism again creates the missing pods at once: the removed pods start no back-off', () => {
+    const j = job({ completions: 10, parallelism: 2, backoffLimit: 2 });
+    const pods = running(5);
+    const plan = decide(j, pods, at(10), CONFIG);
+    const stopped = stoppedByPlan(pods, plan, 10).filter((p) => p.metadata.deletionTimestamp);
+    const kept = pods.slice(0, 2);
+    const up = decide({ ...j, spec: { ...j.spec, parallelism: 4 }, status: plan.status }, [...kept, ...stopped], at(11), CONFIG);
+    expect(up.create).toHaveLength(2);
+    expect(up.requeueAfterMs).toBeUndefined();
+    expect(up.status?.active).toBe(4);
+  });
+
+  it('pods deleted because the Job failed still count as failed', () => {
+    const j = job({ completions: 3, parallelism: 3, activeDeadlineSeconds: 5 });
+    const pods = running(3);
+    const plan = decide(j, pods, at(6), CONFIG);
+    expect(plan.delete).toHaveLength(3);
+    expect(plan.uncounted).toEqual([]);
+    const done = decide({ ...j, status: plan.status }, stoppedByPlan(pods, plan, 6), at(7), CONFIG);
+    expect(done.status?.failed).toBe(3);
+    expect(types(done.status)).toContain('Failed');
   });
 });

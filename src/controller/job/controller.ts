@@ -4,12 +4,15 @@ import { type Job, type Pod } from '../../api/index.js';
 import type { Change, Registry } from '../../store/index.js';
 import { WorkQueue } from '../queue.js';
 import { decide, isFinished, type DecideConfig } from './decide.js';
-import { hasTrackingFinalizer, isDeleting, isTerminalPhase, JOB_TRACKING_FINALIZER, restartCount } from './pods.js';
+import { hasTrackingFinalizer, isDeleting, isTerminalPhase, JOB_TRACKING_FINALIZER, REMOVED_UNCOUNTED, restartCount } from './pods.js';
 import { newPodForJob } from './pod-template.js';
 
 export interface JobControllerOptions extends DecideConfig {
   log?: (msg: string) => void;
 }
+
+/** Kubernetes' deleteJobPods: the tracking finalizer goes first, so the pod is never counted. */
+const UNCOUNTED_DELETION = { dropFinalizer: JOB_TRACKING_FINALIZER, annotate: { [REMOVED_UNCOUNTED]: 'true' } };
 
 const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'default'}/${name ?? ''}`;
 
@@ -95,8 +98,9 @@ export class JobController {
     // costs SQLite a WAL append, and a pod's creation and its event were two).
     store.transact(() => {
       // Deletions first (deletion and creation never happen in the same sync).
+      const uncounted = new Set(plan.uncounted);
       for (const podName of plan.delete) {
-        const deleted = this.registry.deletePod(ns, podName);
+        const deleted = this.registry.deletePod(ns, podName, uncounted.has(podName) ? UNCOUNTED_DELETION : {});
         if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
       }
       for (const want of plan.create) {

@@ -27,6 +27,13 @@ export interface Plan {
   create: PodToCreate[];
   /** Pods to delete (graceful). */
   delete: string[];
+  /**
+   * Those of `delete` that are removed without being counted, their tracking finalizer taken off
+   * first, as Kubernetes' deleteJobPods does: a scale-down, a duplicate or out-of-range index, a
+   * suspension, the lingering pods of a met success criterion. The rest (a Job being failed) keep
+   * their finalizer and count as failed once they stop.
+   */
+  uncounted: string[];
   /** Finished pods counted by this sync: their tracking finalizer goes in the same write. */
   counted: string[];
   events: JobEvent[];
@@ -78,7 +85,7 @@ const parseSet = (text: string | undefined, completions: number): Set<number> =>
 };
 
 export function decide(job: Job, pods: readonly Pod[], now: Date, config: DecideConfig): Plan {
-  const plan: Plan = { create: [], delete: [], counted: [], events: [] };
+  const plan: Plan = { create: [], delete: [], uncounted: [], counted: [], events: [] };
   if (isFinished(job)) return plan;
   const spec = job.spec;
   const status: JobStatus = structuredClone(job.status ?? {});
@@ -87,17 +94,15 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
   const completions = spec.completions ?? null;
   const perIndex = indexed && spec.backoffLimitPerIndex !== undefined;
   const suspended = spec.suspend === true;
-  const succeededInterim = Boolean(findCondition(status, 'SuccessCriteriaMet'));
 
-  // Which failures count: not the pods stopped for a suspension or after success, not Ignore-matched.
+  // Which failures count: not the pods removed uncounted (isFailed), not Ignore-matched.
   const pfpCache = new Map<string, ReturnType<typeof matchPodFailurePolicy>>();
   const pfp = (p: Pod) => {
     if (!spec.podFailurePolicy) return undefined;
     if (!pfpCache.has(p.metadata.name!)) pfpCache.set(p.metadata.name!, matchPodFailurePolicy(job, p));
     return pfpCache.get(p.metadata.name!);
   };
-  const failedAtAll = (p: Pod) => isFailed(job, p) && !(isDeleting(p) && (suspended || succeededInterim));
-  const countsAsFailure = (p: Pod) => failedAtAll(p) && pfp(p)?.action !== 'Ignore';
+  const countsAsFailure = (p: Pod) => isFailed(job, p) && pfp(p)?.action !== 'Ignore';
 
   // Count finished pods that still carry the tracking finalizer, exactly once.
   let succeeded = status.succeeded ?? 0;
@@ -111,7 +116,7 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
       const i = podIndex(p);
       if (!indexed) succeeded++;
       else if (i !== undefined && i < (completions ?? 0)) completedIdx.add(i);
-    } else if (failedAtAll(p)) {
+    } else if (isFailed(job, p)) {
       const match = pfp(p);
       if (match?.action !== 'Ignore') {
         failed++;
@@ -179,11 +184,11 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
 
   let activeCount = active.length;
   if (interim) {
-    // Finishing: stop whatever still runs (for a success, the lingering pods).
-    plan.delete.push(...active.map((p) => p.metadata.name!));
+    // Finishing: stop whatever still runs. A failure counts them; a success only stops them.
+    removePods(plan, active, interim.type === 'SuccessCriteriaMet');
     activeCount = 0;
   } else if (suspended) {
-    plan.delete.push(...active.map((p) => p.metadata.name!));
+    removePods(plan, active, true);
     activeCount = 0;
   } else {
     activeCount = indexed ? manageIndexed(job, pods, active, terminating, completedIdx, failedIdx, nowMs, config, plan, countsAsFailure) : manageNonIndexed(job, pods, active, terminating, succeeded, nowMs, config, plan, countsAsFailure);
@@ -228,6 +233,12 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
   return plan;
 }
 
+function removePods(plan: Plan, pods: readonly Pod[], uncounted: boolean): void {
+  const names = pods.map((p) => p.metadata.name!);
+  plan.delete.push(...names);
+  if (uncounted) plan.uncounted.push(...names);
+}
+
 function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], terminating: Pod[], succeeded: number, nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean): number {
   const spec = job.spec;
   const completions = spec.completions ?? null;
@@ -236,7 +247,7 @@ function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], termina
   const wantActive = completions === null ? (succeeded > 0 ? activeCount : parallelism) : Math.max(0, Math.min(completions - succeeded, parallelism));
   if (activeCount > wantActive) {
     const extra = [...active].sort(deletionOrder).slice(0, activeCount - wantActive);
-    plan.delete.push(...extra.map((p) => p.metadata.name!));
+    removePods(plan, extra, true);
     return activeCount - extra.length;
   }
   const waitForTerminal = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
@@ -271,7 +282,7 @@ function manageIndexed(
     if (list.length > 1) drop.push(...[...list].sort(deletionOrder).slice(0, list.length - 1));
   }
   let activeCount = active.length - drop.length;
-  plan.delete.push(...drop.map((p) => p.metadata.name!));
+  removePods(plan, drop, true);
   if (drop.length) return activeCount; // deletion and creation never happen in the same sync
   const busy = new Set(byIndex.keys());
   const waitingFor = new Set(spec.podReplacementPolicy === 'Failed' ? terminating.map(podIndex).filter((i): i is number => i !== undefined) : []);

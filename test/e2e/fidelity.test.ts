@@ -1,0 +1,68 @@
+// Kubernetes fidelity on the real engine (issue 12): scale-down is not failure, mutable scheduling
+// directives of a suspended Job, spec.managedBy, termination messages of fast failures,
+// emptyDir.sizeLimit. Written from Kubernetes' own integration tests (test/integration/job).
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Event, Job, Pod } from '../../src/api/index.js';
+import { Home, jobManifest, until } from './harness.js';
+
+interface List<T> {
+  items: T[];
+}
+
+const home = new Home('500ms');
+afterAll(() => home.cleanup());
+
+const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
+const job = (name: string) => home.json<Job>(['get', 'job', name]);
+const events = async (name: string, reason: string) =>
+  (await home.json<List<Event>>(['get', 'events'])).items.filter((e) => e.involvedObject.name === name && e.reason === reason);
+const running = async (name: string) => (await pods(name)).filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+
+const sleeper = (name: string, spec: string) =>
+  jobManifest(name, spec, `      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sleep", "300"]`);
+
+describe('scaling down is not failing', () => {
+  it('lowering parallelism below active by more than backoffLimit, then raising it again', async () => {
+    await home.ok(['apply', '-f', '-'], sleeper('shrink', '  completions: 10\n  parallelism: 5\n  backoffLimit: 2'));
+    await until('five running pods', async () => (await running('shrink')).length === 5);
+    expect(await home.ok(['patch', 'job', 'shrink', '--type=merge', '-p', '{"spec":{"parallelism":2}}'])).toBe('job.batch/shrink patched\n');
+    await until('three pods gone', async () => (await pods('shrink')).length === 2, 30_000);
+    let j = await job('shrink');
+    expect(j.status?.active).toBe(2);
+    expect(j.status?.failed).toBeUndefined();
+    expect(j.status?.conditions ?? []).toEqual([]);
+    expect(await events('shrink', 'SuccessfulDelete')).toHaveLength(3);
+    for (const e of await events('shrink', 'SuccessfulDelete')) expect(e.message).toMatch(/^Deleted pod: shrink-[a-z0-9]{5}$/);
+
+    await home.ok(['patch', 'job', 'shrink', '--type=merge', '-p', '{"spec":{"parallelism":4}}']);
+    await until('four running pods', async () => (await running('shrink')).length === 4, 30_000);
+    j = await job('shrink');
+    expect(j.status?.active).toBe(4);
+    expect(j.status?.failed).toBeUndefined();
+    expect(await events('shrink', 'SuccessfulCreate')).toHaveLength(7);
+    await home.ok(['delete', 'job', 'shrink']);
+  });
+
+  it('an elastic Indexed Job shrinks completions and parallelism together and completes', async () => {
+    const manifest = (n: number) =>
+      jobManifest('elastic', `  completionMode: Indexed\n  completions: ${n}\n  parallelism: ${n}\n  backoffLimit: 0`, `      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sh", "-c", "if [ $JOB_COMPLETION_INDEX -lt 2 ]; then sleep 4; echo done $JOB_COMPLETION_INDEX; else sleep 300; fi"]`);
+    await home.ok(['apply', '-f', '-'], manifest(4));
+    await until('four running pods', async () => (await running('elastic')).length === 4);
+    expect(await home.ok(['apply', '-f', '-'], manifest(2))).toBe('job.batch/elastic configured\n');
+    await home.ok(['wait', '--for=condition=complete', 'job/elastic', '--timeout=60s']);
+    const j = await job('elastic');
+    expect(j.status).toMatchObject({ succeeded: 2, completedIndexes: '0,1' }) // two neighbours: Kubernetes writes "0,1", not "0-1";
+    expect(j.status?.failed).toBeUndefined();
+    expect(await events('elastic', 'SuccessfulDelete')).toHaveLength(2);
+  });
+});
