@@ -75,6 +75,22 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rec
 }
 
 /** Validates a Job as it would be stored (defaults applied, selector generated). */
+const MAX_MANAGED_BY_LENGTH = 63;
+const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const HTTP_PATH = new RegExp(`^${HTTP_PATH_FMT}$`);
+
+/** apimachinery's IsDomainPrefixedPath: an RFC 1123 subdomain, a slash, an HTTP path (`acme.io/foo`). */
+function validateDomainPrefixedPath(field: string, value: string): FieldError[] {
+  if (value.length === 0) return [required(field)];
+  const slash = value.indexOf('/');
+  const host = slash < 0 ? value : value.slice(0, slash);
+  const path = slash < 0 ? '' : value.slice(slash + 1);
+  if (slash < 0 || !host || !path) return [invalid(field, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  const errs = isDns1123Subdomain(host).map((e) => invalid(field, host, e));
+  if (!HTTP_PATH.test(path)) errs.push(invalid(field, path, `Invalid path (regex used for validation is '${HTTP_PATH_FMT}')`));
+  return errs;
+}
+
 export function validateJob(job: Job): FieldError[] {
   const errs: FieldError[] = [];
   const meta = job.metadata ?? {};
@@ -124,8 +140,11 @@ export function validateJob(job: Job): FieldError[] {
     const allowed = spec.podFailurePolicy ? ['Failed'] : POD_REPLACEMENT_POLICIES;
     if (!allowed.includes(spec.podReplacementPolicy)) errs.push(notSupported('spec.podReplacementPolicy', spec.podReplacementPolicy, allowed));
   }
-  if (spec.managedBy !== undefined && spec.managedBy.length > 63) {
-    errs.push({ type: 'FieldValueTooLong', field: 'spec.managedBy', value: spec.managedBy, detail: 'may not be more than 63 bytes' });
+  if (spec.managedBy !== undefined) {
+    errs.push(...validateDomainPrefixedPath('spec.managedBy', spec.managedBy));
+    if (spec.managedBy.length > MAX_MANAGED_BY_LENGTH) {
+      errs.push({ type: 'FieldValueTooLong', field: 'spec.managedBy', value: spec.managedBy, detail: `may not be more than ${MAX_MANAGED_BY_LENGTH} bytes` });
+    }
   }
 
   // Selector and template labels.

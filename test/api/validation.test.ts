@@ -67,6 +67,11 @@ const CASES: [string, string, (j: any) => void, string][] = [ // eslint-disable-
   ['requests above limits', 'x', (j) => (j.spec.template.spec.containers[0].resources = { limits: { cpu: '1' }, requests: { cpu: '2' } }), 'spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1'],
   ['negative quantity', 'x', (j) => (j.spec.template.spec.containers[0].resources = { limits: { memory: '-1' } }), 'spec.template.spec.containers[0].resources.limits[memory]: Invalid value: "-1": must be greater than or equal to 0'],
   ['mount without volume', 'x', (j) => (j.spec.template.spec.containers[0].volumeMounts = [{ name: 'data', mountPath: '/d' }]), 'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"'],
+  ['managedBy not a path', 'x', (j) => (j.spec.managedBy = 'controller'), 'spec.managedBy: Invalid value: "controller": must be a domain-prefixed path (such as "acme.io/foo")'],
+  ['managedBy empty path', 'x', (j) => (j.spec.managedBy = 'example.com/'), 'spec.managedBy: Invalid value: "example.com/": must be a domain-prefixed path (such as "acme.io/foo")'],
+  ['managedBy bad domain', 'x', (j) => (j.spec.managedBy = 'Example.com/ctl'), `spec.managedBy: Invalid value: "Example.com": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`],
+  ['managedBy bad path', 'x', (j) => (j.spec.managedBy = 'example.com/my controller'), `spec.managedBy: Invalid value: "my controller": Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')`],
+  ['managedBy too long', 'x', (j) => (j.spec.managedBy = `example.com/${'a'.repeat(52)}`), 'spec.managedBy: Too long: may not be more than 63 bytes'],
   ['selector not generated', 'x', (j) => (j.spec.selector = { matchLabels: { app: 'x' } }), 'spec.selector: Invalid value: {"matchLabels":{"app":"x"}}: `selector` not auto-generated'],
 ];
 
