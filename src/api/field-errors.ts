@@ -42,6 +42,8 @@ export const notSupported = (field: string, value: unknown, supported: string[])
   value,
   detail: supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : '',
 });
+/** An Invalid error whose value is omitted (Kubernetes' field.OmitValueType). */
+export const invalidNoValue = (field: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value: NO_VALUE, detail });
 export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value, detail: '' });
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, value: NO_VALUE, detail });
 export const tooMany = (field: string, actual: number, max: number): FieldError => ({

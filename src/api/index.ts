@@ -13,3 +13,4 @@ export * from './home.js';
 export * from './selectors.js';
 export * from './validation-update.js';
 export * from './patch.js';
+export * from './validation-status.js';

@@ -1,6 +1,6 @@
 // Validation with the API server's exact field paths and detail texts (reference §1.3–1.4).
 import {
-  duplicate, forbidden, invalid, notFound, notSupported, required, tooMany,
+  duplicate, forbidden, invalid, invalidNoValue, notFound, notSupported, required, tooMany,
   type FieldError,
 } from './field-errors.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
@@ -207,8 +207,6 @@ function validatePerIndex(job: Job, errs: FieldError[]): void {
   }
 }
 
-/** An Invalid error whose value is omitted (Kubernetes' field.OmitValueType). */
-const invalidNoValue = (field: string, detail: string): FieldError => ({ ...forbidden(field, detail), type: 'FieldValueInvalid' });
 
 function validatePodFailurePolicy(job: Job, errs: FieldError[]): void {
   const pfp = job.spec.podFailurePolicy;

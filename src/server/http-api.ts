@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
-  parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobUpdate,
+  parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobStatusUpdate, validateJobUpdate,
   forbidden, type ApiObject, type ConfigMap, type FieldRequirement, type Job, type LabelSelector, type Secret, type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
@@ -331,8 +331,11 @@ export class HttpApi {
         return store.update(body); // throws the Conflict
       }
       const next = structuredClone(old);
-      if (status) next.status = body.status ?? {};
-      else {
+      if (status) {
+        next.status = body.status ?? {};
+        const errs = validateJobStatusUpdate(next, old);
+        if (errs.length) throw invalidError('Job', 'batch', name, errs);
+      } else {
         next.metadata.labels = body.metadata?.labels;
         next.metadata.annotations = body.metadata?.annotations;
         next.spec = defaultJob(structuredClone(body)).spec;

@@ -1,8 +1,6 @@
 // Engine faults, foreign containers, a locked-down home, and hostile requests (issue 5).
 import { execFile } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
@@ -61,20 +59,7 @@ describe('faults and hostile input', () => {
     await home.ok(['apply', '-f', '-'], jobYaml('steady', ['true']));
     await home.ok(['wait', '--for=condition=complete', 'job/steady']);
     const before = await home.ok(['get', 'jobs', '-A', '-o', 'json']);
-    const { port } = JSON.parse(readFileSync(join(home.dir, 'server.json'), 'utf8'));
-    const token = readFileSync(join(home.dir, 'token'), 'utf8').trim();
-    const send = (method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}) =>
-      new Promise<{ status: number; body: string }>((resolve) => {
-        const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
-        const req = request({ host: '127.0.0.1', port, method, path, headers: { Authorization: `Bearer ${token}`, ...length, ...headers } }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        });
-        req.on('error', () => resolve({ status: -1, body: '' }));
-        if (body !== undefined) req.write(body);
-        req.end();
-      });
+    const send = (method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}) => home.api(method, path, body, headers);
     let seed = 99;
     const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
@@ -100,14 +85,7 @@ describe('faults and hostile input', () => {
     }
     const huge = await send('POST', '/apis/batch/v1/namespaces/default/jobs', Buffer.alloc(9 * 1024 * 1024, 'a'), { 'Content-Type': 'application/json' });
     expect(huge.status).toBe(413);
-    const noToken = await new Promise<number>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/apis/batch/v1/jobs', headers: { Authorization: 'Bearer wrong' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', () => resolve(-1));
-      req.end();
-    });
+    const noToken = (await send('GET', '/apis/batch/v1/jobs', undefined, { Authorization: 'Bearer wrong' })).status;
     expect(noToken).toBe(401);
     expect(await home.ok(['get', 'jobs', '-A', '-o', 'json'])).toBe(before);
   });

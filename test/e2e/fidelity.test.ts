@@ -66,3 +66,66 @@ describe('scaling down is not failing', () => {
     expect(await events('elastic', 'SuccessfulDelete')).toHaveLength(2);
   });
 });
+
+describe('spec.managedBy hands a Job to another controller', () => {
+  it('the built-in controller leaves it alone; the status subresource takes the other controller\'s writes, validated; TTL still applies', async () => {
+    await home.ok(['apply', '-f', '-'], jobManifest('external', '  managedBy: example.com/my-controller\n  ttlSecondsAfterFinished: 1\n  activeDeadlineSeconds: 1', `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["true"]`));
+    await new Promise((r) => setTimeout(r, 2500));
+    let j = await job('external');
+    expect(j.spec.managedBy).toBe('example.com/my-controller');
+    expect(j.status ?? {}).toEqual({});
+    expect(await pods('external')).toEqual([]);
+    expect((await home.json<List<Event>>(['get', 'events'])).items.filter((e) => e.involvedObject.name === 'external')).toEqual([]);
+
+    const path = '/apis/batch/v1/namespaces/default/jobs/external/status';
+    const put = (status: object) => home.api('PUT', path, JSON.stringify({ ...j, status }), { 'Content-Type': 'application/json' });
+    const started = '2026-01-01T00:00:00Z';
+    // Complete without SuccessCriteriaMet: refused with Kubernetes' message, nothing written.
+    let r = await put({ startTime: started, completionTime: '2026-01-01T00:01:00Z', succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] });
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).message).toBe('Job.batch "external" is invalid: status.conditions: Invalid value: cannot set Complete=True condition without the SuccessCriteriaMet=true condition');
+    expect((await job('external')).status ?? {}).toEqual({});
+    r = await put({ startTime: started, active: 1 });
+    expect(r.status).toBe(200);
+    j = JSON.parse(r.body) as Job;
+    expect((await job('external')).status).toMatchObject({ startTime: started, active: 1 });
+    const done = { startTime: started, completionTime: '2026-01-01T00:01:00Z', succeeded: 1, conditions: [
+      { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: started, lastTransitionTime: new Date().toISOString() },
+      { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: started, lastTransitionTime: new Date().toISOString() },
+    ] };
+    r = await put({ ...done, active: 1 });
+    expect(JSON.parse(r.body).message).toBe('Job.batch "external" is invalid: status.active: Invalid value: 1: active>0 is invalid for finished job');
+    r = await put(done);
+    expect(r.status).toBe(200);
+    // Finished by the other controller: the TTL controller deletes it a second later.
+    await until('the TTL deletion', async () => !(await home.ok(['get', 'jobs', '-o', 'name'])).includes('job.batch/external\n'), 20_000);
+  });
+});
+
+describe('mutable scheduling directives', () => {
+  const manifest = (suspend: boolean, disk: string) =>
+    jobManifest('retarget', `  suspend: ${suspend}`, `      restartPolicy: Never
+      nodeSelector: {disk: ${disk}}
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["true"]`).replace('  template:\n', `  template:\n    metadata:\n      labels: {disk: ${disk}}\n`);
+
+  it('a suspended Job that never started takes a new nodeSelector and labels, in the update that resumes it; a started one refuses', async () => {
+    await home.ok(['apply', '-f', '-'], manifest(true, 'hdd'));
+    expect(await home.ok(['apply', '-f', '-'], manifest(true, 'ssd'))).toBe('job.batch/retarget configured\n');
+    expect(await home.ok(['apply', '-f', '-'], manifest(false, 'nvme'))).toBe('job.batch/retarget configured\n');
+    await home.ok(['wait', '--for=condition=complete', 'job/retarget', '--timeout=60s']);
+    const [p] = await pods('retarget');
+    expect(p.spec.nodeSelector).toEqual({ disk: 'nvme' });
+    expect(p.metadata.labels?.disk).toBe('nvme');
+    const refused = await home.jobctl(['apply', '-f', '-'], { stdin: manifest(false, 'tape') });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^The Job "retarget" is invalid: spec\.template: Invalid value: .*: field is immutable\n$/);
+    expect((await job('retarget')).spec.template.spec.nodeSelector).toEqual({ disk: 'nvme' });
+  });
+});

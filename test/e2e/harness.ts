@@ -2,7 +2,8 @@
 // own JOBCTL_HOME with a short back-off base. Cleans up the containers its servers created, and
 // only those.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,6 +60,23 @@ export class Home {
 
   async json<T>(args: string[]): Promise<T> {
     return JSON.parse(await this.ok([...args, '-o', 'json'])) as T;
+  }
+
+  /** A raw request to the server's API with its token (the server must be running). */
+  api(method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+    const { port } = JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')) as { port: number };
+    const token = readFileSync(join(this.dir, 'token'), 'utf8').trim();
+    return new Promise((resolve) => {
+      const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { Authorization: `Bearer ${token}`, ...length, ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', () => resolve({ status: -1, body: '' }));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
   }
 
   instanceId(): string | undefined {

@@ -14,6 +14,12 @@ export interface JobControllerOptions extends DecideConfig {
 /** Kubernetes' deleteJobPods: the tracking finalizer goes first, so the pod is never counted. */
 const UNCOUNTED_DELETION = { dropFinalizer: JOB_TRACKING_FINALIZER, annotate: { [REMOVED_UNCOUNTED]: 'true' } };
 
+/** The value of `spec.managedBy` that names this controller (Kubernetes' JobControllerName). */
+export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
+
+/** A Job another controller manages: no pods, no status, no events from this one. */
+export const isManagedElsewhere = (job: Job): boolean => job.spec.managedBy !== undefined && job.spec.managedBy !== JOB_CONTROLLER_NAME;
+
 const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'default'}/${name ?? ''}`;
 
 /** Kubernetes' SyncJobBatchPeriod, the longest a batched change waits. */
@@ -83,7 +89,7 @@ export class JobController {
   private async sync(key: string): Promise<void> {
     const [ns, name] = key.split('/');
     const job = this.registry.getJob(ns, name);
-    if (!job || job.metadata.deletionTimestamp || isFinished(job)) {
+    if (!job || job.metadata.deletionTimestamp || isFinished(job) || isManagedElsewhere(job)) {
       this.synced.delete(key);
       this.queue.forget(key);
       return;
