@@ -24,6 +24,11 @@ export const MAX_LOG_LINE_BYTES = 64 * 1024;
 export const IMAGE_CACHE_MS = 10_000;
 /** After an unexplained kill, how long to wait before asking whether the container still exists. */
 export const VANISH_CHECK_MS = 300;
+/**
+ * The longest an exit waits for its run's output to be captured (the engine ends a followed log
+ * stream when the container stops; this bounds a stream that never ends).
+ */
+export const LOG_DRAIN_MAX_MS = 5_000;
 /** How long a stopping server waits for the engine to answer the creates under way. */
 export const SHUTDOWN_CREATE_WAIT_MS = 10_000;
 
@@ -200,6 +205,8 @@ class PodWorker {
   private stage: Stage = 'new';
   private initIndex = 0;
   private readonly running = new Map<string, Current>();
+  /** Output capture of each followed container, by id, until it has drained. */
+  private readonly captures = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly backoffs = new Map<string, Backoff>();
   private readonly pullBackoffs = new Map<string, Backoff>();
@@ -604,7 +611,8 @@ class PodWorker {
     this.running.set(c.name, { id, name: c.name, restart, init });
     const s = this.cs(c.name, init);
     s.containerID = `docker://${id}`;
-    void this.captureLogs(c.name, id, restart);
+    const capture = this.captureLogs(c.name, id, restart).finally(() => this.captures.delete(id));
+    this.captures.set(id, capture);
     if (exited && !exited.State.Running) {
       this.enqueue(() => this.exited(c, init, id));
       return;
@@ -706,6 +714,9 @@ class PodWorker {
     }
     const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
     const restart = this.running.get(c.name)?.restart ?? 0;
+    // The run's whole output is in its file before the exit is recorded: a fast failure's
+    // FallbackToLogsOnError message is the tail of all of it, and so is `logs` once the pod is done.
+    await this.drained(id);
     const message = this.terminationMessage(c, restart, st.ExitCode) || st.Error;
     this.recordExit(c, init, {
       exitCode: st.ExitCode,
@@ -715,6 +726,14 @@ class PodWorker {
       containerID: `docker://${id}`,
       ...(message ? { message } : {}),
     });
+  }
+
+  private async drained(id: string): Promise<void> {
+    const capture = this.captures.get(id);
+    if (!capture) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([capture, new Promise<void>((r) => (timer = setTimeout(r, LOG_DRAIN_MAX_MS)))]);
+    clearTimeout(timer);
   }
 
   /** The file at terminationMessagePath (4 KiB at most), or the log's tail with FallbackToLogsOnError. */
