@@ -6,10 +6,15 @@ export const DEFAULT_BACKOFF_BASE_MS = 10_000;
 /** With nothing running, pending or watched for this long, the server exits. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 
+/** The API server's default --event-ttl. */
+export const DEFAULT_EVENT_TTL_MS = 60 * 60_000;
+
 export interface ServerConfig {
   home: string;
   backoffBaseMs: number;
   idleTimeoutMs: number;
+  /** JOBCTL_EVENT_TTL: events expire this long after their last write. */
+  eventTtlMs: number;
   /** JOBCTL_SANDBOX_IMAGE: holds the network namespace of pods with several containers. */
   sandboxImage?: string;
 }
@@ -29,6 +34,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     home: jobctlHome(env),
     backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
     idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
+    eventTtlMs: durationFrom(env, 'JOBCTL_EVENT_TTL', DEFAULT_EVENT_TTL_MS),
     sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
   };
 }

@@ -4,6 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
+import { EventExpiry } from '../controller/event-ttl.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
@@ -108,6 +109,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);
+    const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
     const api = new HttpApi(registry, { token, logRoot: paths.logs, onActivity: () => (lastActivity = Date.now()) });
 
@@ -126,6 +128,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     gc.collectAll();
     jobs.resyncAll();
     ttl.resyncAll();
+    eventExpiry.start();
 
     http = createServer((req, res) => void api.handle(req, res));
     http.keepAliveTimeout = 5000;
@@ -163,6 +166,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         // Containers keep running: a restarted server adopts them.
         jobs.queue.stop();
         ttl.queue.stop();
+        eventExpiry.stop();
         await kubelet.shutdown();
         api.closeWatches();
         await new Promise<void>((r) => http!.close(() => r()));

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS containers (id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS containers_by_pod ON containers (pod_uid);
+CREATE INDEX IF NOT EXISTS objects_by_rev ON objects (kind, rev);
 `;
 const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
 const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
@@ -37,6 +38,7 @@ const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND names
 const SQL_GET_REV = 'SELECT rev FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
 const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
+const SQL_KEYS_UP_TO_REV = 'SELECT namespace, name FROM objects WHERE kind = ? AND rev <= ? ORDER BY rev LIMIT ?';
 const SQL_ALL_OWNED = "SELECT object FROM objects WHERE object LIKE '%\"ownerReferences\"%'";
 const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
 const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
@@ -82,7 +84,7 @@ export class Store {
       logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
       metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
       containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
-      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD),
+      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD), keysUpToRev: p(SQL_KEYS_UP_TO_REV),
     };
   }
 
@@ -153,6 +155,11 @@ export class Store {
   listJson(kind: string, namespace?: string): string[] {
     const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as { object: string }[];
     return rows.map((r) => r.object);
+  }
+
+  /** The oldest objects of a kind, last written at or before `rev` (at most `limit`). */
+  keysUpTo(kind: string, rev: number, limit: number): { namespace: string; name: string }[] {
+    return this.stmts.keysUpToRev.all(kind, rev, limit) as { namespace: string; name: string }[];
   }
 
   /** Runs `fn` atomically; watchers see its changes after it commits. */

@@ -149,3 +149,24 @@ describe('termination messages', () => {
     }
   });
 });
+
+describe('event expiry', () => {
+  it('events go a TTL after their last write (JOBCTL_EVENT_TTL, default the API server\'s 1h) while the Job lives on', async () => {
+    const short = new Home('500ms');
+    short.env.JOBCTL_EVENT_TTL = '3s';
+    try {
+      await short.ok(['apply', '-f', '-'], jobManifest('brief', '', `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["true"]`));
+      await short.ok(['wait', '--for=condition=complete', 'job/brief', '--timeout=60s']);
+      expect((await short.json<List<Event>>(['get', 'events'])).items.map((e) => e.reason)).toContain('Completed');
+      await until('the events to expire', async () => (await short.json<List<Event>>(['get', 'events'])).items.length === 0, 20_000);
+      expect((await short.json<Job>(['get', 'job', 'brief'])).status?.conditions?.some((c) => c.type === 'Complete')).toBe(true);
+      expect(await short.ok(['describe', 'job/brief'])).toMatch(/\nEvents: +<none>\n/);
+    } finally {
+      await short.cleanup();
+    }
+  });
+});
