@@ -4,7 +4,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
 import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
-import { ConfigRefError, containerBinds, MountError, prepareVolumes, removePodDirs, resolveEnv, terminationMessageFile, terminationMessageHostPath, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
+import { ConfigRefError, containerBinds, diskUsageBytes, engineVolumeName, MountError, prepareVolumes, removePodDirs, sizedDiskEmptyDirs, resolveEnv, terminationMessageFile, terminationMessageHostPath, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
 import type { EngineError} from './docker/engine.js';
 import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
 import { ExitWatcher } from './exits.js';
@@ -55,6 +55,8 @@ export interface KubeletConfig {
   sandboxImage?: string;
   nodeName: string;
   backoffBaseMs: number;
+  /** How often the eviction manager measures sized emptyDirs (the kubelet's 10 s). */
+  evictionIntervalMs: number;
   now?: () => Date;
   log?: (msg: string) => void;
 }
@@ -113,7 +115,7 @@ export class Kubelet {
       this.workers.delete(uid);
       removePodLogs(this.config.logRoot, pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
       removePodDirs(this.config.podRoot, pod);
-      void this.removeContainersOf(uid);
+      void this.removeContainersOf(uid).then(() => this.removeVolumesOf(pod));
       return;
     }
     if (!w) {
@@ -132,6 +134,10 @@ export class Kubelet {
     for (const c of containers) {
       if (!known.has(c.Labels[LABEL_POD_UID])) await this.removeContainer(c.Id);
     }
+    // The tmpfs volumes of pods removed while no server ran (their containers went just above).
+    for (const v of await this.engine.listVolumes([`${LABEL_INSTANCE}=${this.config.instanceId}`])) {
+      if (!known.has(v.Labels?.[LABEL_POD_UID])) await this.engine.removeVolume(v.Name);
+    }
     for (const pod of pods) {
       if (isTerminal(pod) && !pod.metadata.deletionTimestamp) continue;
       const mine = containers.filter((c) => c.Labels[LABEL_POD_UID] === pod.metadata.uid);
@@ -144,6 +150,15 @@ export class Kubelet {
   async removeContainer(id: string): Promise<void> {
     await this.engine.removeContainer(id);
     this.host.forgetContainer(id);
+  }
+
+  /** The engine volumes of a removed pod, once its containers are gone. */
+  private async removeVolumesOf(pod: Pod): Promise<void> {
+    for (const v of pod.spec.volumes ?? []) {
+      const ed = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
+      if (ed?.medium !== 'Memory' || ed.sizeLimit === undefined) continue;
+      await this.engine.removeVolume(engineVolumeName(pod, v.name)).catch((e: Error) => this.config.log?.(`removing volume of pod ${pod.metadata.uid}: ${e.message}`));
+    }
   }
 
   async removeContainersOf(uid: string): Promise<void> {
@@ -207,6 +222,8 @@ class PodWorker {
   private readonly running = new Map<string, Current>();
   /** Output capture of each followed container, by id, until it has drained. */
   private readonly captures = new Map<string, Promise<void>>();
+  private engineVolumesReady = false;
+  private emptyDirWatch = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly backoffs = new Map<string, Backoff>();
   private readonly pullBackoffs = new Map<string, Backoff>();
@@ -382,14 +399,56 @@ class PodWorker {
       this.after(this.k.config.backoffBaseMs, () => this.setUp());
       return;
     }
+    this.watchEmptyDirs();
+    await this.ensureEngineVolumes();
     await this.ensureSandbox();
     await this.advance();
   }
 
-  /** Several containers share one network namespace (localhost), held by a sandbox container. */
+  /** The engine's tmpfs volumes of the pod's sized memory-backed emptyDirs (created once; idempotent). */
+  private async ensureEngineVolumes(): Promise<void> {
+    if (this.engineVolumesReady || !this.volumes) return;
+    const m = this.pod.metadata;
+    for (const v of this.volumes.values()) {
+      if (v.engineTmpfsBytes === undefined) continue;
+      const labels = { [LABEL_INSTANCE]: this.k.config.instanceId, [LABEL_POD_UID]: m.uid ?? '', [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_NAME]: m.name ?? '' };
+      await this.k.engine.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
+    }
+    this.engineVolumesReady = true;
+  }
+
+  /**
+   * The kubelet's eviction manager, for this pod's disk-backed emptyDirs with a sizeLimit: every
+   * housekeeping interval their use is measured, and one past its limit evicts the pod.
+   */
+  private watchEmptyDirs(): void {
+    if (this.emptyDirWatch || !this.volumes) return;
+    const sized = sizedDiskEmptyDirs(this.pod, this.volumes);
+    if (!sized.length) return;
+    this.emptyDirWatch = true;
+    const check = async () => {
+      if (this.stage === 'done' || this.terminating) return;
+      for (const v of sized) {
+        if ((await diskUsageBytes(v.hostPath)) > v.limitBytes) return this.evict(`Usage of EmptyDir volume "${v.name}" exceeds the limit "${v.limit}". `);
+      }
+      this.after(this.k.config.evictionIntervalMs, check);
+    };
+    this.after(this.k.config.evictionIntervalMs, check);
+  }
+
+  private sharesNetwork(): boolean {
+    return !this.spec.hostNetwork && (this.spec.initContainers ?? []).length + this.spec.containers.length > 1;
+  }
+
+  /**
+   * Several containers share one network namespace (localhost), held by a sandbox container. The
+   * sandbox also holds the pod's engine tmpfs volumes mounted for the pod's life: the engine
+   * unmounts such a volume, and loses its files, when no running container uses it.
+   */
   private async ensureSandbox(): Promise<void> {
-    const all = [...(this.spec.initContainers ?? []), ...this.spec.containers];
-    if (all.length < 2 || this.spec.hostNetwork || this.sandboxId) return;
+    if (this.sandboxId) return;
+    const volumes = [...(this.volumes?.entries() ?? [])].filter(([, v]) => v.engineTmpfsBytes !== undefined);
+    if (!this.sharesNetwork() && !volumes.length) return;
     const m = this.pod.metadata;
     const name = `k8s_POD_${m.name}_${m.namespace}_${m.uid}_0`;
     const candidates = [this.k.config.sandboxImage, 'registry.k8s.io/pause:3.10', 'busybox:1.35', this.spec.containers[0].image].filter((x): x is string => Boolean(x));
@@ -405,7 +464,7 @@ class PodWorker {
         [LABEL_INSTANCE]: this.k.config.instanceId, [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_NAME]: m.name ?? '',
         [LABEL_POD_UID]: m.uid ?? '', [LABEL_CONTAINER_NAME]: 'POD', [LABEL_RESTART_COUNT]: '0',
       },
-      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no' } },
+      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no' }, Binds: volumes.map(([name, v]) => `${v.hostPath}:/jobctl-volumes/${name}`) },
     };
     let id: string;
     try {
@@ -540,9 +599,10 @@ class PodWorker {
       this.after(this.k.config.backoffBaseMs, () => this.launch(c, init));
       return;
     }
+    await this.ensureEngineVolumes();
     const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
     const binds = [...containerBinds(c, this.volumes ?? new Map()), `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`];
-    const networkMode = this.sandboxId ? `container:${this.sandboxId}` : undefined;
+    const networkMode = this.sandboxId && this.sharesNetwork() ? `container:${this.sandboxId}` : undefined;
     const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init, env, binds, networkMode });
     let id: string;
     try {
@@ -860,6 +920,16 @@ class PodWorker {
     );
   }
 
+  /** As the kubelet's evictPod: killed at once, Failed with reason Evicted, not the pod's fault. */
+  private async evict(message: string): Promise<void> {
+    if (this.stage === 'done' || this.terminating) return;
+    this.k.host.recordEvent(this.pod, 'Warning', 'Evicted', message, 'kubelet');
+    this.setCondition('DisruptionTarget', 'True', 'TerminationByKubelet', message);
+    this.stage = 'done';
+    await this.stopAll(0);
+    this.finish('Failed', 'Evicted', message);
+  }
+
   private async deadlineExceeded(): Promise<void> {
     if (this.stage === 'done' || this.terminating) return;
     const message = 'Pod was active on the node longer than the specified deadline';
@@ -891,6 +961,7 @@ class PodWorker {
     if (!this.pod.metadata.deletionTimestamp) {
       try {
         this.volumes = prepareVolumes(this.pod, this.k.config.podRoot, this.k.host);
+        this.watchEmptyDirs();
       } catch {
         /* set up again when a container needs it */
       }

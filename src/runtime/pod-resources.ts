@@ -2,6 +2,7 @@
 // Secrets and the downward API, and volumes (emptyDir, hostPath, configMap, secret, downwardAPI)
 // materialised as host directories that are bind-mounted.
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { bytes, cpuMillis, type ConfigMap, type Container, type Pod, type Secret } from '../api/index.js';
 import { expandVars } from './container-config.js';
@@ -146,8 +147,55 @@ function writeFiles(dir: string, entries: Map<string, string | Buffer>, items: K
 }
 
 export interface VolumeMountSource {
+  /** A host directory, or the name of an engine volume (`engineTmpfsBytes` set). */
   hostPath: string;
   readOnly: boolean;
+  /** A `medium: Memory` emptyDir with a sizeLimit: a tmpfs of that size, mounted by the engine. */
+  engineTmpfsBytes?: number;
+}
+
+interface EmptyDirSource {
+  medium?: string;
+  sizeLimit?: string | number;
+}
+
+/** Bytes a directory tree takes on disk (its blocks, as du counts them); 0 when it is gone. */
+export async function diskUsageBytes(path: string): Promise<number> {
+  let total = 0;
+  const walk = async (p: string): Promise<void> => {
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) return;
+    total += st.blocks * 512;
+    if (st.isDirectory()) for (const name of await readdir(p).catch(() => [] as string[])) await walk(join(p, name));
+  };
+  await walk(path);
+  return total;
+}
+
+/** The engine volume that holds a sized memory-backed emptyDir of a pod. */
+export function engineVolumeName(pod: Pod, volume: string): string {
+  return `jobctl-${pod.metadata.uid ?? 'unknown'}-${volume}`;
+}
+
+/** A disk-backed emptyDir with a sizeLimit: the kubelet evicts the pod when it grows past it. */
+export interface SizedEmptyDir {
+  name: string;
+  hostPath: string;
+  limitBytes: number;
+  /** As the manifest wrote it: Kubernetes' eviction message quotes the quantity. */
+  limit: string;
+}
+
+export function sizedDiskEmptyDirs(pod: Pod, volumes: Map<string, VolumeMountSource>): SizedEmptyDir[] {
+  const out: SizedEmptyDir[] = [];
+  for (const v of pod.spec.volumes ?? []) {
+    const ed = v.emptyDir as EmptyDirSource | undefined;
+    const mount = volumes.get(v.name);
+    if (!ed || ed.medium === 'Memory' || ed.sizeLimit === undefined || !mount) continue;
+    const limitBytes = bytes(ed.sizeLimit);
+    if (limitBytes > 0) out.push({ name: v.name, hostPath: mount.hostPath, limitBytes, limit: String(ed.sizeLimit) });
+  }
+  return out;
 }
 
 /** Materialises the pod's volumes; emptyDirs survive in-place restarts, not new pods. */
@@ -158,7 +206,11 @@ export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Ma
   for (const v of pod.spec.volumes ?? []) {
     const dir = join(base, v.name);
     if (v.emptyDir !== undefined) {
-      const medium = (v.emptyDir as { medium?: string }).medium;
+      const { medium, sizeLimit } = v.emptyDir as EmptyDirSource;
+      if (medium === 'Memory' && sizeLimit !== undefined && bytes(sizeLimit) > 0) {
+        out.set(v.name, { hostPath: engineVolumeName(pod, v.name), readOnly: false, engineTmpfsBytes: bytes(sizeLimit) });
+        continue;
+      }
       const path = medium === 'Memory' ? memoryDir(pod, v.name) : dir;
       mkdirSync(path, { recursive: true, mode: 0o777 });
       chmodSync(path, 0o777);
@@ -206,6 +258,7 @@ export function containerBinds(c: Container, volumes: Map<string, VolumeMountSou
     const v = volumes.get(m.name);
     if (!v) throw new MountError(`volume "${m.name}" is not prepared`);
     let host = v.hostPath;
+    if (m.subPath && v.engineTmpfsBytes !== undefined) throw new MountError(`volume "${m.name}": subPath is not supported on a memory-backed emptyDir with a sizeLimit`);
     if (m.subPath) {
       host = safeJoin(host, m.subPath);
       mkdirSync(host, { recursive: true });

@@ -6,6 +6,8 @@ export const DEFAULT_BACKOFF_BASE_MS = 10_000;
 /** With nothing running, pending or watched for this long, the server exits. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
 
+/** The kubelet's eviction manager's monitoring interval. */
+export const DEFAULT_EVICTION_INTERVAL_MS = 10_000;
 /** The API server's default --event-ttl. */
 export const DEFAULT_EVENT_TTL_MS = 60 * 60_000;
 
@@ -15,6 +17,8 @@ export interface ServerConfig {
   idleTimeoutMs: number;
   /** JOBCTL_EVENT_TTL: events expire this long after their last write. */
   eventTtlMs: number;
+  /** JOBCTL_EVICTION_INTERVAL: how often sized emptyDirs are measured. */
+  evictionIntervalMs: number;
   /** JOBCTL_SANDBOX_IMAGE: holds the network namespace of pods with several containers. */
   sandboxImage?: string;
 }
@@ -35,6 +39,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
     idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
     eventTtlMs: durationFrom(env, 'JOBCTL_EVENT_TTL', DEFAULT_EVENT_TTL_MS),
+    evictionIntervalMs: durationFrom(env, 'JOBCTL_EVICTION_INTERVAL', DEFAULT_EVICTION_INTERVAL_MS),
     sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
   };
 }

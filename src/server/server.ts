@@ -105,7 +105,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
     };
-    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, podRoot: paths.pods, nodeName, backoffBaseMs: config.backoffBaseMs, sandboxImage: config.sandboxImage, log });
+    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, podRoot: paths.pods, nodeName, backoffBaseMs: config.backoffBaseMs, evictionIntervalMs: config.evictionIntervalMs, sandboxImage: config.sandboxImage, log });
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);

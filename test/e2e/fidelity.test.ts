@@ -170,3 +170,64 @@ describe('event expiry', () => {
     }
   });
 });
+
+describe('emptyDir.sizeLimit', () => {
+  it('a memory-backed emptyDir is a tmpfs of that size, shared by the pod\'s containers', async () => {
+    await home.ok(['apply', '-f', '-'], jobManifest('tmpfs', '  backoffLimit: 0', `      restartPolicy: Never
+      volumes: [{name: scratch, emptyDir: {medium: Memory, sizeLimit: 8Mi}}]
+      initContainers:
+      - name: fill
+        image: busybox:1.35
+        volumeMounts: [{name: scratch, mountPath: /scratch}]
+        command: ["sh", "-c", "echo from-init > /scratch/note; dd if=/dev/zero of=/scratch/big bs=1M count=20 2>/dev/null; echo dd=$?"]
+      containers:
+      - name: c
+        image: busybox:1.35
+        volumeMounts: [{name: scratch, mountPath: /scratch}]
+        command: ["sh", "-c", "cat /scratch/note; df -k /scratch | tail -1 | awk '{print $2}'; ls -l /scratch/big | awk '{print $5}'"]`));
+    await home.ok(['wait', '--for=condition=complete', 'job/tmpfs', '--timeout=60s']);
+    const [p] = await pods('tmpfs');
+    // dd stops at the tmpfs's end: 8 MiB, with an error.
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`, '-c', 'fill'])).toBe('dd=1\n');
+    const [note, sizeKb, bigBytes] = (await home.ok(['logs', `pod/${p.metadata.name}`])).trim().split('\n');
+    expect([note, sizeKb]).toEqual(['from-init', String(8 * 1024)]);
+    // The file filled what the note left of the 8 MiB.
+    expect(Number(bigBytes)).toBeGreaterThan(8 * 1024 * 1024 - 64 * 1024);
+    expect(Number(bigBytes)).toBeLessThanOrEqual(8 * 1024 * 1024);
+    const volume = `jobctl-${p.metadata.uid}-scratch`;
+    expect((await home.docker(['volume', 'ls', '-q'])).split('\n')).toContain(volume);
+    await home.ok(['delete', 'job', 'tmpfs']);
+    await until('the volume to go with the pod', async () => !(await home.docker(['volume', 'ls', '-q'])).split('\n').includes(volume), 30_000);
+  });
+
+  it('a disk-backed emptyDir that grows past its limit evicts the pod, counted by the Job\'s policy', async () => {
+    const evicting = new Home('500ms');
+    evicting.env.JOBCTL_EVICTION_INTERVAL = '500ms';
+    try {
+      await evicting.ok(['apply', '-f', '-'], jobManifest('grow', '  backoffLimit: 1', `      restartPolicy: Never
+      terminationGracePeriodSeconds: 30
+      volumes: [{name: cache, emptyDir: {sizeLimit: 4Mi}}]
+      containers:
+      - name: c
+        image: busybox:1.35
+        volumeMounts: [{name: cache, mountPath: /cache}]
+        command: ["sh", "-c", "dd if=/dev/zero of=/cache/big bs=1M count=6 2>/dev/null; sync; sleep 300"]`));
+      await evicting.ok(['wait', '--for=condition=failed', 'job/grow', '--timeout=60s']);
+      const j = await evicting.json<Job>(['get', 'job', 'grow']);
+      expect(j.status?.failed).toBe(2);
+      expect(j.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+      const ps = (await evicting.json<List<Pod>>(['get', 'pods', '-l', 'job-name=grow'])).items;
+      expect(ps).toHaveLength(2);
+      const message = 'Usage of EmptyDir volume "cache" exceeds the limit "4Mi". ';
+      for (const p of ps) {
+        expect(p.status).toMatchObject({ phase: 'Failed', reason: 'Evicted', message });
+        expect(p.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'TerminationByKubelet', message });
+      }
+      const evicted = (await evicting.json<List<Event>>(['get', 'events'])).items.filter((e) => e.reason === 'Evicted');
+      expect(evicted.map((e) => [e.type, e.message])).toEqual(ps.map(() => ['Warning', message]));
+      expect(await evicting.ok(['get', 'pods', '-l', 'job-name=grow', '--no-headers'])).toMatch(/^grow-\w{5}\s+0\/1\s+Evicted\s+0\s+\d+s\n/);
+    } finally {
+      await evicting.cleanup();
+    }
+  });
+});

@@ -110,10 +110,17 @@ export class Home {
     return stdout.split('\n').filter(Boolean);
   }
 
+  async docker(args: string[]): Promise<string> {
+    return (await run('docker', args)).stdout;
+  }
+
   async cleanup(): Promise<void> {
     await this.jobctl(['server', 'stop'], { timeoutMs: 40_000 });
     const ids = await this.containers();
     if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    const id = this.instanceId();
+    const volumes = id ? (await this.docker(['volume', 'ls', '-q', '--filter', `label=io.jobctl.instance=${id}`])).split('\n').filter(Boolean) : [];
+    if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

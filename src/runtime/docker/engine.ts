@@ -175,6 +175,28 @@ export class DockerEngine {
     });
   }
 
+  /** A volume on a tmpfs of `sizeBytes`, mounted by the engine and shared by the containers that use it. */
+  createTmpfsVolume(name: string, sizeBytes: number, labels: Record<string, string>): Promise<void> {
+    return this.call<void>('POST', '/volumes/create', {
+      Name: name,
+      Driver: 'local',
+      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: `size=${sizeBytes},mode=1777` },
+      Labels: labels,
+    });
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.call<void>('DELETE', `/volumes/${encodeURIComponent(name)}?force=true`).catch((e: EngineError) => {
+      if (e.statusCode === 404) return;
+      throw e;
+    });
+  }
+
+  async listVolumes(labelFilters: string[]): Promise<{ Name: string; Labels: Record<string, string> | null }[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
+    return (await this.call<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>('GET', `/volumes?filters=${filters}`)).Volumes ?? [];
+  }
+
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
     return this.call('GET', `/containers/json?all=true&filters=${filters}`);
