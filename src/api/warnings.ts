@@ -48,6 +48,9 @@ export function computeJobWarnings(job: Job): string[] {
       `spec.parallelism: ${spec.parallelism} is greater than spec.completions: ${spec.completions}: only completions - succeeded pods ever run at once, so at most ${spec.completions} will; to race pods and stop the losers, use an Indexed Job with a successPolicy`,
     );
   }
+  if (spec.managedBy !== undefined && spec.managedBy !== 'kubernetes.io/job-controller') {
+    out.push(`spec.managedBy: this Job is left to "${spec.managedBy}": jobctl's job controller creates no pods and writes no status for it`);
+  }
   // Handing a container the host is allowed (it is the user's own machine), never silently.
   if (pod?.hostNetwork) out.push("spec.template.spec.hostNetwork: the pods share this machine's network: they can reach every local service and bind its ports");
   containers.forEach(({ c, p }) => {

@@ -144,6 +144,14 @@ describe('warnings', () => {
   });
 });
 
+describe('a Job another controller manages', () => {
+  it('says that jobctl will run nothing for it; the job controller\'s own name draws nothing', async () => {
+    const y = (by: string) => JOB('ext').replace('spec:\n', `spec:\n  managedBy: ${by}\n`);
+    expect((await dry(['-f', '-'], y('example.com/batch'))).stderr).toBe('Warning: spec.managedBy: this Job is left to "example.com/batch": jobctl\'s job controller creates no pods and writes no status for it\n');
+    expect((await dry(['-f', '-'], y('kubernetes.io/job-controller'))).stderr).toBe('');
+  });
+});
+
 describe('warnings for manifests that hand a container the host', () => {
   it('privileged, hostPath / or the Docker socket, hostNetwork: allowed, each with a warning', async () => {
     const y = JOB('host').replace('restartPolicy: Never', 'restartPolicy: Never\n      hostNetwork: true\n      volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}, {name: r, hostPath: {path: /}}]').replace('resources:', 'securityContext: {privileged: true}\n        resources:');
