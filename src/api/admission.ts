@@ -14,15 +14,6 @@ export interface Admitted<T extends ApiObject = ApiObject> {
 
 const clone = <T>(o: T): T => structuredClone(o);
 
-/** Kind → (resource, group) as the REST API names them. */
-export const RESOURCES: Record<string, { resource: string; group: string; singular: string }> = {
-  Job: { resource: 'jobs', group: 'batch', singular: 'job' },
-  Pod: { resource: 'pods', group: '', singular: 'pod' },
-  Event: { resource: 'events', group: '', singular: 'event' },
-  ConfigMap: { resource: 'configmaps', group: '', singular: 'configmap' },
-  Secret: { resource: 'secrets', group: '', singular: 'secret' },
-};
-
 /** Admits a new object; throws StatusError (422 Invalid) with Kubernetes' causes. */
 export function admitCreate(input: ApiObject, now: Date, uid = newUid()): Admitted {
   const obj = clone(input);

@@ -5,6 +5,7 @@ export * from './defaults.js';
 export * from './validation.js';
 export * from './warnings.js';
 export * from './admission.js';
+export * from './resources.js';
 export * from './names.js';
 export * from './indexes.js';
 export * from './quantity.js';

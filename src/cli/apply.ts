@@ -1,7 +1,7 @@
 // `jobctl apply -f` and `jobctl create -f`.
 import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { admitCreate, defaultJob, StatusError, type ApiObject, type Job } from '../api/index.js';
+import { admitCreate, defaultJob, mustResource, StatusError, type ApiObject, type Job } from '../api/index.js';
 import type { DecodedObject } from '../api/manifest.js';
 import type { ApiClient } from '../client/index.js';
 import { apiPath, connect, connectIfRunning } from './context.js';
@@ -106,7 +106,6 @@ async function applyEach(objects: DecodedObject[], opts: ApplyOptions, io: Io, a
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-const RESOURCE_OF: Record<string, string> = { Job: 'jobs', ConfigMap: 'configmaps', Secret: 'secrets' };
 
 /**
  * The manifest as kubectl records it for the next apply. For a Secret only a digest is kept:
@@ -141,7 +140,7 @@ async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions
 async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
   const ns = object.metadata.namespace ?? 'default';
   object.metadata.namespace = ns;
-  const resource = RESOURCE_OF[object.kind];
+  const resource = mustResource(object.kind).plural;
   const name = object.metadata.name ?? '';
   const dry = opts.dryRun === 'server' ? '?dryRun=All' : '';
   const annotated = structuredClone(object);

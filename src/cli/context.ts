@@ -1,4 +1,5 @@
 // What every verb that talks to the server needs: a connected client, the namespace, colour.
+import { kindQualified, resolveResource, resourceByPlural, resourcePath, type Resource } from '../api/index.js';
 import { ApiClient, ensureServer, findServer, ServerUnavailableError } from '../client/index.js';
 import { colourEnabled, palette, type Palette } from '../print/colour.js';
 import { CliError, type Io } from './io.js';
@@ -30,19 +31,11 @@ export function paletteFor(io: Io, g: GlobalOptions, plain: boolean): Promise<Pa
   return palette(!plain && colourEnabled(io.stdoutIsTTY, io.env, Boolean(g.noColor)));
 }
 
-/** `jobs`, `job`, `jobs.batch`, `po`, `ev`, ... → the REST resource name. */
-const ALIASES: Record<string, string> = {
-  job: 'jobs', jobs: 'jobs', 'job.batch': 'jobs', 'jobs.batch': 'jobs',
-  pod: 'pods', pods: 'pods', po: 'pods',
-  event: 'events', events: 'events', ev: 'events',
-  configmap: 'configmaps', configmaps: 'configmaps', cm: 'configmaps',
-  secret: 'secrets', secrets: 'secrets',
-};
-
+/** `jobs`, `job`, `jobs.batch`, `po`, `ev`, ... → the REST resource name (the plural). */
 export function resourceName(word: string): string {
-  const r = ALIASES[word.toLowerCase()];
+  const r = resolveResource(word);
   if (!r) throw new CliError(`the server doesn't have a resource type "${word}"`);
-  return r;
+  return r.plural;
 }
 
 /** `job/x` or `job x y` → resource and names. */
@@ -61,14 +54,13 @@ export function parseTargets(args: string[]): { resource: string; names: string[
   return { resource: resourceName(args[0]), names: args.slice(1) };
 }
 
-/** `job.batch`, `pod`, `configmap`: how kubectl names a resource in messages. */
-export function singularQualified(resource: string): string {
-  return resource === 'jobs' ? 'job.batch' : resource.replace(/s$/, '');
-}
+const byPlural = (resource: string): Resource => {
+  const r = resourceByPlural(resource);
+  if (!r) throw new Error(`no resource ${resource}`);
+  return r;
+};
 
-export function apiPath(resource: string, ns: string | undefined, name?: string): string {
-  const enc = encodeURIComponent;
-  const base = resource === 'jobs' ? `/apis/batch/v1` : `/api/v1`;
-  const nsPart = ns ? `/namespaces/${enc(ns)}` : '';
-  return `${base}${nsPart}/${resource}${name !== undefined ? `/${enc(name)}` : ''}`;
-}
+/** `job.batch`, `pod`, `configmap`: how kubectl names a resource in messages. */
+export const singularQualified = (resource: string): string => kindQualified(byPlural(resource));
+
+export const apiPath = (resource: string, ns: string | undefined, name?: string): string => resourcePath(byPlural(resource), ns, name);

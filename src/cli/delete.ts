@@ -1,5 +1,5 @@
 // `jobctl delete job NAME | -f FILE | --all [-l]`: Background cascade by default, waits until gone.
-import { StatusError, type ApiObject } from '../api/index.js';
+import { mustResource, StatusError, type ApiObject } from '../api/index.js';
 import type { ApiClient, ListResult } from '../client/index.js';
 import { apiPath, connect, namespaceOf, parseTargets, singularQualified, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
@@ -18,7 +18,6 @@ export interface DeleteOptions extends GlobalOptions {
 }
 
 const WAIT_POLL_MS = 100;
-const RESOURCE_OF: Record<string, string> = { Job: 'jobs', Pod: 'pods', ConfigMap: 'configmaps', Secret: 'secrets' };
 
 export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Promise<void> {
   const cascade = (opts.cascade ?? 'background').toLowerCase();
@@ -32,7 +31,7 @@ export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Pr
       for (const e of errors) io.err(`error: ${e.message}\n`);
       throw new ExitError(1);
     }
-    for (const { object } of objects) targets.push({ resource: RESOURCE_OF[object.kind], ns: object.metadata.namespace ?? ns, name: object.metadata.name ?? '' });
+    for (const { object } of objects) targets.push({ resource: mustResource(object.kind).plural, ns: object.metadata.namespace ?? ns, name: object.metadata.name ?? '' });
   }
   const client = await connect(io);
   if (args.length) {

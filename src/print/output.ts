@@ -1,5 +1,5 @@
 // Object output: -o yaml, -o json, -o name, as kubectl prints them (keys sorted, as Go maps marshal).
-import { RESOURCES, type ApiObject } from '../api/index.js';
+import { kindQualified, resourceByKind, type ApiObject } from '../api/index.js';
 
 export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
@@ -26,8 +26,8 @@ export function toJson(obj: unknown): string {
 
 /** `job.batch/NAME`, `pod/NAME`, `configmap/NAME`. */
 export function kindSlashName(obj: Pick<ApiObject, 'kind' | 'metadata'>): string {
-  const r = RESOURCES[obj.kind];
-  const kind = r ? (r.group ? `${r.singular}.${r.group}` : r.singular) : obj.kind.toLowerCase();
+  const r = resourceByKind(obj.kind);
+  const kind = r ? kindQualified(r) : obj.kind.toLowerCase();
   return `${kind}/${obj.metadata.name ?? ''}`;
 }
 

@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
-  parseFieldSelector, parseLabelSelector, RESOURCES, selectorMatches, StatusError, validateJobStatusUpdate, validateJobUpdate,
+  apiVersionOf, parseFieldSelector, parseLabelSelector, groupResource, mustResource, resourceByPlural, selectorMatches, StatusError, validateJobStatusUpdate, validateJobUpdate,
   forbidden, type ApiObject, type ConfigMap, type FieldRequirement, type Job, type LabelSelector, type Secret, type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
@@ -12,14 +12,6 @@ import { streamLogs } from './logs.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
-
-const KIND_BY_RESOURCE: Record<string, { kind: string; group: string; version: string }> = {
-  jobs: { kind: 'Job', group: 'batch', version: 'v1' },
-  pods: { kind: 'Pod', group: '', version: 'v1' },
-  events: { kind: 'Event', group: '', version: 'v1' },
-  configmaps: { kind: 'ConfigMap', group: '', version: 'v1' },
-  secrets: { kind: 'Secret', group: '', version: 'v1' },
-};
 
 interface Route {
   resource: string;
@@ -32,8 +24,10 @@ interface Route {
 export function parsePath(pathname: string): Route | undefined {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   let rest: string[];
-  if (parts[0] === 'apis' && parts[1] === 'batch' && parts[2] === 'v1') rest = parts.slice(3);
-  else if (parts[0] === 'api' && parts[1] === 'v1') rest = parts.slice(2);
+  let group: string;
+  let version: string;
+  if (parts[0] === 'apis' && parts.length >= 3) [group, version, rest] = [parts[1], parts[2], parts.slice(3)];
+  else if (parts[0] === 'api' && parts.length >= 2) [group, version, rest] = ['', parts[1], parts.slice(2)];
   else return undefined;
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -41,9 +35,8 @@ export function parsePath(pathname: string): Route | undefined {
     rest = rest.slice(2);
   }
   const [resource, name, sub, ...extra] = rest;
-  if (!resource || extra.length || !KIND_BY_RESOURCE[resource]) return undefined;
-  const group = KIND_BY_RESOURCE[resource].group;
-  if ((group === 'batch') !== (parts[0] === 'apis')) return undefined;
+  const r = resource ? resourceByPlural(resource) : undefined;
+  if (!r || extra.length || r.group !== group || r.version !== version) return undefined;
   return { resource, namespace, name, sub };
 }
 
@@ -166,7 +159,7 @@ export class HttpApi {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
-    const info = KIND_BY_RESOURCE[r.resource];
+    const info = resourceByPlural(r.resource)!;
     const store = this.registry.store;
     const method = req.method ?? 'GET';
     const ns = r.namespace ?? 'default';
@@ -176,7 +169,7 @@ export class HttpApi {
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
         const items = store.listJson(info.kind, r.namespace).filter((json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)));
-        const head = { kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: String(store.currentRevision()) } };
+        const head = { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(store.currentRevision()) } };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
       }
@@ -196,8 +189,7 @@ export class HttpApi {
       }, res, () => closed);
       return;
     }
-    if (r.sub && !(r.sub === 'status' && r.resource === 'jobs')) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
-    const res0 = RESOURCES[info.kind];
+    if (r.sub && !(r.sub === 'status' && info.subresources.includes('status'))) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
     switch (method) {
       case 'GET':
         sendJson(res, 200, store.mustGet(info.kind, ns, r.name));
@@ -252,7 +244,7 @@ export class HttpApi {
           deleted = store.get(info.kind, ns, r.name);
           if (deleted) this.registry.removeObject(deleted);
         }
-        if (!deleted) throw notFoundError(res0.resource, res0.group, r.name);
+        if (!deleted) throw notFoundError(info.plural, info.group, r.name);
         sendJson(res, 200, deleted, warnings);
         return;
       }
@@ -297,8 +289,8 @@ export class HttpApi {
     body.metadata.namespace = ns;
     const { object, warnings } = admitCreate(body, this.registry.now());
     if (q.get('dryRun') === 'All') {
-      const r = RESOURCES[kind];
-      if (this.registry.store.get(kind, ns, object.metadata.name ?? '')) throw new StatusError(makeStatus(409, 'AlreadyExists', `${r.group ? `${r.resource}.${r.group}` : r.resource} "${object.metadata.name}" already exists`, { name: object.metadata.name, group: r.group, kind: r.resource }));
+      const r = mustResource(kind);
+      if (this.registry.store.get(kind, ns, object.metadata.name ?? '')) throw new StatusError(makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, { name: object.metadata.name, group: r.group, kind: r.plural }));
       sendJson(res, 201, object, warnings);
       return;
     }

@@ -1,6 +1,6 @@
 // The revision-log store (see README.md). better-sqlite3 stays in this folder.
 import Database from 'better-sqlite3';
-import { alreadyExistsError, conflictError, notFoundError, RESOURCES, StatusError, makeStatus, type ApiObject } from '../api/index.js';
+import { alreadyExistsError, conflictError, notFoundError, resourceByKind, StatusError, makeStatus, type ApiObject } from '../api/index.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -54,7 +54,8 @@ const SQL_META_SET = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (k
 const keyOf = (o: ApiObject): [string, string, string] => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''];
 
 function resourceOf(kind: string): { resource: string; group: string } {
-  return RESOURCES[kind] ?? { resource: kind.toLowerCase() + 's', group: '' };
+  const r = resourceByKind(kind);
+  return r ? { resource: r.plural, group: r.group } : { resource: kind.toLowerCase() + 's', group: '' };
 }
 
 export class Store {
