@@ -14,7 +14,9 @@ import Database from 'better-sqlite3';
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../bin/jobctl');
 const QUICK = process.argv.includes('--quick');
-const SOCKET = (process.env.DOCKER_HOST ?? '').startsWith('unix://') ? process.env.DOCKER_HOST.slice(7) : '/var/run/docker.sock';
+const SOCKET = (process.env.DOCKER_HOST ?? '').startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice(7)
+  : '/var/run/docker.sock';
 const TICKS_PER_SECOND = 100;
 const IMAGE = 'busybox:1.35';
 
@@ -26,11 +28,21 @@ const log = (m) => process.stderr.write(`bench: ${m}\n`);
 function docker(method, path, body) {
   return new Promise((res, rej) => {
     const data = body ? Buffer.from(JSON.stringify(body)) : undefined;
-    const req = request({ socketPath: SOCKET, method, path: `/v1.41${path}`, headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {} }, (r) => {
-      let t = '';
-      r.on('data', (d) => (t += d));
-      r.on('end', () => (r.statusCode >= 400 ? rej(new Error(`${method} ${path}: ${t}`)) : res(t ? JSON.parse(t) : undefined)));
-    });
+    const req = request(
+      {
+        socketPath: SOCKET,
+        method,
+        path: `/v1.41${path}`,
+        headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {},
+      },
+      (r) => {
+        let t = '';
+        r.on('data', (d) => (t += d));
+        r.on('end', () =>
+          r.statusCode >= 400 ? rej(new Error(`${method} ${path}: ${t}`)) : res(t ? JSON.parse(t) : undefined),
+        );
+      },
+    );
     req.on('error', rej);
     if (data) req.write(data);
     req.end();
@@ -42,7 +54,12 @@ async function rawContainers(count, parallel, cmd) {
   const worker = async () => {
     while (next < count) {
       next++;
-      const { Id } = await docker('POST', '/containers/create', { Image: IMAGE, Cmd: cmd, HostConfig: { NetworkMode: 'none' }, Labels: { 'io.jobctl.bench': 'raw' } });
+      const { Id } = await docker('POST', '/containers/create', {
+        Image: IMAGE,
+        Cmd: cmd,
+        HostConfig: { NetworkMode: 'none' },
+        Labels: { 'io.jobctl.bench': 'raw' },
+      });
       await docker('POST', `/containers/${Id}/start`);
       await docker('POST', `/containers/${Id}/wait`);
       await docker('DELETE', `/containers/${Id}?force=true`);
@@ -146,10 +163,12 @@ async function throughput(home, count, parallel) {
   const raws = [];
   const ours = [];
   const runOurs = async (i) => {
-    ours.push(await timed(async () => {
-      await home.ok(['apply', '-f', '-'], job(`tput${i}`, count, parallel, ['true']));
-      await home.ok(['wait', '--for=condition=complete', `job/tput${i}`, '--timeout=1200s']);
-    }));
+    ours.push(
+      await timed(async () => {
+        await home.ok(['apply', '-f', '-'], job(`tput${i}`, count, parallel, ['true']));
+        await home.ok(['wait', '--for=condition=complete', `job/tput${i}`, '--timeout=1200s']);
+      }),
+    );
     await home.deleteJobs(`tput${i}`);
   };
   raws.push(await rawContainers(count, parallel, ['true']));
@@ -168,10 +187,12 @@ async function latency(home, runs, cold) {
   for (let i = 0; i < runs; i++) {
     raws.push(await timed(() => run('docker', ['run', '--rm', '--network', 'none', IMAGE, 'echo', 'hi'])));
     if (cold) await home.jobctl(['server', 'stop']);
-    ours.push(await timed(async () => {
-      await home.ok(['apply', '-f', '-'], job(`lat${i}`, 1, 1, ['echo', 'hi']));
-      await home.ok(['wait', '--for=condition=complete', `job/lat${i}`, '--timeout=60s']);
-    }));
+    ours.push(
+      await timed(async () => {
+        await home.ok(['apply', '-f', '-'], job(`lat${i}`, 1, 1, ['echo', 'hi']));
+        await home.ok(['wait', '--for=condition=complete', `job/lat${i}`, '--timeout=60s']);
+      }),
+    );
   }
   await home.deleteJobs();
   return { raw: median(raws), ours: median(ours), overhead: median(ours) - median(raws) };
@@ -197,7 +218,13 @@ async function scale(home, count, parallel) {
   // One at a time: three at once on two cores would measure their contention, not a user's wait.
   const getPods = await medianOf(5, () => home.ok(['get', 'pods', '-l', 'job-name=scale']));
   const describe = await medianOf(5, () => home.ok(['describe', 'job/scale']));
-  return { peakRssMb: peak, cpuMsPerPod: cpu / count, getPodsMs: getPods, describeMs: describe, watcherLagMs: Math.max(0, lastRowAt - doneAt) };
+  return {
+    peakRssMb: peak,
+    cpuMsPerPod: cpu / count,
+    getPodsMs: getPods,
+    describeMs: describe,
+    watcherLagMs: Math.max(0, lastRowAt - doneAt),
+  };
 }
 
 /**
@@ -234,9 +261,21 @@ try {
   const settle = QUICK ? 2 : 120;
   const i = await idle(home, settle, QUICK ? 5 : 30);
   const rows = [
-    ['throughput', `${(t.ours / 1000).toFixed(1)} s vs raw ${(t.raw / 1000).toFixed(1)} s`, `ratio ${t.ratio.toFixed(2)}`],
-    ['warm latency', `${warm.ours.toFixed(0)} ms vs docker run ${warm.raw.toFixed(0)} ms`, `overhead ${warm.overhead.toFixed(0)} ms`],
-    ['cold latency', `${cold.ours.toFixed(0)} ms vs docker run ${cold.raw.toFixed(0)} ms`, `overhead ${cold.overhead.toFixed(0)} ms`],
+    [
+      'throughput',
+      `${(t.ours / 1000).toFixed(1)} s vs raw ${(t.raw / 1000).toFixed(1)} s`,
+      `ratio ${t.ratio.toFixed(2)}`,
+    ],
+    [
+      'warm latency',
+      `${warm.ours.toFixed(0)} ms vs docker run ${warm.raw.toFixed(0)} ms`,
+      `overhead ${warm.overhead.toFixed(0)} ms`,
+    ],
+    [
+      'cold latency',
+      `${cold.ours.toFixed(0)} ms vs docker run ${cold.raw.toFixed(0)} ms`,
+      `overhead ${cold.overhead.toFixed(0)} ms`,
+    ],
     ['scale: peak RSS', `${s.peakRssMb.toFixed(0)} MB`, ''],
     ['scale: CPU per pod', `${s.cpuMsPerPod.toFixed(1)} ms`, ''],
     ['scale: get pods', `${s.getPodsMs.toFixed(0)} ms`, ''],

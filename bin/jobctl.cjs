@@ -17,7 +17,10 @@ try {
 } catch {
   /* no cache: compile */
 }
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
+const script = new vm.Script(
+  `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`,
+  { filename: file, cachedData },
+);
 const mod = { exports: {} };
 script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, dist);
 
@@ -30,6 +33,7 @@ void mod.exports.main(process.argv).then((code) => {
   }
   // At once when the output is all with the kernel: a pipe takes 64 KiB before its reader reads,
   // and what Node still holds of a longer output would be lost; it then ends the usual way.
-  if (mod.exports.mayExitAtOnce() && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  if (mod.exports.mayExitAtOnce() && process.stdout.writableLength === 0 && process.stderr.writableLength === 0)
+    process.exit(code);
   process.exitCode = code;
 });

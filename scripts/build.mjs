@@ -30,7 +30,19 @@ await build({
   logLevel: 'warning',
 });
 
-execFileSync(process.execPath, [resolve(root, 'bin/jobctl.cjs'), 'apply', '--dry-run=client', '-o', 'yaml', '-f', resolve(root, 'fixtures/hello-world-job.yaml')], {
-  env: { ...process.env, JOBCTL_WRITE_CODE_CACHE: resolve(dist, 'jobctl.cjs.codecache'), NO_COLOR: '1' },
-  stdio: 'ignore',
-});
+execFileSync(
+  process.execPath,
+  [
+    resolve(root, 'bin/jobctl.cjs'),
+    'apply',
+    '--dry-run=client',
+    '-o',
+    'yaml',
+    '-f',
+    resolve(root, 'fixtures/hello-world-job.yaml'),
+  ],
+  {
+    env: { ...process.env, JOBCTL_WRITE_CODE_CACHE: resolve(dist, 'jobctl.cjs.codecache'), NO_COLOR: '1' },
+    stdio: 'ignore',
+  },
+);

@@ -41,7 +41,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 1;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? 0
+        : 1;
     }
     if (e instanceof ExitError) return e.exitCode;
     if (e instanceof CliError) {

@@ -48,4 +48,3 @@ export function admitCreate(input: ApiObject, now: Date, uid = newUid()): Admitt
       throw new Error(`jobctl does not create ${obj.kind} objects`);
   }
 }
-

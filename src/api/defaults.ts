@@ -87,7 +87,11 @@ export function defaultJob(job: Job): Job {
   spec.template ??= { spec: { containers: [] } };
   defaultTemplate(spec.template);
   const templateLabels = spec.template.metadata?.labels;
-  if ((!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) && templateLabels && Object.keys(templateLabels).length > 0) {
+  if (
+    (!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) &&
+    templateLabels &&
+    Object.keys(templateLabels).length > 0
+  ) {
     job.metadata.labels = { ...templateLabels };
   }
   return job;

@@ -34,8 +34,18 @@ export interface FieldError {
   detail: string;
 }
 
-export const required = (field: string, detail = ''): FieldError => ({ type: 'FieldValueRequired', field, value: NO_VALUE, detail });
-export const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value, detail });
+export const required = (field: string, detail = ''): FieldError => ({
+  type: 'FieldValueRequired',
+  field,
+  value: NO_VALUE,
+  detail,
+});
+export const invalid = (field: string, value: unknown, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  value,
+  detail,
+});
 export const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({
   type: 'FieldValueNotSupported',
   field,
@@ -43,16 +53,36 @@ export const notSupported = (field: string, value: unknown, supported: string[])
   detail: supported.length ? `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` : '',
 });
 /** An Invalid error whose value is omitted (Kubernetes' field.OmitValueType). */
-export const invalidNoValue = (field: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value: NO_VALUE, detail });
-export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value, detail: '' });
-export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, value: NO_VALUE, detail });
+export const invalidNoValue = (field: string, detail: string): FieldError => ({
+  type: 'FieldValueInvalid',
+  field,
+  value: NO_VALUE,
+  detail,
+});
+export const duplicate = (field: string, value: unknown): FieldError => ({
+  type: 'FieldValueDuplicate',
+  field,
+  value,
+  detail: '',
+});
+export const forbidden = (field: string, detail: string): FieldError => ({
+  type: 'FieldValueForbidden',
+  field,
+  value: NO_VALUE,
+  detail,
+});
 export const tooMany = (field: string, actual: number, max: number): FieldError => ({
   type: 'FieldValueTooMany',
   field,
   value: actual,
   detail: `must have at most ${max} items`,
 });
-export const notFound = (field: string, value: unknown): FieldError => ({ type: 'FieldValueNotFound', field, value, detail: '' });
+export const notFound = (field: string, value: unknown): FieldError => ({
+  type: 'FieldValueNotFound',
+  field,
+  value,
+  detail: '',
+});
 
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

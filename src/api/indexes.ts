@@ -8,7 +8,9 @@ export function parseIndexes(text: string, completions: number): number[] {
   for (const interval of text.split(',')) {
     const limits = interval.split('-');
     if (limits.length > 2) {
-      throw new Error(`the fragment "${interval}" violates the requirement that an index interval can have at most two parts separated by '-'`);
+      throw new Error(
+        `the fragment "${interval}" violates the requirement that an index interval can have at most two parts separated by '-'`,
+      );
     }
     const x = toIndex(limits[0]);
     if (x >= completions) throw new Error(`too large index: "${limits[0]}"`);
@@ -36,7 +38,7 @@ function toIndex(s: string): number {
 export function formatIndexes(indexes: Iterable<number>): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     if (j - i >= 2) parts.push(`${sorted[i]}-${sorted[j]}`);

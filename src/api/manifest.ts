@@ -48,7 +48,9 @@ interface DecodeProblem {
 
 export function oversizeError(sourceName: string): ManifestError {
   const label = sourceName === '-' ? 'STDIN' : sourceName;
-  return new ManifestError(`error reading "${label}": manifests larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB are refused`);
+  return new ManifestError(
+    `error reading "${label}": manifests larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB are refused`,
+  );
 }
 
 /** Decodes every document of one source (a file's text, or standard input's). */
@@ -62,7 +64,13 @@ export function decodeManifests(sourceName: string, text: string): DecodeResult 
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { version: '1.1', merge: true, lineCounter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, {
+      version: '1.1',
+      merge: true,
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+    }) as Document.Parsed[];
   } catch (e) {
     result.errors.push(new ManifestError(`error parsing "${label}": ${(e as Error).message}`));
     return result;
@@ -110,23 +118,37 @@ function decodeDocument(
   result: DecodeResult,
 ): void {
   if (!isPlainObject(value)) {
-    result.errors.push(new ManifestError(`error validating "${label}": the document${position(basePath, false)} is a ${jsonKind(value)}, not an object with apiVersion and kind`));
+    result.errors.push(
+      new ManifestError(
+        `error validating "${label}": the document${position(basePath, false)} is a ${jsonKind(value)}, not an object with apiVersion and kind`,
+      ),
+    );
     return;
   }
   const apiVersion = value.apiVersion;
   const kind = value.kind;
   if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') {
     const missing = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    result.errors.push(new ManifestError(`error validating "${label}": error validating data: ${missing} not set${position(basePath, false)}`));
+    result.errors.push(
+      new ManifestError(
+        `error validating "${label}": error validating data: ${missing} not set${position(basePath, false)}`,
+      ),
+    );
     return;
   }
   if (kind === 'List' && apiVersion === 'v1') {
     const items = value.items;
     if (items !== undefined && !Array.isArray(items)) {
-      result.errors.push(new ManifestError(`error validating "${label}": List.items${position([...basePath, 'items'], false)} must be a list`));
+      result.errors.push(
+        new ManifestError(
+          `error validating "${label}": List.items${position([...basePath, 'items'], false)} must be a list`,
+        ),
+      );
       return;
     }
-    (items ?? []).forEach((item: unknown, i: number) => decodeDocument(item, [...basePath, 'items', i], label, position, result));
+    (items ?? []).forEach((item: unknown, i: number) =>
+      decodeDocument(item, [...basePath, 'items', i], label, position, result),
+    );
     return;
   }
   const info = SERVED_KINDS.find((k) => k.kind === kind && k.apiVersion === apiVersion);
@@ -134,7 +156,9 @@ function decodeDocument(
     const sameKind = SERVED_KINDS.find((k) => k.kind === kind);
     const hint = sameKind ? `${kind} is served as apiVersion ${sameKind.apiVersion}` : `jobctl serves ${SERVED_LIST}`;
     result.errors.push(
-      new ManifestError(`resource mapping not found for name: "${nameOf(value)}" namespace: "${namespaceOf(value)}" from "${label}": no matches for kind "${kind}" in version "${apiVersion}"; ${hint}`),
+      new ManifestError(
+        `resource mapping not found for name: "${nameOf(value)}" namespace: "${namespaceOf(value)}" from "${label}": no matches for kind "${kind}" in version "${apiVersion}"; ${hint}`,
+      ),
     );
     return;
   }
@@ -144,7 +168,11 @@ function decodeDocument(
     const parts = problems.map((p) => p.text + position([...basePath, ...p.path], p.atKey));
     const unknownOnly = problems.every((p) => p.atKey);
     const body = unknownOnly ? `strict decoding error: ${parts.join(', ')}` : parts.join(', ');
-    result.errors.push(new ManifestError(`error decoding "${label}": ${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${body}`));
+    result.errors.push(
+      new ManifestError(
+        `error decoding "${label}": ${kind} in version "${apiVersion.split('/').pop()}" cannot be handled as a ${kind}: ${body}`,
+      ),
+    );
     return;
   }
   result.objects.push({ source: label, object: decoded as ApiObject });
@@ -174,17 +202,28 @@ function jsonKind(v: unknown): string {
 
 function goType(s: Schema): string {
   switch (s.t) {
-    case 'string': return 'string';
-    case 'int32': return 'int32';
-    case 'int64': return 'int64';
-    case 'bool': return 'bool';
-    case 'quantity': return 'resource.Quantity';
-    case 'intOrString': return 'intstr.IntOrString';
-    case 'object': return 'map[string]interface {}';
-    case 'any': return 'interface {}';
-    case 'struct': return `v1.${s.name}`;
-    case 'map': return `map[string]${goType(s.value)}`;
-    case 'list': return `[]${goType(s.item)}`;
+    case 'string':
+      return 'string';
+    case 'int32':
+      return 'int32';
+    case 'int64':
+      return 'int64';
+    case 'bool':
+      return 'bool';
+    case 'quantity':
+      return 'resource.Quantity';
+    case 'intOrString':
+      return 'intstr.IntOrString';
+    case 'object':
+      return 'map[string]interface {}';
+    case 'any':
+      return 'interface {}';
+    case 'struct':
+      return `v1.${s.name}`;
+    case 'map':
+      return `map[string]${goType(s.value)}`;
+    case 'list':
+      return `[]${goType(s.item)}`;
   }
 }
 
@@ -228,7 +267,11 @@ function decodeValue(v: unknown, s: Schema, path: PathSeg[], problems: DecodePro
     case 'quantity':
       if (typeof v !== 'string' && typeof v !== 'number') return typeError();
       if (!isQuantity(v)) {
-        problems.push({ path, atKey: false, text: `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'` });
+        problems.push({
+          path,
+          atKey: false,
+          text: `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+        });
         return undefined;
       }
       return typeof v === 'number' ? String(v) : v;
@@ -239,7 +282,9 @@ function decodeValue(v: unknown, s: Schema, path: PathSeg[], problems: DecodePro
     case 'list': {
       if (!Array.isArray(v)) return typeError();
       // Go decodes a null element into the element type's zero value.
-      return v.map((item, i) => (item === null ? zeroValue(s.item) : decodeValue(item, s.item, [...path, i], problems, structName)));
+      return v.map((item, i) =>
+        item === null ? zeroValue(s.item) : decodeValue(item, s.item, [...path, i], problems, structName),
+      );
     }
     case 'map': {
       if (!isPlainObject(v)) return typeError();
@@ -270,11 +315,21 @@ function decodeValue(v: unknown, s: Schema, path: PathSeg[], problems: DecodePro
 
 function zeroValue(s: Schema): unknown {
   switch (s.t) {
-    case 'string': case 'quantity': case 'intOrString': return s.t === 'string' ? '' : undefined;
-    case 'int32': case 'int64': return 0;
-    case 'bool': return false;
-    case 'struct': case 'object': case 'map': return {};
-    default: return undefined;
+    case 'string':
+    case 'quantity':
+    case 'intOrString':
+      return s.t === 'string' ? '' : undefined;
+    case 'int32':
+    case 'int64':
+      return 0;
+    case 'bool':
+      return false;
+    case 'struct':
+    case 'object':
+    case 'map':
+      return {};
+    default:
+      return undefined;
   }
 }
 

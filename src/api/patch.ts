@@ -18,10 +18,17 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchError(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function parentOf(doc: unknown, segs: string[], path: string): { parent: Record<string, unknown> | unknown[]; key: string } {
+function parentOf(
+  doc: unknown,
+  segs: string[],
+  path: string,
+): { parent: Record<string, unknown> | unknown[]; key: string } {
   let cur: unknown = doc;
   for (const s of segs.slice(0, -1)) {
     if (Array.isArray(cur)) cur = cur[Number(s)];
@@ -46,7 +53,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError('a JSON patch is a list of operations');
   let doc = structuredClone(target);
   for (const op of ops) {
-    if (!isObj(op) || typeof op.op !== 'string' || typeof op.path !== 'string') throw new PatchError('each operation needs "op" and "path"');
+    if (!isObj(op) || typeof op.op !== 'string' || typeof op.path !== 'string')
+      throw new PatchError('each operation needs "op" and "path"');
     const segs = pointer(op.path);
     const set = (value: unknown, insert: boolean) => {
       if (segs.length === 0) {
@@ -56,7 +64,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
       const { parent, key } = parentOf(doc, segs, op.path as string);
       if (Array.isArray(parent)) {
         const i = key === '-' ? parent.length : Number(key);
-        if (!Number.isInteger(i) || i < 0 || i > parent.length) throw new PatchError(`index out of range in "${op.path}"`);
+        if (!Number.isInteger(i) || i < 0 || i > parent.length)
+          throw new PatchError(`index out of range in "${op.path}"`);
         if (insert) parent.splice(i, 0, structuredClone(value));
         else parent[i] = structuredClone(value);
       } else parent[key] = structuredClone(value);
@@ -70,13 +79,22 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
       }
     };
     switch (op.op) {
-      case 'add': set(op.value, true); break;
-      case 'replace': get(doc, op.path); set(op.value, false); break;
-      case 'remove': remove(); break;
-      case 'test':
-        if (JSON.stringify(get(doc, op.path)) !== JSON.stringify(op.value)) throw new PatchError(`testing value ${op.path} failed`);
+      case 'add':
+        set(op.value, true);
         break;
-      case 'copy': case 'move': {
+      case 'replace':
+        get(doc, op.path);
+        set(op.value, false);
+        break;
+      case 'remove':
+        remove();
+        break;
+      case 'test':
+        if (JSON.stringify(get(doc, op.path)) !== JSON.stringify(op.value))
+          throw new PatchError(`testing value ${op.path} failed`);
+        break;
+      case 'copy':
+      case 'move': {
         if (typeof op.from !== 'string') throw new PatchError(`"${op.op}" needs "from"`);
         const v = get(doc, op.from);
         if (op.op === 'move') {

@@ -4,7 +4,18 @@ export const QUANTITY_REGEX_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$
 const QUANTITY_RE = new RegExp(QUANTITY_REGEX_TEXT);
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const DECIMAL: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 export class QuantityError extends Error {}
 
@@ -22,7 +33,7 @@ export function parseQuantity(input: string | number): number {
     const exp = /^[eE]([-+]?\d+)$/.exec(suffix);
     if (exp) mult = 10 ** Number(exp[1]);
   }
-  if (mult === undefined) throw new QuantityError('unable to parse quantity\'s suffix');
+  if (mult === undefined) throw new QuantityError("unable to parse quantity's suffix");
   return base * mult;
 }
 

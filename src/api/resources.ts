@@ -15,18 +15,68 @@ export interface Resource {
 }
 
 export const RESOURCE_TABLE: readonly Resource[] = [
-  { kind: 'Job', group: 'batch', version: 'v1', plural: 'jobs', singular: 'job', shortNames: [], namespaced: true, subresources: ['status'] },
-  { kind: 'Pod', group: '', version: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, subresources: ['log'] },
-  { kind: 'Event', group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, subresources: [] },
-  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true, subresources: [] },
-  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', singular: 'secret', shortNames: [], namespaced: true, subresources: [] },
+  {
+    kind: 'Job',
+    group: 'batch',
+    version: 'v1',
+    plural: 'jobs',
+    singular: 'job',
+    shortNames: [],
+    namespaced: true,
+    subresources: ['status'],
+  },
+  {
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    plural: 'pods',
+    singular: 'pod',
+    shortNames: ['po'],
+    namespaced: true,
+    subresources: ['log'],
+  },
+  {
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    plural: 'events',
+    singular: 'event',
+    shortNames: ['ev'],
+    namespaced: true,
+    subresources: [],
+  },
+  {
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    plural: 'configmaps',
+    singular: 'configmap',
+    shortNames: ['cm'],
+    namespaced: true,
+    subresources: [],
+  },
+  {
+    kind: 'Secret',
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    singular: 'secret',
+    shortNames: [],
+    namespaced: true,
+    subresources: [],
+  },
 ];
 
 const BY_KIND = new Map(RESOURCE_TABLE.map((r) => [r.kind, r]));
 const BY_PLURAL = new Map(RESOURCE_TABLE.map((r) => [r.plural, r]));
 /** Every spelling kubectl accepts: plural, singular, short names, each also as `NAME.GROUP`. */
 const BY_WORD = new Map(
-  RESOURCE_TABLE.flatMap((r) => [r.plural, r.singular, ...r.shortNames].flatMap((w) => [[w, r] as const, ...(r.group ? [[`${w}.${r.group}`, r] as const] : [])])),
+  RESOURCE_TABLE.flatMap((r) =>
+    [r.plural, r.singular, ...r.shortNames].flatMap((w) => [
+      [w, r] as const,
+      ...(r.group ? [[`${w}.${r.group}`, r] as const] : []),
+    ]),
+  ),
 );
 
 export const resourceByKind = (kind: string): Resource | undefined => BY_KIND.get(kind);

@@ -28,14 +28,30 @@ const list = (item: Schema): Schema => ({ t: 'list', item });
 const struct = (name: string, fields: () => Record<string, Schema>): Schema => ({ t: 'struct', name, fields });
 
 const ownerReference = struct('OwnerReference', () => ({
-  apiVersion: str, kind: str, name: str, uid: str, controller: bool, blockOwnerDeletion: bool,
+  apiVersion: str,
+  kind: str,
+  name: str,
+  uid: str,
+  controller: bool,
+  blockOwnerDeletion: bool,
 }));
 
 export const objectMeta = struct('ObjectMeta', () => ({
-  name: str, generateName: str, namespace: str, uid: str, resourceVersion: str, generation: i64,
-  creationTimestamp: anyv, deletionTimestamp: anyv, deletionGracePeriodSeconds: i64,
-  labels: strMap, annotations: strMap, ownerReferences: list(ownerReference), finalizers: strList,
-  managedFields: list(obj), selfLink: str,
+  name: str,
+  generateName: str,
+  namespace: str,
+  uid: str,
+  resourceVersion: str,
+  generation: i64,
+  creationTimestamp: anyv,
+  deletionTimestamp: anyv,
+  deletionGracePeriodSeconds: i64,
+  labels: strMap,
+  annotations: strMap,
+  ownerReferences: list(ownerReference),
+  finalizers: strList,
+  managedFields: list(obj),
+  selfLink: str,
 }));
 
 const labelSelector = struct('LabelSelector', () => ({
@@ -45,7 +61,11 @@ const labelSelector = struct('LabelSelector', () => ({
 
 const keySelector = (name: string) => struct(name, () => ({ name: str, key: str, optional: bool }));
 const objectFieldSelector = struct('ObjectFieldSelector', () => ({ apiVersion: str, fieldPath: str }));
-const resourceFieldSelector = struct('ResourceFieldSelector', () => ({ containerName: str, resource: str, divisor: qty }));
+const resourceFieldSelector = struct('ResourceFieldSelector', () => ({
+  containerName: str,
+  resource: str,
+  divisor: qty,
+}));
 
 const envVar = struct('EnvVar', () => ({
   name: str,
@@ -72,28 +92,65 @@ const resources = struct('ResourceRequirements', () => ({
 }));
 
 const volumeMount = struct('VolumeMount', () => ({
-  name: str, mountPath: str, readOnly: bool, subPath: str, subPathExpr: str, mountPropagation: str,
+  name: str,
+  mountPath: str,
+  readOnly: bool,
+  subPath: str,
+  subPathExpr: str,
+  mountPropagation: str,
   recursiveReadOnly: str,
 }));
 
 const capabilities = struct('Capabilities', () => ({ add: strList, drop: strList }));
 
 const securityContext = struct('SecurityContext', () => ({
-  runAsUser: i64, runAsGroup: i64, runAsNonRoot: bool, readOnlyRootFilesystem: bool, privileged: bool,
-  allowPrivilegeEscalation: bool, capabilities, procMount: str, seLinuxOptions: obj, seccompProfile: obj,
-  appArmorProfile: obj, windowsOptions: obj,
+  runAsUser: i64,
+  runAsGroup: i64,
+  runAsNonRoot: bool,
+  readOnlyRootFilesystem: bool,
+  privileged: bool,
+  allowPrivilegeEscalation: bool,
+  capabilities,
+  procMount: str,
+  seLinuxOptions: obj,
+  seccompProfile: obj,
+  appArmorProfile: obj,
+  windowsOptions: obj,
 }));
 
 const containerPort = struct('ContainerPort', () => ({
-  name: str, containerPort: i32, hostPort: i32, protocol: str, hostIP: str,
+  name: str,
+  containerPort: i32,
+  hostPort: i32,
+  protocol: str,
+  hostIP: str,
 }));
 
 const container = struct('Container', () => ({
-  name: str, image: str, command: strList, args: strList, workingDir: str, env: list(envVar),
-  envFrom: list(envFrom), resources, volumeMounts: list(volumeMount), imagePullPolicy: str,
-  terminationMessagePath: str, terminationMessagePolicy: str, securityContext, ports: list(containerPort),
-  livenessProbe: obj, readinessProbe: obj, startupProbe: obj, lifecycle: obj, stdin: bool, stdinOnce: bool,
-  tty: bool, volumeDevices: list(obj), resizePolicy: list(obj), restartPolicy: str,
+  name: str,
+  image: str,
+  command: strList,
+  args: strList,
+  workingDir: str,
+  env: list(envVar),
+  envFrom: list(envFrom),
+  resources,
+  volumeMounts: list(volumeMount),
+  imagePullPolicy: str,
+  terminationMessagePath: str,
+  terminationMessagePolicy: str,
+  securityContext,
+  ports: list(containerPort),
+  livenessProbe: obj,
+  readinessProbe: obj,
+  startupProbe: obj,
+  lifecycle: obj,
+  stdin: bool,
+  stdinOnce: bool,
+  tty: bool,
+  volumeDevices: list(obj),
+  resizePolicy: list(obj),
+  restartPolicy: str,
 }));
 
 const keyToPath = struct('KeyToPath', () => ({ key: str, path: str, mode: i32 }));
@@ -102,48 +159,125 @@ const volume = struct('Volume', () => ({
   name: str,
   emptyDir: struct('EmptyDirVolumeSource', () => ({ medium: str, sizeLimit: qty })),
   hostPath: struct('HostPathVolumeSource', () => ({ path: str, type: str })),
-  configMap: struct('ConfigMapVolumeSource', () => ({ name: str, items: list(keyToPath), defaultMode: i32, optional: bool })),
-  secret: struct('SecretVolumeSource', () => ({ secretName: str, items: list(keyToPath), defaultMode: i32, optional: bool })),
+  configMap: struct('ConfigMapVolumeSource', () => ({
+    name: str,
+    items: list(keyToPath),
+    defaultMode: i32,
+    optional: bool,
+  })),
+  secret: struct('SecretVolumeSource', () => ({
+    secretName: str,
+    items: list(keyToPath),
+    defaultMode: i32,
+    optional: bool,
+  })),
   downwardAPI: struct('DownwardAPIVolumeSource', () => ({
-    items: list(struct('DownwardAPIVolumeFile', () => ({ path: str, fieldRef: objectFieldSelector, resourceFieldRef: resourceFieldSelector, mode: i32 }))),
+    items: list(
+      struct('DownwardAPIVolumeFile', () => ({
+        path: str,
+        fieldRef: objectFieldSelector,
+        resourceFieldRef: resourceFieldSelector,
+        mode: i32,
+      })),
+    ),
     defaultMode: i32,
   })),
   persistentVolumeClaim: struct('PersistentVolumeClaimVolumeSource', () => ({ claimName: str, readOnly: bool })),
-  projected: obj, nfs: obj, csi: obj, ephemeral: obj, image: obj,
+  projected: obj,
+  nfs: obj,
+  csi: obj,
+  ephemeral: obj,
+  image: obj,
 }));
 
 const podSecurityContext = struct('PodSecurityContext', () => ({
-  runAsUser: i64, runAsGroup: i64, runAsNonRoot: bool, fsGroup: i64, supplementalGroups: list(i64),
-  fsGroupChangePolicy: str, seLinuxOptions: obj, seccompProfile: obj, appArmorProfile: obj, sysctls: list(obj),
-  windowsOptions: obj, supplementalGroupsPolicy: str, seLinuxChangePolicy: str,
+  runAsUser: i64,
+  runAsGroup: i64,
+  runAsNonRoot: bool,
+  fsGroup: i64,
+  supplementalGroups: list(i64),
+  fsGroupChangePolicy: str,
+  seLinuxOptions: obj,
+  seccompProfile: obj,
+  appArmorProfile: obj,
+  sysctls: list(obj),
+  windowsOptions: obj,
+  supplementalGroupsPolicy: str,
+  seLinuxChangePolicy: str,
 }));
 
 export const podSpec = struct('PodSpec', () => ({
-  containers: list(container), initContainers: list(container), ephemeralContainers: list(obj),
-  restartPolicy: str, terminationGracePeriodSeconds: i64, activeDeadlineSeconds: i64, dnsPolicy: str,
-  dnsConfig: obj, nodeSelector: strMap, serviceAccountName: str, serviceAccount: str,
-  automountServiceAccountToken: bool, nodeName: str, hostNetwork: bool, hostPID: bool, hostIPC: bool,
-  shareProcessNamespace: bool, securityContext: podSecurityContext, imagePullSecrets: list(obj), hostname: str,
-  subdomain: str, affinity: obj, schedulerName: str, tolerations: list(obj), hostAliases: list(obj),
-  priorityClassName: str, priority: i32, readinessGates: list(obj), runtimeClassName: str,
-  enableServiceLinks: bool, preemptionPolicy: str, overhead: { t: 'map', value: qty },
-  topologySpreadConstraints: list(obj), setHostnameAsFQDN: bool, os: obj, hostUsers: bool,
-  schedulingGates: list(obj), resourceClaims: list(obj), resources, volumes: list(volume),
+  containers: list(container),
+  initContainers: list(container),
+  ephemeralContainers: list(obj),
+  restartPolicy: str,
+  terminationGracePeriodSeconds: i64,
+  activeDeadlineSeconds: i64,
+  dnsPolicy: str,
+  dnsConfig: obj,
+  nodeSelector: strMap,
+  serviceAccountName: str,
+  serviceAccount: str,
+  automountServiceAccountToken: bool,
+  nodeName: str,
+  hostNetwork: bool,
+  hostPID: bool,
+  hostIPC: bool,
+  shareProcessNamespace: bool,
+  securityContext: podSecurityContext,
+  imagePullSecrets: list(obj),
+  hostname: str,
+  subdomain: str,
+  affinity: obj,
+  schedulerName: str,
+  tolerations: list(obj),
+  hostAliases: list(obj),
+  priorityClassName: str,
+  priority: i32,
+  readinessGates: list(obj),
+  runtimeClassName: str,
+  enableServiceLinks: bool,
+  preemptionPolicy: str,
+  overhead: { t: 'map', value: qty },
+  topologySpreadConstraints: list(obj),
+  setHostnameAsFQDN: bool,
+  os: obj,
+  hostUsers: bool,
+  schedulingGates: list(obj),
+  resourceClaims: list(obj),
+  resources,
+  volumes: list(volume),
 }));
 
 const podTemplateSpec = struct('PodTemplateSpec', () => ({ metadata: objectMeta, spec: podSpec }));
 
 const jobSpec = struct('JobSpec', () => ({
-  parallelism: i32, completions: i32, activeDeadlineSeconds: i64, backoffLimit: i32,
-  backoffLimitPerIndex: i32, maxFailedIndexes: i32, ttlSecondsAfterFinished: i32, suspend: bool,
-  completionMode: str, podReplacementPolicy: str, manualSelector: bool, selector: labelSelector,
-  template: podTemplateSpec, managedBy: str,
+  parallelism: i32,
+  completions: i32,
+  activeDeadlineSeconds: i64,
+  backoffLimit: i32,
+  backoffLimitPerIndex: i32,
+  maxFailedIndexes: i32,
+  ttlSecondsAfterFinished: i32,
+  suspend: bool,
+  completionMode: str,
+  podReplacementPolicy: str,
+  manualSelector: bool,
+  selector: labelSelector,
+  template: podTemplateSpec,
+  managedBy: str,
   podFailurePolicy: struct('PodFailurePolicy', () => ({
-    rules: list(struct('PodFailurePolicyRule', () => ({
-      action: str,
-      onExitCodes: struct('PodFailurePolicyOnExitCodesRequirement', () => ({ containerName: str, operator: str, values: list(i32) })),
-      onPodConditions: list(struct('PodFailurePolicyOnPodConditionsPattern', () => ({ type: str, status: str }))),
-    }))),
+    rules: list(
+      struct('PodFailurePolicyRule', () => ({
+        action: str,
+        onExitCodes: struct('PodFailurePolicyOnExitCodesRequirement', () => ({
+          containerName: str,
+          operator: str,
+          values: list(i32),
+        })),
+        onPodConditions: list(struct('PodFailurePolicyOnPodConditionsPattern', () => ({ type: str, status: str }))),
+      })),
+    ),
   })),
   successPolicy: struct('SuccessPolicy', () => ({
     rules: list(struct('SuccessPolicyRule', () => ({ succeededIndexes: str, succeededCount: i32 }))),
@@ -151,12 +285,25 @@ const jobSpec = struct('JobSpec', () => ({
 }));
 
 const condition = struct('JobCondition', () => ({
-  type: str, status: str, reason: str, message: str, lastProbeTime: anyv, lastTransitionTime: anyv,
+  type: str,
+  status: str,
+  reason: str,
+  message: str,
+  lastProbeTime: anyv,
+  lastTransitionTime: anyv,
 }));
 
 const jobStatus = struct('JobStatus', () => ({
-  conditions: list(condition), startTime: anyv, completionTime: anyv, active: i32, ready: i32,
-  succeeded: i32, failed: i32, terminating: i32, completedIndexes: str, failedIndexes: str,
+  conditions: list(condition),
+  startTime: anyv,
+  completionTime: anyv,
+  active: i32,
+  ready: i32,
+  succeeded: i32,
+  failed: i32,
+  terminating: i32,
+  completedIndexes: str,
+  failedIndexes: str,
   uncountedTerminatedPods: obj,
 }));
 
@@ -164,9 +311,17 @@ const typeMeta = { apiVersion: str, kind: str };
 
 export const jobSchema = struct('Job', () => ({ ...typeMeta, metadata: objectMeta, spec: jobSpec, status: jobStatus }));
 export const configMapSchema = struct('ConfigMap', () => ({
-  ...typeMeta, metadata: objectMeta, data: strMap, binaryData: strMap, immutable: bool,
+  ...typeMeta,
+  metadata: objectMeta,
+  data: strMap,
+  binaryData: strMap,
+  immutable: bool,
 }));
 export const secretSchema = struct('Secret', () => ({
-  ...typeMeta, metadata: objectMeta, type: str, data: strMap, stringData: strMap, immutable: bool,
+  ...typeMeta,
+  metadata: objectMeta,
+  type: str,
+  data: strMap,
+  stringData: strMap,
+  immutable: bool,
 }));
-

@@ -22,9 +22,17 @@ export function parseLabelSelector(text: string): LabelSelector {
     const p = raw.trim();
     if (!p) throw new SelectorError(`unable to parse requirement: found '', expected: identifier`);
     let m: RegExpExecArray | null;
-    const req = (key: string, operator: LabelSelectorRequirement['operator'], values?: string[]) => sel.matchExpressions!.push({ key, operator, ...(values ? { values } : {}) });
+    const req = (key: string, operator: LabelSelectorRequirement['operator'], values?: string[]) =>
+      sel.matchExpressions!.push({ key, operator, ...(values ? { values } : {}) });
     if ((m = /^([^\s=!(),]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p))) {
-      req(m[1], m[2] === 'in' ? 'In' : 'NotIn', m[3].split(',').map((v) => v.trim()).filter(Boolean));
+      req(
+        m[1],
+        m[2] === 'in' ? 'In' : 'NotIn',
+        m[3]
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      );
     } else if ((m = /^([^\s=!(),]+)\s*!=\s*([^\s=!(),]*)$/.exec(p))) {
       req(m[1], 'NotIn', [m[2]]);
     } else if ((m = /^([^\s=!(),]+)\s*==?\s*([^\s=!(),]*)$/.exec(p))) {

@@ -9,7 +9,16 @@ export class StatusError extends Error {
 }
 
 export function makeStatus(code: number, reason: string, message: string, details?: StatusDetails): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 /** `jobs.batch`, `pods`, `configmaps`: the qualified resource in Kubernetes' messages. */
@@ -22,19 +31,42 @@ export function invalidError(kind: string, group: string, name: string, errs: Fi
   const agg = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new StatusError(
-    makeStatus(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${agg}`, { name, group, kind, causes: errs.map(toCause) }),
+    makeStatus(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${agg}`, {
+      name,
+      group,
+      kind,
+      causes: errs.map(toCause),
+    }),
   );
 }
 
 export const notFoundError = (resource: string, group: string, name: string): StatusError =>
-  new StatusError(makeStatus(404, 'NotFound', `${qualifiedResource(resource, group)} "${name}" not found`, { name, group, kind: resource }));
+  new StatusError(
+    makeStatus(404, 'NotFound', `${qualifiedResource(resource, group)} "${name}" not found`, {
+      name,
+      group,
+      kind: resource,
+    }),
+  );
 
 export const alreadyExistsError = (resource: string, group: string, name: string): StatusError =>
-  new StatusError(makeStatus(409, 'AlreadyExists', `${qualifiedResource(resource, group)} "${name}" already exists`, { name, group, kind: resource }));
+  new StatusError(
+    makeStatus(409, 'AlreadyExists', `${qualifiedResource(resource, group)} "${name}" already exists`, {
+      name,
+      group,
+      kind: resource,
+    }),
+  );
 
 export const conflictError = (resource: string, group: string, name: string, why: string): StatusError =>
   new StatusError(
-    makeStatus(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`, { name, group, kind: resource }),
+    makeStatus(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`,
+      { name, group, kind: resource },
+    ),
   );
 
-export const badRequestError = (message: string): StatusError => new StatusError(makeStatus(400, 'BadRequest', message));
+export const badRequestError = (message: string): StatusError =>
+  new StatusError(makeStatus(400, 'BadRequest', message));

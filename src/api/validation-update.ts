@@ -6,7 +6,9 @@ import type { Job } from './types.js';
 /** JSON with object keys sorted: equal values compare equal whatever order their keys came in. */
 const canonical = (v: unknown): string =>
   JSON.stringify(v ?? null, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
+      : x,
   );
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
@@ -46,14 +48,24 @@ export function validateJobUpdate(next: Job, old: Job): FieldError[] {
   const errs = validateJob(next);
   const a = next.spec;
   const b = old.spec;
-  const elastic = a.completionMode === 'Indexed' && b.completionMode === 'Indexed' && a.completions === a.parallelism && !same(a.completions, b.completions);
-  if (!same(a.completions, b.completions) && !elastic) errs.push(invalid('spec.completions', a.completions ?? null, 'field is immutable'));
+  const elastic =
+    a.completionMode === 'Indexed' &&
+    b.completionMode === 'Indexed' &&
+    a.completions === a.parallelism &&
+    !same(a.completions, b.completions);
+  if (!same(a.completions, b.completions) && !elastic)
+    errs.push(invalid('spec.completions', a.completions ?? null, 'field is immutable'));
   if (!same(a.selector, b.selector)) errs.push(invalid('spec.selector', a.selector, 'field is immutable'));
-  if (!same(a.template, comparableTemplate(a, old))) errs.push(invalid('spec.template', a.template, 'field is immutable'));
-  if (!same(a.completionMode, b.completionMode)) errs.push(invalid('spec.completionMode', a.completionMode, 'field is immutable'));
-  if (!same(a.podFailurePolicy, b.podFailurePolicy)) errs.push(invalid('spec.podFailurePolicy', a.podFailurePolicy ?? null, 'field is immutable'));
-  if (!same(a.backoffLimitPerIndex, b.backoffLimitPerIndex)) errs.push(invalid('spec.backoffLimitPerIndex', a.backoffLimitPerIndex ?? null, 'field is immutable'));
-  if (!same(a.successPolicy, b.successPolicy)) errs.push(invalid('spec.successPolicy', a.successPolicy ?? null, 'field is immutable'));
+  if (!same(a.template, comparableTemplate(a, old)))
+    errs.push(invalid('spec.template', a.template, 'field is immutable'));
+  if (!same(a.completionMode, b.completionMode))
+    errs.push(invalid('spec.completionMode', a.completionMode, 'field is immutable'));
+  if (!same(a.podFailurePolicy, b.podFailurePolicy))
+    errs.push(invalid('spec.podFailurePolicy', a.podFailurePolicy ?? null, 'field is immutable'));
+  if (!same(a.backoffLimitPerIndex, b.backoffLimitPerIndex))
+    errs.push(invalid('spec.backoffLimitPerIndex', a.backoffLimitPerIndex ?? null, 'field is immutable'));
+  if (!same(a.successPolicy, b.successPolicy))
+    errs.push(invalid('spec.successPolicy', a.successPolicy ?? null, 'field is immutable'));
   if (!same(a.managedBy, b.managedBy)) errs.push(invalid('spec.managedBy', a.managedBy ?? null, 'field is immutable'));
   return errs;
 }

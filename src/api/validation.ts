@@ -1,6 +1,13 @@
 // Validation with the API server's exact field paths and detail texts (reference §1.3–1.4).
 import {
-  duplicate, forbidden, invalid, invalidNoValue, notFound, notSupported, required, tooMany,
+  duplicate,
+  forbidden,
+  invalid,
+  invalidNoValue,
+  notFound,
+  notSupported,
+  required,
+  tooMany,
   type FieldError,
 } from './field-errors.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
@@ -27,7 +34,19 @@ const FAILURE_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
 const CONDITION_STATUSES = ['False', 'True', 'Unknown'];
 const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
-const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'downwardAPI', 'persistentVolumeClaim', 'projected', 'nfs', 'csi', 'ephemeral', 'image'];
+const VOLUME_SOURCES = [
+  'emptyDir',
+  'hostPath',
+  'configMap',
+  'secret',
+  'downwardAPI',
+  'persistentVolumeClaim',
+  'projected',
+  'nfs',
+  'csi',
+  'ephemeral',
+  'image',
+];
 
 const nonNegative = (path: string, v: number | null | undefined, errs: FieldError[]): void => {
   if (typeof v === 'number' && v < 0) errs.push(invalid(path, v, 'must be greater than or equal to 0'));
@@ -40,7 +59,8 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, errs: FieldErro
   } else if (name) {
     for (const msg of isDns1123Subdomain(name)) errs.push(invalid('metadata.name', name, msg));
   }
-  if (meta?.namespace) for (const msg of isDns1123Label(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, msg));
+  if (meta?.namespace)
+    for (const msg of isDns1123Label(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, msg));
   validateLabels(meta?.labels, 'metadata.labels', errs);
   for (const key of Object.keys(meta?.annotations ?? {})) {
     for (const msg of isQualifiedName(key.toLowerCase())) errs.push(invalid('metadata.annotations', key, msg));
@@ -59,7 +79,10 @@ function validateLabels(labels: Record<string, string> | undefined, path: string
   }
 }
 
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   if (!selector) return false;
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
@@ -85,9 +108,11 @@ function validateDomainPrefixedPath(field: string, value: string): FieldError[] 
   const slash = value.indexOf('/');
   const host = slash < 0 ? value : value.slice(0, slash);
   const path = slash < 0 ? '' : value.slice(slash + 1);
-  if (slash < 0 || !host || !path) return [invalid(field, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  if (slash < 0 || !host || !path)
+    return [invalid(field, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
   const errs = isDns1123Subdomain(host).map((e) => invalid(field, host, e));
-  if (!HTTP_PATH.test(path)) errs.push(invalid(field, path, `Invalid path (regex used for validation is '${HTTP_PATH_FMT}')`));
+  if (!HTTP_PATH.test(path))
+    errs.push(invalid(field, path, `Invalid path (regex used for validation is '${HTTP_PATH_FMT}')`));
   return errs;
 }
 
@@ -108,7 +133,13 @@ export function validateJob(job: Job): FieldError[] {
   if (!manual && name && name.length > 63 && isDns1123Subdomain(name).length === 0) {
     errs.push(invalid('spec.template.labels', name, 'must be no more than 63 characters'));
   }
-  if (spec.completionMode === 'Indexed' && name && typeof spec.completions === 'number' && spec.completions > 0 && isDns1123Subdomain(name).length === 0) {
+  if (
+    spec.completionMode === 'Indexed' &&
+    name &&
+    typeof spec.completions === 'number' &&
+    spec.completions > 0 &&
+    isDns1123Subdomain(name).length === 0
+  ) {
     const last = `${name}-${spec.completions - 1}`;
     if (isDns1123Label(last).length > 0) {
       errs.push(invalid('metadata.name', name, `will not able to create pod with invalid DNS label: ${last}`));
@@ -128,9 +159,16 @@ export function validateJob(job: Job): FieldError[] {
     errs.push(notSupported('spec.completionMode', spec.completionMode, COMPLETION_MODES));
   }
   if (indexed) {
-    if (spec.completions === undefined || spec.completions === null) errs.push(required('spec.completions', 'when completion mode is Indexed'));
+    if (spec.completions === undefined || spec.completions === null)
+      errs.push(required('spec.completions', 'when completion mode is Indexed'));
     if ((spec.parallelism ?? 0) > MAX_PARALLELISM_FOR_INDEXED) {
-      errs.push(invalid('spec.parallelism', spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_FOR_INDEXED} when completion mode is Indexed`));
+      errs.push(
+        invalid(
+          'spec.parallelism',
+          spec.parallelism,
+          `must be less than or equal to ${MAX_PARALLELISM_FOR_INDEXED} when completion mode is Indexed`,
+        ),
+      );
     }
   }
   validatePerIndex(job, errs);
@@ -138,12 +176,18 @@ export function validateJob(job: Job): FieldError[] {
   validateSuccessPolicy(job, errs);
   if (spec.podReplacementPolicy !== undefined) {
     const allowed = spec.podFailurePolicy ? ['Failed'] : POD_REPLACEMENT_POLICIES;
-    if (!allowed.includes(spec.podReplacementPolicy)) errs.push(notSupported('spec.podReplacementPolicy', spec.podReplacementPolicy, allowed));
+    if (!allowed.includes(spec.podReplacementPolicy))
+      errs.push(notSupported('spec.podReplacementPolicy', spec.podReplacementPolicy, allowed));
   }
   if (spec.managedBy !== undefined) {
     errs.push(...validateDomainPrefixedPath('spec.managedBy', spec.managedBy));
     if (spec.managedBy.length > MAX_MANAGED_BY_LENGTH) {
-      errs.push({ type: 'FieldValueTooLong', field: 'spec.managedBy', value: spec.managedBy, detail: `may not be more than ${MAX_MANAGED_BY_LENGTH} bytes` });
+      errs.push({
+        type: 'FieldValueTooLong',
+        field: 'spec.managedBy',
+        value: spec.managedBy,
+        detail: `may not be more than ${MAX_MANAGED_BY_LENGTH} bytes`,
+      });
     }
   }
 
@@ -152,7 +196,11 @@ export function validateJob(job: Job): FieldError[] {
     errs.push(required('spec.selector'));
   } else {
     if (!manual) {
-      const generated = meta.uid ? spec.selector.matchLabels?.[LABEL_CONTROLLER_UID] === meta.uid && !spec.selector.matchExpressions?.length && Object.keys(spec.selector.matchLabels ?? {}).length === 1 : true;
+      const generated = meta.uid
+        ? spec.selector.matchLabels?.[LABEL_CONTROLLER_UID] === meta.uid &&
+          !spec.selector.matchExpressions?.length &&
+          Object.keys(spec.selector.matchLabels ?? {}).length === 1
+        : true;
       if (!generated) errs.push(invalid('spec.selector', spec.selector, '`selector` not auto-generated'));
     }
     if (Object.keys(spec.selector.matchLabels ?? {}).length === 0 && !spec.selector.matchExpressions?.length) {
@@ -174,7 +222,9 @@ export function validateJob(job: Job): FieldError[] {
   } else if (!RESTART_POLICIES.includes(rp)) {
     errs.push(notSupported('spec.template.spec.restartPolicy', rp, RESTART_POLICIES));
   } else if (spec.podFailurePolicy && rp !== 'Never') {
-    errs.push(invalid('spec.template.spec.restartPolicy', rp, 'only "Never" is supported when podFailurePolicy is specified'));
+    errs.push(
+      invalid('spec.template.spec.restartPolicy', rp, 'only "Never" is supported when podFailurePolicy is specified'),
+    );
   }
   return errs;
 }
@@ -186,27 +236,56 @@ function validatePerIndex(job: Job, errs: FieldError[]): void {
     errs.push(invalid('spec.backoffLimitPerIndex', spec.backoffLimitPerIndex, 'requires indexed completion mode'));
   }
   if (spec.maxFailedIndexes !== undefined) {
-    if (!indexed) errs.push(invalid('spec.maxFailedIndexes', spec.maxFailedIndexes, 'requires indexed completion mode'));
-    if (spec.backoffLimitPerIndex === undefined) errs.push(required('spec.backoffLimitPerIndex', 'when maxFailedIndexes is specified'));
+    if (!indexed)
+      errs.push(invalid('spec.maxFailedIndexes', spec.maxFailedIndexes, 'requires indexed completion mode'));
+    if (spec.backoffLimitPerIndex === undefined)
+      errs.push(required('spec.backoffLimitPerIndex', 'when maxFailedIndexes is specified'));
     if (typeof spec.completions === 'number' && spec.maxFailedIndexes > spec.completions) {
       errs.push(invalid('spec.maxFailedIndexes', spec.maxFailedIndexes, 'must be less than or equal to completions'));
     }
     if (spec.maxFailedIndexes > MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED) {
-      errs.push(invalid('spec.maxFailedIndexes', spec.maxFailedIndexes, `must be less than or equal to ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED}`));
+      errs.push(
+        invalid(
+          'spec.maxFailedIndexes',
+          spec.maxFailedIndexes,
+          `must be less than or equal to ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED}`,
+        ),
+      );
     }
   }
-  if (indexed && spec.backoffLimitPerIndex !== undefined && typeof spec.completions === 'number' && spec.completions > MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED) {
+  if (
+    indexed &&
+    spec.backoffLimitPerIndex !== undefined &&
+    typeof spec.completions === 'number' &&
+    spec.completions > MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED
+  ) {
     if (spec.maxFailedIndexes === undefined) {
-      errs.push(required('spec.maxFailedIndexes', `must be specified when completions is above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED}`));
+      errs.push(
+        required(
+          'spec.maxFailedIndexes',
+          `must be specified when completions is above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED}`,
+        ),
+      );
     } else if (spec.maxFailedIndexes > MAX_PARALLELISM_FOR_LARGE_PER_INDEX) {
-      errs.push(invalid('spec.maxFailedIndexes', spec.maxFailedIndexes, `must be less than or equal to ${MAX_PARALLELISM_FOR_LARGE_PER_INDEX} when completions are above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED} and used with backoff limit per index`));
+      errs.push(
+        invalid(
+          'spec.maxFailedIndexes',
+          spec.maxFailedIndexes,
+          `must be less than or equal to ${MAX_PARALLELISM_FOR_LARGE_PER_INDEX} when completions are above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED} and used with backoff limit per index`,
+        ),
+      );
     }
     if ((spec.parallelism ?? 0) > MAX_PARALLELISM_FOR_LARGE_PER_INDEX) {
-      errs.push(invalid('spec.parallelism', spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_FOR_LARGE_PER_INDEX} when completions are above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED} and used with backoff limit per index`));
+      errs.push(
+        invalid(
+          'spec.parallelism',
+          spec.parallelism,
+          `must be less than or equal to ${MAX_PARALLELISM_FOR_LARGE_PER_INDEX} when completions are above ${MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED} and used with backoff limit per index`,
+        ),
+      );
     }
   }
 }
-
 
 function validatePodFailurePolicy(job: Job, errs: FieldError[]): void {
   const pfp = job.spec.podFailurePolicy;
@@ -215,11 +294,14 @@ function validatePodFailurePolicy(job: Job, errs: FieldError[]): void {
   const base = 'spec.podFailurePolicy.rules';
   if (rules.length > MAX_POD_FAILURE_POLICY_RULES) errs.push(tooMany(base, rules.length, MAX_POD_FAILURE_POLICY_RULES));
   const podSpec = job.spec.template?.spec;
-  const containerNames = new Set([...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].map((c) => c.name));
+  const containerNames = new Set(
+    [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].map((c) => c.name),
+  );
   rules.forEach((rule, i) => {
     const p = `${base}[${i}]`;
     if (!rule.action) errs.push(required(`${p}.action`, 'valid values: ["Count" "FailIndex" "FailJob" "Ignore"]'));
-    else if (!FAILURE_ACTIONS.includes(rule.action)) errs.push(notSupported(`${p}.action`, rule.action, FAILURE_ACTIONS));
+    else if (!FAILURE_ACTIONS.includes(rule.action))
+      errs.push(notSupported(`${p}.action`, rule.action, FAILURE_ACTIONS));
     else if (rule.action === 'FailIndex' && job.spec.backoffLimitPerIndex === undefined) {
       errs.push(invalid(`${p}.action`, rule.action, 'requires the backoffLimitPerIndex to be set'));
     }
@@ -232,12 +314,20 @@ function validatePodFailurePolicy(job: Job, errs: FieldError[]): void {
     if (ec) {
       const ep = `${p}.onExitCodes`;
       if (ec.containerName !== undefined && !containerNames.has(ec.containerName)) {
-        errs.push(invalid(`${ep}.containerName`, ec.containerName, 'must be one of the container or initContainer names in the pod template'));
+        errs.push(
+          invalid(
+            `${ep}.containerName`,
+            ec.containerName,
+            'must be one of the container or initContainer names in the pod template',
+          ),
+        );
       }
-      if (!['In', 'NotIn'].includes(ec.operator)) errs.push(notSupported(`${ep}.operator`, ec.operator ?? '', ['In', 'NotIn']));
+      if (!['In', 'NotIn'].includes(ec.operator))
+        errs.push(notSupported(`${ep}.operator`, ec.operator ?? '', ['In', 'NotIn']));
       const values = ec.values ?? [];
       if (values.length === 0) errs.push(invalid(`${ep}.values`, values, 'at least one value is required'));
-      if (values.length > MAX_POD_FAILURE_POLICY_EXIT_CODES) errs.push(tooMany(`${ep}.values`, values.length, MAX_POD_FAILURE_POLICY_EXIT_CODES));
+      if (values.length > MAX_POD_FAILURE_POLICY_EXIT_CODES)
+        errs.push(tooMany(`${ep}.values`, values.length, MAX_POD_FAILURE_POLICY_EXIT_CODES));
       const seen = new Set<number>();
       let prev: number | undefined;
       values.forEach((v, j) => {
@@ -251,12 +341,14 @@ function validatePodFailurePolicy(job: Job, errs: FieldError[]): void {
     }
     const conds = rule.onPodConditions;
     if (conds) {
-      if (conds.length > MAX_POD_FAILURE_POLICY_CONDITIONS) errs.push(tooMany(`${p}.onPodConditions`, conds.length, MAX_POD_FAILURE_POLICY_CONDITIONS));
+      if (conds.length > MAX_POD_FAILURE_POLICY_CONDITIONS)
+        errs.push(tooMany(`${p}.onPodConditions`, conds.length, MAX_POD_FAILURE_POLICY_CONDITIONS));
       conds.forEach((c, j) => {
         const cp = `${p}.onPodConditions[${j}]`;
         if (!c.type) errs.push(required(`${cp}.type`));
         else for (const msg of isQualifiedName(c.type)) errs.push(invalid(`${cp}.type`, c.type, msg));
-        if (c.status !== undefined && !CONDITION_STATUSES.includes(c.status)) errs.push(notSupported(`${cp}.status`, c.status, CONDITION_STATUSES));
+        if (c.status !== undefined && !CONDITION_STATUSES.includes(c.status))
+          errs.push(notSupported(`${cp}.status`, c.status, CONDITION_STATUSES));
       });
     }
   });
@@ -271,7 +363,8 @@ function validateSuccessPolicy(job: Job, errs: FieldError[]): void {
   }
   const rules = sp.rules ?? [];
   const base = 'spec.successPolicy.rules';
-  if (rules.length === 0) errs.push(required(base, 'at least one rules must be specified when the successPolicy is specified'));
+  if (rules.length === 0)
+    errs.push(required(base, 'at least one rules must be specified when the successPolicy is specified'));
   if (rules.length > MAX_SUCCESS_POLICY_RULES) errs.push(tooMany(base, rules.length, MAX_SUCCESS_POLICY_RULES));
   const completions = job.spec.completions ?? 0;
   rules.forEach((rule, i) => {
@@ -282,12 +375,23 @@ function validateSuccessPolicy(job: Job, errs: FieldError[]): void {
     let indexCount: number | undefined;
     if (rule.succeededIndexes !== undefined) {
       if (rule.succeededIndexes.length > MAX_SUCCEEDED_INDEXES_LENGTH) {
-        errs.push({ type: 'FieldValueTooLong', field: `${p}.succeededIndexes`, value: rule.succeededIndexes, detail: `must have at most ${MAX_SUCCEEDED_INDEXES_LENGTH} bytes` });
+        errs.push({
+          type: 'FieldValueTooLong',
+          field: `${p}.succeededIndexes`,
+          value: rule.succeededIndexes,
+          detail: `must have at most ${MAX_SUCCEEDED_INDEXES_LENGTH} bytes`,
+        });
       } else {
         try {
           indexCount = parseIndexes(rule.succeededIndexes, completions).length;
         } catch (e) {
-          errs.push(invalid(`${p}.succeededIndexes`, rule.succeededIndexes, `error parsing succeededIndexes: ${(e as Error).message}`));
+          errs.push(
+            invalid(
+              `${p}.succeededIndexes`,
+              rule.succeededIndexes,
+              `error parsing succeededIndexes: ${(e as Error).message}`,
+            ),
+          );
         }
       }
     }
@@ -295,9 +399,21 @@ function validateSuccessPolicy(job: Job, errs: FieldError[]): void {
       const cp = `${p}.succeededCount`;
       if (rule.succeededCount < 0) errs.push(invalid(cp, rule.succeededCount, 'must be greater than or equal to 0'));
       else if (rule.succeededCount > completions) {
-        errs.push(invalid(cp, rule.succeededCount, `must be less than or equal to ${completions} (the number of specified completions)`));
+        errs.push(
+          invalid(
+            cp,
+            rule.succeededCount,
+            `must be less than or equal to ${completions} (the number of specified completions)`,
+          ),
+        );
       } else if (indexCount !== undefined && rule.succeededCount > indexCount) {
-        errs.push(invalid(cp, rule.succeededCount, `must be less than or equal to ${indexCount} (the number of indexes in the specified succeededIndexes field)`));
+        errs.push(
+          invalid(
+            cp,
+            rule.succeededCount,
+            `must be less than or equal to ${indexCount} (the number of indexes in the specified succeededIndexes field)`,
+          ),
+        );
       }
     }
   });
@@ -306,17 +422,31 @@ function validateSuccessPolicy(job: Job, errs: FieldError[]): void {
 export function validatePodSpec(spec: PodSpec, path: string, errs: FieldError[]): void {
   const volumeNames = validateVolumes(spec.volumes ?? [], `${path}.volumes`, errs);
   const seenNames = new Set<string>();
-  (spec.initContainers ?? []).forEach((c, i) => validateContainer(c, `${path}.initContainers[${i}]`, seenNames, volumeNames, errs));
+  (spec.initContainers ?? []).forEach((c, i) =>
+    validateContainer(c, `${path}.initContainers[${i}]`, seenNames, volumeNames, errs),
+  );
   const containers = spec.containers ?? [];
   if (containers.length === 0) errs.push(required(`${path}.containers`));
   containers.forEach((c, i) => validateContainer(c, `${path}.containers[${i}]`, seenNames, volumeNames, errs));
-  if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
+  if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy))
+    errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
   nonNegative(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, errs);
-  if (spec.activeDeadlineSeconds !== undefined && (spec.activeDeadlineSeconds < 1 || spec.activeDeadlineSeconds > 2147483647)) {
-    errs.push(invalid(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
+  if (
+    spec.activeDeadlineSeconds !== undefined &&
+    (spec.activeDeadlineSeconds < 1 || spec.activeDeadlineSeconds > 2147483647)
+  ) {
+    errs.push(
+      invalid(
+        `${path}.activeDeadlineSeconds`,
+        spec.activeDeadlineSeconds,
+        'must be between 1 and 2147483647, inclusive',
+      ),
+    );
   }
-  if (spec.hostname !== undefined) for (const msg of isDns1123Label(spec.hostname)) errs.push(invalid(`${path}.hostname`, spec.hostname, msg));
-  if (spec.subdomain !== undefined) for (const msg of isDns1123Label(spec.subdomain)) errs.push(invalid(`${path}.subdomain`, spec.subdomain, msg));
+  if (spec.hostname !== undefined)
+    for (const msg of isDns1123Label(spec.hostname)) errs.push(invalid(`${path}.hostname`, spec.hostname, msg));
+  if (spec.subdomain !== undefined)
+    for (const msg of isDns1123Label(spec.subdomain)) errs.push(invalid(`${path}.subdomain`, spec.subdomain, msg));
 }
 
 function validateVolumes(volumes: Volume[], path: string, errs: FieldError[]): Set<string> {
@@ -343,7 +473,13 @@ function validateVolumes(volumes: Volume[], path: string, errs: FieldError[]): S
   return names;
 }
 
-function validateContainer(c: Container, p: string, seenNames: Set<string>, volumeNames: Set<string>, errs: FieldError[]): void {
+function validateContainer(
+  c: Container,
+  p: string,
+  seenNames: Set<string>,
+  volumeNames: Set<string>,
+  errs: FieldError[],
+): void {
   if (!c.name) errs.push(required(`${p}.name`));
   else {
     for (const msg of isDns1123Label(c.name)) errs.push(invalid(`${p}.name`, c.name, msg));
@@ -351,24 +487,44 @@ function validateContainer(c: Container, p: string, seenNames: Set<string>, volu
     seenNames.add(c.name);
   }
   if (!c.image) errs.push(required(`${p}.image`));
-  else if (c.image.trim() !== c.image) errs.push(invalid(`${p}.image`, c.image, 'must not have leading or trailing whitespace'));
+  else if (c.image.trim() !== c.image)
+    errs.push(invalid(`${p}.image`, c.image, 'must not have leading or trailing whitespace'));
   if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(c.imagePullPolicy)) {
     errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
   }
-  if (c.terminationMessagePolicy !== undefined && !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy)) {
-    errs.push(notSupported(`${p}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']));
+  if (
+    c.terminationMessagePolicy !== undefined &&
+    !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy)
+  ) {
+    errs.push(
+      notSupported(`${p}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']),
+    );
   }
   (c.env ?? []).forEach((e, i) => {
     const ep = `${p}.env[${i}]`;
     if (!e.name) errs.push(required(`${ep}.name`));
     else if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(e.name)) {
-      errs.push(invalid(`${ep}.name`, e.name, "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+      errs.push(
+        invalid(
+          `${ep}.name`,
+          e.name,
+          "a valid environment variable name must consist only of printable ASCII characters other than '='",
+        ),
+      );
     }
     if (e.valueFrom) {
       const sources = Object.keys(e.valueFrom).filter((k) => e.valueFrom![k] !== undefined);
       if (e.value) errs.push(invalid(`${ep}.valueFrom`, '', 'may not be specified when `value` is not empty'));
-      if (sources.length === 0) errs.push(invalid(`${ep}.valueFrom`, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-      else if (sources.length > 1) errs.push(invalid(`${ep}.valueFrom`, '', 'may not have more than one field specified at a time'));
+      if (sources.length === 0)
+        errs.push(
+          invalid(
+            `${ep}.valueFrom`,
+            '',
+            'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
+          ),
+        );
+      else if (sources.length > 1)
+        errs.push(invalid(`${ep}.valueFrom`, '', 'may not have more than one field specified at a time'));
     }
   });
   (c.volumeMounts ?? []).forEach((m, i) => {
@@ -409,9 +565,21 @@ function validateConfigKeys(map: Record<string, string> | undefined, path: strin
   for (const key of Object.keys(map ?? {})) {
     if (key.length > 253) errs.push(invalid(`${path}[${key}]`, key, 'must be no more than 253 characters'));
     if (!CONFIG_KEY_RE.test(key)) {
-      errs.push(invalid(`${path}[${key}]`, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      errs.push(
+        invalid(
+          `${path}[${key}]`,
+          key,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+        ),
+      );
     } else if (key === '.' || key === '..' || key.startsWith('..')) {
-      errs.push(invalid(`${path}[${key}]`, key, key.startsWith('..') && key.length > 2 ? "must not start with '..'" : `must not be '${key}'`));
+      errs.push(
+        invalid(
+          `${path}[${key}]`,
+          key,
+          key.startsWith('..') && key.length > 2 ? "must not start with '..'" : `must not be '${key}'`,
+        ),
+      );
     }
   }
 }
@@ -421,7 +589,9 @@ export function validateConfigMap(cm: ConfigMap): FieldError[] {
   validateObjectMeta(cm.metadata, errs);
   validateConfigKeys(cm.data, 'data', errs);
   validateConfigKeys(cm.binaryData, 'binaryData', errs);
-  for (const key of Object.keys(cm.data ?? {})) if (cm.binaryData && key in cm.binaryData) errs.push(invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
+  for (const key of Object.keys(cm.data ?? {}))
+    if (cm.binaryData && key in cm.binaryData)
+      errs.push(invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
   return errs;
 }
 
@@ -438,6 +608,12 @@ export function validateSecret(s: Secret): FieldError[] {
     total += Math.floor((v.length * 3) / 4);
   }
   for (const v of Object.values(s.stringData ?? {})) total += Buffer.byteLength(v);
-  if (total > MAX_SECRET_BYTES) errs.push({ type: 'FieldValueTooLong', field: 'data', value: '', detail: `may not be more than ${MAX_SECRET_BYTES} bytes` });
+  if (total > MAX_SECRET_BYTES)
+    errs.push({
+      type: 'FieldValueTooLong',
+      field: 'data',
+      value: '',
+      detail: `may not be more than ${MAX_SECRET_BYTES} bytes`,
+    });
   return errs;
 }

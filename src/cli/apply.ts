@@ -29,10 +29,15 @@ export function parseDryRun(v: string | boolean | undefined): DryRun {
   throw new CliError(`Invalid dry-run value (${String(v)}). Must be "none", "server", or "client".`);
 }
 
-export function parseOutput(v: string | undefined, allowed: OutputFormat[] = ['', 'yaml', 'json', 'name']): OutputFormat {
+export function parseOutput(
+  v: string | undefined,
+  allowed: OutputFormat[] = ['', 'yaml', 'json', 'name'],
+): OutputFormat {
   const o = (v ?? '') as OutputFormat;
   if (!allowed.includes(o)) {
-    throw new CliError(`unable to match a printer suitable for the output format "${v}", allowed formats are: ${allowed.filter(Boolean).join(',')}`);
+    throw new CliError(
+      `unable to match a printer suitable for the output format "${v}", allowed formats are: ${allowed.filter(Boolean).join(',')}`,
+    );
   }
   return o;
 }
@@ -69,10 +74,16 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
     const suffix = opts.dryRun === 'server' ? ' (server dry run)' : '';
     return applyEach(objects, opts, io, (object) => applyOne(client, object, opts), suffix);
   }
-  return applyEach(objects, opts, io, async (object) => {
-    const { object: stored, warnings } = admitCreate(object, new Date());
-    return { verb: 'created', stored, warnings };
-  }, ' (dry run)');
+  return applyEach(
+    objects,
+    opts,
+    io,
+    async (object) => {
+      const { object: stored, warnings } = admitCreate(object, new Date());
+      return { verb: 'created', stored, warnings };
+    },
+    ' (dry run)',
+  );
 }
 
 interface Applied {
@@ -82,7 +93,13 @@ interface Applied {
 }
 
 /** Applies each object in turn, printing as kubectl does; one failure does not stop the others. */
-async function applyEach(objects: DecodedObject[], opts: ApplyOptions, io: Io, apply: (o: ApiObject) => Promise<Applied>, suffix: string): Promise<void> {
+async function applyEach(
+  objects: DecodedObject[],
+  opts: ApplyOptions,
+  io: Io,
+  apply: (o: ApiObject) => Promise<Applied>,
+  suffix: string,
+): Promise<void> {
   let failed = false;
   const shown: ApiObject[] = [];
   for (const { object, source } of objects) {
@@ -105,7 +122,6 @@ async function applyEach(objects: DecodedObject[], opts: ApplyOptions, io: Io, a
 }
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 
 /**
  * The manifest as kubectl records it for the next apply. For a Secret only a digest is kept:
@@ -168,11 +184,13 @@ async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOption
   const next = defaultJob(structuredClone(annotated) as Job);
   if (!next.spec.manualSelector) {
     next.spec.selector ??= old.spec.selector;
-    next.spec.template.metadata = { ...(next.spec.template.metadata ?? {}), labels: { ...(old.spec.template.metadata?.labels ?? {}), ...(next.spec.template.metadata?.labels ?? {}) } };
+    next.spec.template.metadata = {
+      ...(next.spec.template.metadata ?? {}),
+      labels: { ...(old.spec.template.metadata?.labels ?? {}), ...(next.spec.template.metadata?.labels ?? {}) },
+    };
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   next.metadata.labels = Object.keys(next.metadata.labels ?? {}).length ? next.metadata.labels : old.metadata.labels;
   const r = await client.call<ApiObject>('PUT', apiPath(resource, ns, name) + dry, next);
   return { verb: 'configured', stored: r.body, warnings: r.warnings };
 }
-

@@ -40,11 +40,17 @@ export function resourceName(word: string): string {
 
 /** `job/x` or `job x y` → resource and names. */
 export function parseTargets(args: string[]): { resource: string; names: string[] } {
-  if (args.length === 0) throw new CliError('You must specify the type of resource to get. Use "jobctl api-resources" for a complete list of supported resources.');
+  if (args.length === 0)
+    throw new CliError(
+      'You must specify the type of resource to get. Use "jobctl api-resources" for a complete list of supported resources.',
+    );
   if (args[0].includes('/')) {
     const pairs = args.map((a) => {
       const i = a.indexOf('/');
-      if (i < 0) throw new CliError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'jobctl get resource/<resource_name>' instead of 'jobctl get resource resource/<resource_name>'`);
+      if (i < 0)
+        throw new CliError(
+          `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'jobctl get resource/<resource_name>' instead of 'jobctl get resource resource/<resource_name>'`,
+        );
       return { resource: resourceName(a.slice(0, i)), name: a.slice(i + 1) };
     });
     const resource = pairs[0].resource;
@@ -63,4 +69,5 @@ const byPlural = (resource: string): Resource => {
 /** `job.batch`, `pod`, `configmap`: how kubectl names a resource in messages. */
 export const singularQualified = (resource: string): string => kindQualified(byPlural(resource));
 
-export const apiPath = (resource: string, ns: string | undefined, name?: string): string => resourcePath(byPlural(resource), ns, name);
+export const apiPath = (resource: string, ns: string | undefined, name?: string): string =>
+  resourcePath(byPlural(resource), ns, name);

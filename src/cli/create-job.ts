@@ -35,7 +35,11 @@ export async function runCreateJob(opts: CreateJobOptions, io: Io): Promise<void
   if (opts.dryRun !== 'client') {
     const client = await connect(io);
     const ns = job.metadata.namespace ?? 'default';
-    const r = await client.call<Job>('POST', apiPath('jobs', ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''), job);
+    const r = await client.call<Job>(
+      'POST',
+      apiPath('jobs', ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''),
+      job,
+    );
     for (const w of r.warnings) io.err(`Warning: ${w}\n`);
     if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
     else if (opts.output) await printObjects([r.body], opts.output, io);

@@ -21,8 +21,16 @@ const WAIT_POLL_MS = 100;
 
 export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Promise<void> {
   const cascade = (opts.cascade ?? 'background').toLowerCase();
-  const propagation = cascade === 'background' || cascade === 'true' ? 'Background' : cascade === 'foreground' ? 'Foreground' : cascade === 'orphan' || cascade === 'false' ? 'Orphan' : undefined;
-  if (!propagation) throw new CliError(`invalid cascade value (${opts.cascade}). Must be "background", "foreground", or "orphan".`);
+  const propagation =
+    cascade === 'background' || cascade === 'true'
+      ? 'Background'
+      : cascade === 'foreground'
+        ? 'Foreground'
+        : cascade === 'orphan' || cascade === 'false'
+          ? 'Orphan'
+          : undefined;
+  if (!propagation)
+    throw new CliError(`invalid cascade value (${opts.cascade}). Must be "background", "foreground", or "orphan".`);
   const targets: { resource: string; ns: string; name: string }[] = [];
   const ns = namespaceOf(opts);
   if (opts.filename.length) {
@@ -31,7 +39,12 @@ export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Pr
       for (const e of errors) io.err(`error: ${e.message}\n`);
       throw new ExitError(1);
     }
-    for (const { object } of objects) targets.push({ resource: mustResource(object.kind).plural, ns: object.metadata.namespace ?? ns, name: object.metadata.name ?? '' });
+    for (const { object } of objects)
+      targets.push({
+        resource: mustResource(object.kind).plural,
+        ns: object.metadata.namespace ?? ns,
+        name: object.metadata.name ?? '',
+      });
   }
   const client = await connect(io);
   if (args.length) {

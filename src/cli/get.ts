@@ -3,7 +3,16 @@ import { humanDuration, StatusError, type ApiObject, type Event, type Job, type 
 import type { ApiClient, ListResult } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
-import { EVENT_HEADERS, eventRow, JOB_HEADERS, JOB_WIDE_HEADERS, jobRow, POD_HEADERS, POD_WIDE_HEADERS, podRow } from '../print/rows.js';
+import {
+  EVENT_HEADERS,
+  eventRow,
+  JOB_HEADERS,
+  JOB_WIDE_HEADERS,
+  jobRow,
+  POD_HEADERS,
+  POD_WIDE_HEADERS,
+  podRow,
+} from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
 import type { Palette } from '../print/colour.js';
 import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
@@ -19,7 +28,8 @@ export interface GetOptions extends GlobalOptions {
   showLabels?: boolean;
 }
 
-type Format = { kind: 'table'; wide: boolean } | { kind: 'yaml' | 'json' | 'name' } | { kind: 'jsonpath'; template: string };
+type Format =
+  { kind: 'table'; wide: boolean } | { kind: 'yaml' | 'json' | 'name' } | { kind: 'jsonpath'; template: string };
 
 function parseFormat(o: string | undefined): Format {
   if (!o) return { kind: 'table', wide: false };
@@ -27,7 +37,9 @@ function parseFormat(o: string | undefined): Format {
   if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
   const m = /^jsonpath=(.*)$/s.exec(o);
   if (m) return { kind: 'jsonpath', template: m[1] };
-  throw new CliError(`unable to match a printer suitable for the output format "${o}", allowed formats are: json,jsonpath,name,wide,yaml`);
+  throw new CliError(
+    `unable to match a printer suitable for the output format "${o}", allowed formats are: json,jsonpath,name,wide,yaml`,
+  );
 }
 
 function headersFor(resource: string, wide: boolean): string[] {
@@ -41,9 +53,13 @@ function rowFor(resource: string, o: ApiObject, nowMs: number, wide: boolean, p:
   if (resource === 'jobs') return jobRow(o as Job, nowMs, wide, p);
   if (resource === 'pods') return podRow(o as Pod, nowMs, wide, p);
   if (resource === 'events') return eventRow(o as Event, nowMs);
-  const data = Object.keys((o as { data?: object }).data ?? {}).length + Object.keys((o as { binaryData?: object }).binaryData ?? {}).length;
+  const data =
+    Object.keys((o as { data?: object }).data ?? {}).length +
+    Object.keys((o as { binaryData?: object }).binaryData ?? {}).length;
   const age = o.metadata.creationTimestamp ? rowAge(o.metadata.creationTimestamp, nowMs) : '<unknown>';
-  return resource === 'configmaps' ? [o.metadata.name ?? '', String(data), age] : [o.metadata.name ?? '', (o as { type?: string }).type ?? 'Opaque', String(data), age];
+  return resource === 'configmaps'
+    ? [o.metadata.name ?? '', String(data), age]
+    : [o.metadata.name ?? '', (o as { type?: string }).type ?? 'Opaque', String(data), age];
 }
 
 const rowAge = (t: string, nowMs: number) => humanDuration(nowMs - Date.parse(t));
@@ -62,11 +78,24 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     const rows: string[][] = [];
     if (withHeader && !opts.noHeaders) {
       const h = headersFor(resource, wide);
-      rows.push([...(events ? ['EVENT'] : []), ...(allNs ? ['NAMESPACE'] : []), ...h, ...(opts.showLabels ? ['LABELS'] : [])]);
+      rows.push([
+        ...(events ? ['EVENT'] : []),
+        ...(allNs ? ['NAMESPACE'] : []),
+        ...h,
+        ...(opts.showLabels ? ['LABELS'] : []),
+      ]);
     }
     objs.forEach((o, i) => {
-      const labels = Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
-      rows.push([...(events ? [events[i]] : []), ...(allNs ? [o.metadata.namespace ?? ''] : []), ...rowFor(resource, o, now, wide, p), ...(opts.showLabels ? [labels] : [])]);
+      const labels =
+        Object.entries(o.metadata.labels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>';
+      rows.push([
+        ...(events ? [events[i]] : []),
+        ...(allNs ? [o.metadata.namespace ?? ''] : []),
+        ...rowFor(resource, o, now, wide, p),
+        ...(opts.showLabels ? [labels] : []),
+      ]);
     });
     return table.render(rows);
   };
@@ -120,10 +149,19 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     } else await emit(objs, false);
   }
   if (!opts.watch) return;
-  await watchRows(client, () => connect(io), resource, ns, query, rv, async (type, o, first) => {
-    if (format.kind === 'table') io.out(render([o], first, opts.outputWatchEvents ? [type] : undefined));
-    else await emit([o], true);
-  }, objs.length > 0 && !opts.watchOnly);
+  await watchRows(
+    client,
+    () => connect(io),
+    resource,
+    ns,
+    query,
+    rv,
+    async (type, o, first) => {
+      if (format.kind === 'table') io.out(render([o], first, opts.outputWatchEvents ? [type] : undefined));
+      else await emit([o], true);
+    },
+    objs.length > 0 && !opts.watchOnly,
+  );
 }
 
 function sortForDisplay(resource: string, items: ApiObject[]): ApiObject[] {

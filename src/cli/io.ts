@@ -23,7 +23,10 @@ export function processIo(): Io {
 
 /** A user-facing failure: printed as `error: <message>`, then the process exits with `exitCode`. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

@@ -35,10 +35,14 @@ export function comparePodsForLogs(a: Pod, b: Pod): number {
 
 async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
   const job = await client.get<Job>(apiPath('jobs', ns, name));
-  const sel = Object.entries(job.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const sel = Object.entries(job.spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pods = (await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: sel })}`)).items;
+    const pods = (
+      await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: sel })}`)
+    ).items;
     if (pods.length) return pods;
     if (Date.now() >= deadline) throw new CliError(`timed out waiting for the condition`);
     await new Promise((r) => setTimeout(r, 200));
@@ -49,8 +53,11 @@ async function waitStarted(client: ApiClient, pod: Pod, container: string, timeo
   const deadline = Date.now() + timeoutMs;
   let p = pod;
   for (;;) {
-    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((x) => x.name === container);
-    const waitingToCreate = !s || s.state.waiting?.reason === 'ContainerCreating' || s.state.waiting?.reason === 'PodInitializing';
+    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find(
+      (x) => x.name === container,
+    );
+    const waitingToCreate =
+      !s || s.state.waiting?.reason === 'ContainerCreating' || s.state.waiting?.reason === 'PodInitializing';
     if (!waitingToCreate || Date.now() >= deadline) return p;
     await new Promise((r) => setTimeout(r, 100));
     p = await client.get<Pod>(apiPath('pods', p.metadata.namespace, p.metadata.name));
@@ -66,7 +73,11 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
   const kind = slash >= 0 ? target.slice(0, slash).toLowerCase() : 'pod';
   const name = slash >= 0 ? target.slice(slash + 1) : target;
   if (opts.selector) {
-    pods = (await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: opts.selector })}`)).items;
+    pods = (
+      await client.get<ListResult<Pod>>(
+        apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: opts.selector })}`,
+      )
+    ).items;
     if (!pods.length) {
       io.err(`No resources found in ${ns} namespace.\n`);
       return;
@@ -83,7 +94,8 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
     throw new CliError(`cannot get the logs from ${kind}: jobctl shows logs of jobs and pods`);
   }
   const tail = opts.tail !== undefined && opts.tail !== '-1' ? opts.tail : undefined;
-  if (tail !== undefined && !/^\d+$/.test(tail)) throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
+  if (tail !== undefined && !/^\d+$/.test(tail))
+    throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
   const streams: Promise<void>[] = [];
   for (let pod of pods) {
     const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
@@ -93,7 +105,8 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
     else {
       const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
       const chosen = annotated && all.includes(annotated) ? annotated : pod.spec.containers[0].name;
-      if (!annotated && pod.spec.containers.length > 1) io.err(`Defaulted container "${chosen}" out of: ${all.join(', ')}\n`);
+      if (!annotated && pod.spec.containers.length > 1)
+        io.err(`Defaulted container "${chosen}" out of: ${all.join(', ')}\n`);
       containers = [chosen];
     }
     for (const c of containers) {
@@ -127,4 +140,3 @@ async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<
   }
   if (carry) io.out(prefix + carry);
 }
-

@@ -11,7 +11,11 @@ const CONTENT_TYPES: Record<string, string> = {
   strategic: 'application/strategic-merge-patch+json',
 };
 
-export async function runPatch(args: string[], opts: GlobalOptions & { patch?: string; type?: string; output: OutputFormat; dryRun: string }, io: Io): Promise<void> {
+export async function runPatch(
+  args: string[],
+  opts: GlobalOptions & { patch?: string; type?: string; output: OutputFormat; dryRun: string },
+  io: Io,
+): Promise<void> {
   const { resource, names } = parseTargets(args);
   if (resource !== 'jobs') throw new CliError('jobctl patches jobs');
   if (names.length !== 1) throw new CliError('exactly one NAME is required');
@@ -34,6 +38,8 @@ export async function runPatch(args: string[], opts: GlobalOptions & { patch?: s
   else if (opts.output) await printObjects([r.body], opts.output, io);
   else {
     const unchanged = before.metadata.resourceVersion === r.body.metadata.resourceVersion;
-    io.out(`${kindSlashName(r.body)} patched${unchanged ? ' (no change)' : ''}${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
+    io.out(
+      `${kindSlashName(r.body)} patched${unchanged ? ' (no change)' : ''}${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`,
+    );
   }
 }

@@ -32,7 +32,14 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (opts, cmd: Command) => {
       const { parseDryRun, parseOutput, runApply } = await import('./apply.js');
       await runApply(
-        { files: opts.filename, recursive: Boolean(opts.recursive), dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd), verb: 'apply' },
+        {
+          files: opts.filename,
+          recursive: Boolean(opts.recursive),
+          dryRun: parseDryRun(opts.dryRun),
+          output: parseOutput(opts.output),
+          namespace: ns(cmd),
+          verb: 'apply',
+        },
         io,
       );
     });
@@ -47,7 +54,14 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (opts, cmd: Command) => {
       const { parseDryRun, parseOutput, runApply } = await import('./apply.js');
       await runApply(
-        { files: opts.filename, recursive: Boolean(opts.recursive), dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd), verb: 'create' },
+        {
+          files: opts.filename,
+          recursive: Boolean(opts.recursive),
+          dryRun: parseDryRun(opts.dryRun),
+          output: parseOutput(opts.output),
+          namespace: ns(cmd),
+          verb: 'create',
+        },
         io,
       );
     });
@@ -67,7 +81,15 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       const { parseDryRun, parseOutput } = await import('./apply.js');
       const { runCreateJob } = await import('./create-job.js');
       await runCreateJob(
-        { name, image: opts.image, from: opts.from, command, dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output), namespace: ns(cmd) },
+        {
+          name,
+          image: opts.image,
+          from: opts.from,
+          command,
+          dryRun: parseDryRun(opts.dryRun),
+          output: parseOutput(opts.output),
+          namespace: ns(cmd),
+        },
         io,
       );
     });
@@ -87,10 +109,22 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       const { runGet } = await import('./get.js');
-      await runGet(args, {
-        namespace: o.namespace, allNamespaces: o.allNamespaces, noColor: o.color === false, output: o.output, selector: o.selector,
-        watch: Boolean(o.watch || o.watchOnly), watchOnly: o.watchOnly, outputWatchEvents: o.outputWatchEvents, noHeaders: o.headers === false, showLabels: o.showLabels,
-      }, io);
+      await runGet(
+        args,
+        {
+          namespace: o.namespace,
+          allNamespaces: o.allNamespaces,
+          noColor: o.color === false,
+          output: o.output,
+          selector: o.selector,
+          watch: Boolean(o.watch || o.watchOnly),
+          watchOnly: o.watchOnly,
+          outputWatchEvents: o.outputWatchEvents,
+          noHeaders: o.headers === false,
+          showLabels: o.showLabels,
+        },
+        io,
+      );
     });
 
   program
@@ -145,7 +179,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--all', 'every object of the type in the namespace')
     .option('-l, --selector <selector>', 'label selector')
     .option('--cascade <policy>', 'background, foreground or orphan', 'background')
-    .option('--grace-period <seconds>', 'seconds given to stop gracefully (-1: the pod\'s own)')
+    .option('--grace-period <seconds>', "seconds given to stop gracefully (-1: the pod's own)")
     .option('--force', 'immediate deletion')
     .option('--wait <bool>', 'wait until the objects are gone', 'true')
     .option('--ignore-not-found', 'treat not found as success')
@@ -168,7 +202,17 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       const o = cmd.optsWithGlobals();
       const { parseDryRun, parseOutput } = await import('./apply.js');
       const { runPatch } = await import('./patch.js');
-      await runPatch(args, { namespace: o.namespace, patch: o.patch, type: o.type, output: parseOutput(o.output), dryRun: parseDryRun(o.dryRun) }, io);
+      await runPatch(
+        args,
+        {
+          namespace: o.namespace,
+          patch: o.patch,
+          type: o.type,
+          output: parseOutput(o.output),
+          dryRun: parseDryRun(o.dryRun),
+        },
+        io,
+      );
     });
 
   const server = program
@@ -177,7 +221,9 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async () => runServer());
   server
     .command('stop')
-    .description('Stop the server of this JOBCTL_HOME; running containers keep running and are adopted on the next start')
+    .description(
+      'Stop the server of this JOBCTL_HOME; running containers keep running and are adopted on the next start',
+    )
     .action(async () => (await import('./server-stop.js')).runServerStop(io));
 
   return program;

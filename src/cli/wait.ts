@@ -17,9 +17,15 @@ function parseFor(spec: string): Condition {
 }
 
 const met = (job: Job, c: Extract<Condition, { kind: 'condition' }>) =>
-  (job.status?.conditions ?? []).some((x) => x.type.toLowerCase() === c.type.toLowerCase() && x.status.toLowerCase() === c.status.toLowerCase());
+  (job.status?.conditions ?? []).some(
+    (x) => x.type.toLowerCase() === c.type.toLowerCase() && x.status.toLowerCase() === c.status.toLowerCase(),
+  );
 
-export async function runWait(args: string[], opts: GlobalOptions & { for: string[]; timeout?: string }, io: Io): Promise<void> {
+export async function runWait(
+  args: string[],
+  opts: GlobalOptions & { for: string[]; timeout?: string },
+  io: Io,
+): Promise<void> {
   if (!opts.for.length) throw new CliError('--for must be specified');
   const conds = opts.for.map(parseFor);
   const { resource, names } = parseTargets(args);
@@ -31,7 +37,10 @@ export async function runWait(args: string[], opts: GlobalOptions & { for: strin
   if (timeoutMs < 0) timeoutMs = A_WEEK_MS;
   const ns = namespaceOf(opts);
   const client = await connect(io);
-  const spinner = await startSpinner(`waiting for ${names.map((n) => `job/${n}`).join(', ')}`, io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor);
+  const spinner = await startSpinner(
+    `waiting for ${names.map((n) => `job/${n}`).join(', ')}`,
+    io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor,
+  );
   try {
     for (const name of names) await waitOne(client, ns, name, conds, timeoutMs, io);
   } finally {
@@ -50,19 +59,37 @@ interface Seen {
  * does: a Job that changes thousands of times (a big one's status) costs one stream, not a
  * request per change. The stream is reopened from the last revision if the server ends it.
  */
-async function waitOne(client: ApiClient, ns: string, name: string, conds: Condition[], timeoutMs: number, io: Io): Promise<void> {
+async function waitOne(
+  client: ApiClient,
+  ns: string,
+  name: string,
+  conds: Condition[],
+  timeoutMs: number,
+  io: Io,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const label = `${singularQualified('jobs')}/${name}`;
   const wantsDelete = conds.some((c) => c.kind === 'delete');
-  const holds = (job: Job | undefined) => (job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete);
+  const holds = (job: Job | undefined) =>
+    job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete;
   const field = `metadata.name=${name}`;
   const list = async (): Promise<Seen> => {
-    const l = await client.get<ListResult<Job>>(apiPath('jobs', ns) + `?${new URLSearchParams({ fieldSelector: field })}`);
+    const l = await client.get<ListResult<Job>>(
+      apiPath('jobs', ns) + `?${new URLSearchParams({ fieldSelector: field })}`,
+    );
     return { job: l.items[0], rv: l.metadata.resourceVersion };
   };
   let seen = await list();
   if (!seen.job && !wantsDelete) {
-    throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: `jobs.batch "${name}" not found` });
+    throw new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: `jobs.batch "${name}" not found`,
+    });
   }
   for (;;) {
     if (holds(seen.job)) {
@@ -79,7 +106,14 @@ async function waitOne(client: ApiClient, ns: string, name: string, conds: Condi
       throw new ExitError(1);
     }
     try {
-      await follow(client, apiPath('jobs', ns) + `?${new URLSearchParams({ watch: 'true', fieldSelector: field, resourceVersion: seen.rv })}`, seen, remaining, holds);
+      await follow(
+        client,
+        apiPath('jobs', ns) +
+          `?${new URLSearchParams({ watch: 'true', fieldSelector: field, resourceVersion: seen.rv })}`,
+        seen,
+        remaining,
+        holds,
+      );
     } catch (e) {
       // The revision is older than the server keeps (it restarted and compacted): list again.
       if (!(e instanceof StatusError && e.status.code === 410)) throw e;
@@ -89,7 +123,13 @@ async function waitOne(client: ApiClient, ns: string, name: string, conds: Condi
 }
 
 /** Applies watch events to `seen` until one makes `holds` true, the stream ends, or `ms` pass. */
-async function follow(client: ApiClient, path: string, seen: Seen, ms: number, holds: (job: Job | undefined) => boolean): Promise<void> {
+async function follow(
+  client: ApiClient,
+  path: string,
+  seen: Seen,
+  ms: number,
+  holds: (job: Job | undefined) => boolean,
+): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ms);
   try {

@@ -31,7 +31,12 @@ function parseWarnings(res: IncomingMessage): string[] {
 export class ApiClient {
   constructor(private readonly conn: Connection) {}
 
-  private raw(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<IncomingMessage> {
+  private raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -48,7 +53,11 @@ export class ApiClient {
         },
         resolve,
       );
-      req.on('error', (e) => reject(new StatusError(makeStatus(503, 'ServiceUnavailable', `the jobctl server is not reachable: ${e.message}`))));
+      req.on('error', (e) =>
+        reject(
+          new StatusError(makeStatus(503, 'ServiceUnavailable', `the jobctl server is not reachable: ${e.message}`)),
+        ),
+      );
       if (data) req.write(data);
       req.end();
     });

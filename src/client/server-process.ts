@@ -29,10 +29,19 @@ function readAddress(home: string): Connection | undefined {
 
 export function healthy(c: Connection, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port: c.port, path: '/healthz', headers: { Authorization: `Bearer ${c.token}` }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: c.port,
+        path: '/healthz',
+        headers: { Authorization: `Bearer ${c.token}` },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => {
       req.destroy();
@@ -48,7 +57,10 @@ function cliEntry(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const candidate = join(dir, 'bin', 'jobctl.cjs');
     if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new ServerUnavailableError(`cannot find bin/jobctl.cjs above ${fileURLToPath(import.meta.url)} to start the server`);
+    if (dirname(dir) === dir)
+      throw new ServerUnavailableError(
+        `cannot find bin/jobctl.cjs above ${fileURLToPath(import.meta.url)} to start the server`,
+      );
   }
 }
 
@@ -98,5 +110,7 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   } catch {
     /* no log */
   }
-  throw new ServerUnavailableError(`the jobctl server did not start within ${SERVER_START_TIMEOUT_MS / 1000}s (log: ${p.serverLog})${tail ? `:\n${tail}` : ''}`);
+  throw new ServerUnavailableError(
+    `the jobctl server did not start within ${SERVER_START_TIMEOUT_MS / 1000}s (log: ${p.serverLog})${tail ? `:\n${tail}` : ''}`,
+  );
 }

@@ -87,7 +87,8 @@ export class EventExpiry {
   private remove(keys: { namespace: string; name: string }[]): void {
     if (!keys.length) return;
     this.store.transact(() => {
-      for (const k of keys) if (this.store.get('Event', k.namespace, k.name)) this.store.delete('Event', k.namespace, k.name);
+      for (const k of keys)
+        if (this.store.get('Event', k.namespace, k.name)) this.store.delete('Event', k.namespace, k.name);
     });
   }
 }

@@ -4,7 +4,7 @@ import type { Job, Pod } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
 import { JOB_TRACKING_FINALIZER } from './job/pods.js';
 
-const ORPHAN_DISRUPTION = { reason: 'DeletionByPodGC', message: 'PodGC: the pod\'s Job was deleted' };
+const ORPHAN_DISRUPTION = { reason: 'DeletionByPodGC', message: "PodGC: the pod's Job was deleted" };
 
 export class GarbageCollector {
   constructor(private readonly registry: Registry) {}
@@ -32,7 +32,10 @@ export class GarbageCollector {
     for (const pod of this.registry.store.list<Pod>('Pod')) {
       const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
       if (!owner || jobs.has(owner.uid)) continue;
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', { disruption: ORPHAN_DISRUPTION, dropFinalizer: JOB_TRACKING_FINALIZER });
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', {
+        disruption: ORPHAN_DISRUPTION,
+        dropFinalizer: JOB_TRACKING_FINALIZER,
+      });
     }
   }
 
@@ -41,7 +44,10 @@ export class GarbageCollector {
       // Done already (deleted, our finalizer off): each of the pods' deletions calls this again,
       // and would read every remaining pod back from the store (quadratic in a big Job).
       if (pod.metadata.deletionTimestamp && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) continue;
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', { disruption: ORPHAN_DISRUPTION, dropFinalizer: JOB_TRACKING_FINALIZER });
+      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', {
+        disruption: ORPHAN_DISRUPTION,
+        dropFinalizer: JOB_TRACKING_FINALIZER,
+      });
     }
     if (this.registry.podsOf(job).length === 0) this.registry.removeObject(job);
   }

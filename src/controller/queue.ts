@@ -9,7 +9,10 @@ export class WorkQueue {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly sync: (key: string) => Promise<void>, private readonly onError: (key: string, e: unknown) => void) {}
+  constructor(
+    private readonly sync: (key: string) => Promise<void>,
+    private readonly onError: (key: string, e: unknown) => void,
+  ) {}
 
   add(key: string): void {
     if (this.stopped) return;
@@ -45,10 +48,13 @@ export class WorkQueue {
     const existing = this.timers.get(key);
     if (existing && existing.at <= at) return;
     if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.add(key);
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.add(key);
+      },
+      Math.max(0, delayMs),
+    );
     this.timers.set(key, { at, timer });
   }
 

@@ -7,7 +7,9 @@ import { WorkQueue } from './queue.js';
 export function computeExpiryMs(job: Job): number | undefined {
   const ttl = job.spec.ttlSecondsAfterFinished;
   if (ttl === undefined || job.metadata.deletionTimestamp) return undefined;
-  const done = job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  const done = job.status?.conditions?.find(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
   if (!done?.lastTransitionTime) return undefined;
   return Date.parse(done.lastTransitionTime) + ttl * 1000;
 }
@@ -15,7 +17,10 @@ export function computeExpiryMs(job: Job): number | undefined {
 export class TtlController {
   readonly queue: WorkQueue;
 
-  constructor(private readonly registry: Registry, log?: (m: string) => void) {
+  constructor(
+    private readonly registry: Registry,
+    log?: (m: string) => void,
+  ) {
     this.queue = new WorkQueue(
       async (key) => this.sync(key),
       (key, e) => log?.(`ttl ${key}: ${String(e)}`),

@@ -6,7 +6,23 @@ export interface Palette {
 }
 
 const GOOD = new Set(['Complete', 'Completed', 'Succeeded', 'SuccessCriteriaMet']);
-const BAD = new Set(['Failed', 'Error', 'FailureTarget', 'CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'ErrImageNeverPull', 'OOMKilled', 'DeadlineExceeded', 'CreateContainerConfigError', 'CreateContainerError', 'ContainerCannotRun', 'StartError', 'Evicted', 'ContainerVanished']);
+const BAD = new Set([
+  'Failed',
+  'Error',
+  'FailureTarget',
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'ErrImageNeverPull',
+  'OOMKilled',
+  'DeadlineExceeded',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'ContainerCannotRun',
+  'StartError',
+  'Evicted',
+  'ContainerVanished',
+]);
 const BUSY = new Set(['Running']);
 const WAITING = new Set(['Pending', 'ContainerCreating', 'Terminating', 'Suspended', 'PodInitializing']);
 

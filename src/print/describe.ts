@@ -1,5 +1,15 @@
 // `describe job` and `describe pod` in kubectl's layout (reference §7.5).
-import type { ConfigMap, Container, ContainerState, ContainerStatus, Event, Job, Pod, PodTemplateSpec, Secret } from '../api/index.js';
+import type {
+  ConfigMap,
+  Container,
+  ContainerState,
+  ContainerStatus,
+  Event,
+  Job,
+  Pod,
+  PodTemplateSpec,
+  Secret,
+} from '../api/index.js';
 import { humanDuration } from '../api/index.js';
 import { eventAge, selectorString } from './rows.js';
 import { tabwrite } from './tabwriter.js';
@@ -47,7 +57,8 @@ function annotations(m: Record<string, string> | undefined): string[] {
   for (const k of Object.keys(m ?? {}).sort()) {
     if (k === LAST_APPLIED) continue;
     const v = m![k];
-    if (v.length > ANNOTATION_MAX || v.includes('\n')) out.push(`${k}:`, `  ${v.replace(/\n/g, ' ').slice(0, ANNOTATION_MAX)}...`);
+    if (v.length > ANNOTATION_MAX || v.includes('\n'))
+      out.push(`${k}:`, `  ${v.replace(/\n/g, ' ').slice(0, ANNOTATION_MAX)}...`);
     else out.push(`${k}: ${v}`);
   }
   return out;
@@ -62,7 +73,11 @@ function describeContainer(l: Lines, c: Container, indent: number, status?: Cont
   if (status) l.add(i, 'Image ID:', status.imageID ?? '');
   const ports = (c.ports ?? []).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`);
   l.add(i, ports.length > 1 ? 'Ports:' : 'Port:', ports.length ? ports.join(', ') : '<none>');
-  l.add(i, ports.length > 1 ? 'Host Ports:' : 'Host Port:', ports.length ? ports.map(() => '0/TCP').join(', ') : '<none>');
+  l.add(
+    i,
+    ports.length > 1 ? 'Host Ports:' : 'Host Port:',
+    ports.length ? ports.map(() => '0/TCP').join(', ') : '<none>',
+  );
   if (c.command?.length) {
     l.add(i, 'Command:');
     for (const a of c.command) l.add(i + 1, a);
@@ -77,7 +92,10 @@ function describeContainer(l: Lines, c: Container, indent: number, status?: Cont
     l.add(i, 'Ready:', String(status.ready));
     l.add(i, 'Restart Count:', String(status.restartCount));
   }
-  for (const [label, m] of [['Limits:', c.resources?.limits], ['Requests:', c.resources?.requests]] as const) {
+  for (const [label, m] of [
+    ['Limits:', c.resources?.limits],
+    ['Requests:', c.resources?.requests],
+  ] as const) {
     if (m && Object.keys(m).length) {
       l.add(i, label);
       for (const k of Object.keys(m).sort()) l.add(i + 1, `${k}:`, m[k]);
@@ -91,7 +109,8 @@ function describeContainer(l: Lines, c: Container, indent: number, status?: Cont
       return `${e.name}:\t${v} (${fr.apiVersion ?? 'v1'}:${fr.fieldPath})`;
     }
     const cm = e.valueFrom?.configMapKeyRef as { name?: string; key?: string; optional?: boolean } | undefined;
-    if (cm) return `${e.name}:\t<set to the key '${cm.key}' of config map '${cm.name}'>\tOptional: ${cm.optional ?? false}`;
+    if (cm)
+      return `${e.name}:\t<set to the key '${cm.key}' of config map '${cm.name}'>\tOptional: ${cm.optional ?? false}`;
     const sk = e.valueFrom?.secretKeyRef as { name?: string; key?: string; optional?: boolean } | undefined;
     if (sk) return `${e.name}:\t<set to the key '${sk.key}' in secret '${sk.name}'>\tOptional: ${sk.optional ?? false}`;
     return `${e.name}:\t`;
@@ -153,7 +172,11 @@ function describeVolumes(l: Lines, indent: number, t: { spec: PodTemplateSpec['s
 
 function describeEvents(events: Event[], nowMs: number): string {
   if (events.length === 0) return 'Events:  <none>';
-  const sorted = [...events].sort((a, b) => (a.firstTimestamp ?? '').localeCompare(b.firstTimestamp ?? '') || (a.metadata.resourceVersion ?? '').localeCompare(b.metadata.resourceVersion ?? '', undefined, { numeric: true }));
+  const sorted = [...events].sort(
+    (a, b) =>
+      (a.firstTimestamp ?? '').localeCompare(b.firstTimestamp ?? '') ||
+      (a.metadata.resourceVersion ?? '').localeCompare(b.metadata.resourceVersion ?? '', undefined, { numeric: true }),
+  );
   const rows = ['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------'];
   for (const e of sorted) {
     const msg = e.involvedObject.fieldPath ? `${e.involvedObject.fieldPath}: ${e.message}` : e.message;
@@ -197,13 +220,19 @@ export function describeJob(job: Job, events: Event[], nowMs: number): string {
   l.add(0, 'Backoff Limit:', String(s.backoffLimit ?? 6));
   if (s.backoffLimitPerIndex !== undefined) l.add(0, 'Backoff Limit Per Index:', String(s.backoffLimitPerIndex));
   if (s.maxFailedIndexes !== undefined) l.add(0, 'Max Failed Indexes:', String(s.maxFailedIndexes));
-  if (s.ttlSecondsAfterFinished !== undefined) l.add(0, 'TTL Seconds After Finished:', String(s.ttlSecondsAfterFinished));
+  if (s.ttlSecondsAfterFinished !== undefined)
+    l.add(0, 'TTL Seconds After Finished:', String(s.ttlSecondsAfterFinished));
   if (st.startTime) l.add(0, 'Start Time:', rfc1123z(st.startTime));
   if (st.completionTime) l.add(0, 'Completed At:', rfc1123z(st.completionTime));
-  if (st.startTime && st.completionTime) l.add(0, 'Duration:', humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime)));
+  if (st.startTime && st.completionTime)
+    l.add(0, 'Duration:', humanDuration(Date.parse(st.completionTime) - Date.parse(st.startTime)));
   if (s.activeDeadlineSeconds !== undefined) l.add(0, 'Active Deadline Seconds:', `${s.activeDeadlineSeconds}s`);
   const ready = st.ready === undefined ? '' : ` (${st.ready} Ready)`;
-  l.add(0, 'Pods Statuses:', `${st.active ?? 0} Active${ready} / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed`);
+  l.add(
+    0,
+    'Pods Statuses:',
+    `${st.active ?? 0} Active${ready} / ${st.succeeded ?? 0} Succeeded / ${st.failed ?? 0} Failed`,
+  );
   if (s.completionMode === 'Indexed') {
     const ci = st.completedIndexes ?? '';
     let shown = ci || '<none>';
@@ -242,10 +271,24 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   if (owner) l.add(0, 'Controlled By:', `${owner.kind}/${owner.name}`);
   if (pod.spec.initContainers?.length) {
     l.add(0, 'Init Containers:');
-    for (const c of pod.spec.initContainers) describeContainer(l, c, 0, st.initContainerStatuses?.find((x) => x.name === c.name), pod);
+    for (const c of pod.spec.initContainers)
+      describeContainer(
+        l,
+        c,
+        0,
+        st.initContainerStatuses?.find((x) => x.name === c.name),
+        pod,
+      );
   }
   l.add(0, 'Containers:');
-  for (const c of pod.spec.containers) describeContainer(l, c, 0, st.containerStatuses?.find((x) => x.name === c.name), pod);
+  for (const c of pod.spec.containers)
+    describeContainer(
+      l,
+      c,
+      0,
+      st.containerStatuses?.find((x) => x.name === c.name),
+      pod,
+    );
   if (st.conditions?.length) {
     l.add(0, 'Conditions:');
     l.raw('  Type\tStatus');
@@ -253,7 +296,9 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   }
   describeVolumes(l, 0, pod);
   const limits = pod.spec.containers.every((c) => c.resources?.limits?.cpu && c.resources?.limits?.memory);
-  const any = pod.spec.containers.some((c) => Object.keys(c.resources?.limits ?? {}).length || Object.keys(c.resources?.requests ?? {}).length);
+  const any = pod.spec.containers.some(
+    (c) => Object.keys(c.resources?.limits ?? {}).length || Object.keys(c.resources?.requests ?? {}).length,
+  );
   l.add(0, 'QoS Class:', limits ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort');
   l.multi(0, 'Node-Selectors:', sortedMap(pod.spec.nodeSelector as Record<string, string> | undefined, '='));
   l.add(0, 'Tolerations:', '<none>');
@@ -274,14 +319,20 @@ export function describeConfigMap(cm: ConfigMap, events: Event[], nowMs: number)
   let out = metaHeader(cm) + '\n\nData\n====\n';
   for (const k of Object.keys(cm.data ?? {}).sort()) out += `${k}:\n----\n${cm.data![k]}\n\n`;
   out += '\nBinaryData\n====\n';
-  for (const k of Object.keys(cm.binaryData ?? {}).sort()) out += `${k}: ${Buffer.from(cm.binaryData![k], 'base64').length} bytes\n`;
+  for (const k of Object.keys(cm.binaryData ?? {}).sort())
+    out += `${k}: ${Buffer.from(cm.binaryData![k], 'base64').length} bytes\n`;
   return out + '\n' + describeEvents(events, nowMs) + '\n';
 }
 
 /** Secrets show their keys and sizes, never their values. */
 export function describeSecret(s: Secret, events: Event[], nowMs: number): string {
   const head = metaHeader(s);
-  const data = Object.keys(s.data ?? {}).sort().map((k) => `${k}:\t${Buffer.from(s.data![k], 'base64').length} bytes`);
+  const data = Object.keys(s.data ?? {})
+    .sort()
+    .map((k) => `${k}:\t${Buffer.from(s.data![k], 'base64').length} bytes`);
   const body = data.length ? tabwrite(data.join('\n'), DESCRIBE_PADDING) + '\n' : '';
-  return `${head}\n\nType:  ${s.type ?? 'Opaque'}\n\nData\n====\n${body}` + (events.length ? '\n' + describeEvents(events, nowMs) + '\n' : '');
+  return (
+    `${head}\n\nType:  ${s.type ?? 'Opaque'}\n\nData\n====\n${body}` +
+    (events.length ? '\n' + describeEvents(events, nowMs) + '\n' : '')
+  );
 }

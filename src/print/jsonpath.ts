@@ -32,7 +32,8 @@ function evaluate(root: unknown, segs: Seg[]): unknown[] {
     const next: unknown[] = [];
     for (const v of cur) {
       if ('key' in s) {
-        if (v && typeof v === 'object' && !Array.isArray(v) && s.key in (v as object)) next.push((v as Record<string, unknown>)[s.key]);
+        if (v && typeof v === 'object' && !Array.isArray(v) && s.key in (v as object))
+          next.push((v as Record<string, unknown>)[s.key]);
       } else if ('index' in s) {
         if (Array.isArray(v)) {
           const i = s.index < 0 ? v.length + s.index : s.index;
@@ -46,7 +47,14 @@ function evaluate(root: unknown, segs: Seg[]): unknown[] {
   return cur;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : v === null || v === undefined
+      ? ''
+      : typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
 
 type Node = { text: string } | { path: Seg[] } | { range: Seg[]; body: Node[] };
 

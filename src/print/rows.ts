@@ -2,7 +2,8 @@
 import { humanDuration, type ContainerStatus, type Event, type Job, type Pod } from '../api/index.js';
 import type { Palette } from './colour.js';
 
-const since = (t: string | undefined, nowMs: number): string => (t ? humanDuration(nowMs - Date.parse(t)) : '<unknown>');
+const since = (t: string | undefined, nowMs: number): string =>
+  t ? humanDuration(nowMs - Date.parse(t)) : '<unknown>';
 const cond = (job: Job, type: string) => job.status?.conditions?.some((c) => c.type === type && c.status === 'True');
 
 export function jobStatusText(job: Job): string {
@@ -46,7 +47,13 @@ export function selectorString(job: Job): string {
 }
 
 export function jobRow(job: Job, nowMs: number, wide: boolean, p: Palette): string[] {
-  const row = [job.metadata.name ?? '', p.status(jobStatusText(job)), jobCompletions(job), jobDuration(job, nowMs), since(job.metadata.creationTimestamp, nowMs)];
+  const row = [
+    job.metadata.name ?? '',
+    p.status(jobStatusText(job)),
+    jobCompletions(job),
+    jobDuration(job, nowMs),
+    since(job.metadata.creationTimestamp, nowMs),
+  ];
   if (wide) {
     const cs = job.spec.template.spec.containers;
     row.push(cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(','), selectorString(job));
@@ -66,8 +73,10 @@ export function podStatusText(pod: Pod): string {
     const t = s.state.terminated;
     if (t && t.exitCode === 0) continue;
     initializing = true;
-    if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
-    else if (s.state.waiting?.reason && s.state.waiting.reason !== 'PodInitializing') reason = `Init:${s.state.waiting.reason}`;
+    if (t)
+      reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
+    else if (s.state.waiting?.reason && s.state.waiting.reason !== 'PodInitializing')
+      reason = `Init:${s.state.waiting.reason}`;
     else reason = `Init:${i}/${nInit}`;
     break;
   }
@@ -78,7 +87,10 @@ export function podStatusText(pod: Pod): string {
       const s = cs[i];
       if (s.state.waiting?.reason) reason = s.state.waiting.reason;
       else if (s.state.terminated?.reason) reason = s.state.terminated.reason;
-      else if (s.state.terminated) reason = s.state.terminated.signal ? `Signal:${s.state.terminated.signal}` : `ExitCode:${s.state.terminated.exitCode}`;
+      else if (s.state.terminated)
+        reason = s.state.terminated.signal
+          ? `Signal:${s.state.terminated.signal}`
+          : `ExitCode:${s.state.terminated.exitCode}`;
       else if (s.ready && s.state.running) hasRunning = true;
       else if (s.state.running) hasRunning = true;
     }
@@ -94,7 +106,10 @@ export function podStatusText(pod: Pod): string {
 }
 
 export function podRestarts(pod: Pod, nowMs: number): string {
-  const all: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const all: ContainerStatus[] = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
   let restarts = 0;
   let last: number | undefined;
   for (const s of all) {
@@ -111,7 +126,13 @@ export const POD_WIDE_HEADERS = [...POD_HEADERS, 'IP', 'NODE', 'NOMINATED NODE',
 export function podRow(pod: Pod, nowMs: number, wide: boolean, p: Palette): string[] {
   const cs = pod.status?.containerStatuses ?? [];
   const ready = cs.filter((s) => s.ready).length;
-  const row = [pod.metadata.name ?? '', `${ready}/${pod.spec.containers.length}`, p.status(podStatusText(pod)), podRestarts(pod, nowMs), since(pod.metadata.creationTimestamp, nowMs)];
+  const row = [
+    pod.metadata.name ?? '',
+    `${ready}/${pod.spec.containers.length}`,
+    p.status(podStatusText(pod)),
+    podRestarts(pod, nowMs),
+    since(pod.metadata.creationTimestamp, nowMs),
+  ];
   if (wide) row.push(pod.status?.podIP ?? '<none>', pod.spec.nodeName ?? '<none>', '<none>', '<none>');
   return row;
 }

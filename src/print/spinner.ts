@@ -9,7 +9,11 @@ export interface Spinner {
  * sized, as under `script` without a terminal of its own) gets none: ora divides by the width to
  * count the lines it clears, and with 0 it clears without end.
  */
-export async function startSpinner(text: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Promise<Spinner> {
+export async function startSpinner(
+  text: string,
+  enabled: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<Spinner> {
   if (!enabled || !stream.isTTY || !(stream.columns > 0)) return { stop: () => undefined };
   const { default: ora } = await import('ora');
   const s = ora({ text, stream, discardStdin: false }).start();

@@ -50,7 +50,10 @@ export function tabwrite(text: string, padding: number, minWidth = 0): string {
 export class TablePrinter {
   private widths: number[] = [];
 
-  constructor(private readonly padding = 3, private readonly minWidth = 6) {}
+  constructor(
+    private readonly padding = 3,
+    private readonly minWidth = 6,
+  ) {}
 
   render(rows: string[][]): string {
     for (const row of rows) {
@@ -60,7 +63,11 @@ export class TablePrinter {
       });
     }
     return rows
-      .map((row) => row.map((cell, j) => (j === row.length - 1 ? cell : cell + ' '.repeat(this.widths[j] - visibleLength(cell)))).join(''))
+      .map((row) =>
+        row
+          .map((cell, j) => (j === row.length - 1 ? cell : cell + ' '.repeat(this.widths[j] - visibleLength(cell))))
+          .join(''),
+      )
       .map((l) => l + '\n')
       .join('');
   }

@@ -1,7 +1,13 @@
 // Pod + container → Docker Engine create body. Kubernetes' command/args map onto ENTRYPOINT/CMD.
 import { cpuMillis, bytes, type Container, type Pod } from '../api/index.js';
 import {
-  LABEL_CONTAINER_NAME, LABEL_INIT, LABEL_INSTANCE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT,
+  LABEL_CONTAINER_NAME,
+  LABEL_INIT,
+  LABEL_INSTANCE,
+  LABEL_POD_NAME,
+  LABEL_POD_NAMESPACE,
+  LABEL_POD_UID,
+  LABEL_RESTART_COUNT,
 } from './labels.js';
 
 /** Docker's lower bound for CPU shares. */
@@ -51,7 +57,10 @@ export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions)
     LogConfig: { Type: 'json-file', Config: {} },
     Binds: opts.binds,
   };
-  const sc = { ...((pod.spec.securityContext ?? {}) as SecurityContext), ...((c.securityContext ?? {}) as SecurityContext) };
+  const sc = {
+    ...((pod.spec.securityContext ?? {}) as SecurityContext),
+    ...((c.securityContext ?? {}) as SecurityContext),
+  };
   let user: string | undefined;
   if (sc.runAsUser !== undefined) user = `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}`;
   else if (sc.runAsGroup !== undefined) user = `0:${sc.runAsGroup}`;
@@ -59,7 +68,7 @@ export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions)
   if (sc.privileged) host.Privileged = true;
   if (sc.capabilities?.add?.length) host.CapAdd = sc.capabilities.add;
   if (sc.capabilities?.drop?.length) host.CapDrop = sc.capabilities.drop;
-  const groups = (pod.spec.securityContext as { supplementalGroups?: number[]; fsGroup?: number } | undefined);
+  const groups = pod.spec.securityContext as { supplementalGroups?: number[]; fsGroup?: number } | undefined;
   const extra = [...(groups?.supplementalGroups ?? []), ...(groups?.fsGroup !== undefined ? [groups.fsGroup] : [])];
   if (extra.length) host.GroupAdd = extra.map(String);
   if (limits.memory) host.Memory = bytes(limits.memory);

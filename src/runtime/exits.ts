@@ -25,7 +25,10 @@ export class ExitWatcher {
   /** The stream dropped while containers were awaited: inspect them once it is open again. */
   private gap = false;
 
-  constructor(private readonly engine: Pick<DockerEngine, 'events' | 'inspectContainer'>, private readonly opts: ExitWatcherOptions) {
+  constructor(
+    private readonly engine: Pick<DockerEngine, 'events' | 'inspectContainer'>,
+    private readonly opts: ExitWatcherOptions,
+  ) {
     this.retryDelay = opts.retryMs;
   }
 

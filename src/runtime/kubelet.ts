@@ -2,13 +2,43 @@
 // them for restartPolicy OnFailure with crash-loop back-off, enforces pod deadlines, stops pods
 // with their grace period, and captures every run's output to files.
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { goDuration, toRfc3339, type Condition, type Container, type ContainerState, type ContainerStatus, type Pod, type PodStatus } from '../api/index.js';
+import {
+  goDuration,
+  toRfc3339,
+  type Condition,
+  type Container,
+  type ContainerState,
+  type ContainerStatus,
+  type Pod,
+  type PodStatus,
+} from '../api/index.js';
 import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
-import { ConfigRefError, containerBinds, diskUsageBytes, engineVolumeName, MountError, prepareVolumes, removePodDirs, sizedDiskEmptyDirs, resolveEnv, terminationMessageFile, terminationMessageHostPath, type ObjectSource, type VolumeMountSource } from './pod-resources.js';
-import type { EngineError} from './docker/engine.js';
+import {
+  ConfigRefError,
+  containerBinds,
+  diskUsageBytes,
+  engineVolumeName,
+  MountError,
+  prepareVolumes,
+  removePodDirs,
+  sizedDiskEmptyDirs,
+  resolveEnv,
+  terminationMessageFile,
+  terminationMessageHostPath,
+  type ObjectSource,
+  type VolumeMountSource,
+} from './pod-resources.js';
+import type { EngineError } from './docker/engine.js';
 import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
 import { ExitWatcher } from './exits.js';
-import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
+import {
+  LABEL_CONTAINER_NAME,
+  LABEL_INSTANCE,
+  LABEL_POD_NAME,
+  LABEL_POD_NAMESPACE,
+  LABEL_POD_UID,
+  LABEL_RESTART_COUNT,
+} from './labels.js';
 import { containerLogFile, ensureContainerLogDir, pruneOldRuns, removePodLogs } from './log-files.js';
 
 /** Kubernetes' kubelet defaults, as multiples of the configurable base (10 s by default). */
@@ -35,7 +65,14 @@ export const SHUTDOWN_CREATE_WAIT_MS = 10_000;
 export interface PodHost extends ObjectSource {
   /** Writes the pod's status if that pod (same uid) still exists; false if it is gone. */
   setPodStatus(pod: Pod, status: PodStatus): boolean;
-  recordEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, source: 'kubelet' | 'default-scheduler', fieldPath?: string): void;
+  recordEvent(
+    pod: Pod,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: 'kubelet' | 'default-scheduler',
+    fieldPath?: string,
+  ): void;
   /** Runs `fn`'s writes (statuses, events) as one: one commit, not one per write. */
   together(fn: () => void): void;
   /** The pod is being deleted and its containers are gone: finish the deletion. */
@@ -71,9 +108,17 @@ export class Kubelet {
   readonly now: () => Date;
   readonly exits: ExitWatcher;
 
-  constructor(readonly engine: DockerEngine, readonly host: PodHost, readonly config: KubeletConfig) {
+  constructor(
+    readonly engine: DockerEngine,
+    readonly host: PodHost,
+    readonly config: KubeletConfig,
+  ) {
     this.now = config.now ?? (() => new Date());
-    this.exits = new ExitWatcher(engine, { instanceId: config.instanceId, retryMs: config.backoffBaseMs, log: config.log });
+    this.exits = new ExitWatcher(engine, {
+      instanceId: config.instanceId,
+      retryMs: config.backoffBaseMs,
+      log: config.log,
+    });
   }
 
   private readonly images = new Map<string, { id: string; atMs: number }>();
@@ -129,7 +174,9 @@ export class Kubelet {
   /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */
   async adopt(pods: Pod[]): Promise<void> {
     const mine = this.host.knownContainers();
-    const containers = (await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`])).filter((c) => mine.has(c.Id));
+    const containers = (await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`])).filter((c) =>
+      mine.has(c.Id),
+    );
     const known = new Set(pods.map((p) => p.metadata.uid));
     for (const c of containers) {
       if (!known.has(c.Labels[LABEL_POD_UID])) await this.removeContainer(c.Id);
@@ -143,7 +190,13 @@ export class Kubelet {
       const mine = containers.filter((c) => c.Labels[LABEL_POD_UID] === pod.metadata.uid);
       const w = new PodWorker(this, pod);
       this.workers.set(pod.metadata.uid ?? '', w);
-      w.adopt(mine.map((c) => ({ id: c.Id, name: c.Labels[LABEL_CONTAINER_NAME], restart: Number(c.Labels[LABEL_RESTART_COUNT] ?? 0) })));
+      w.adopt(
+        mine.map((c) => ({
+          id: c.Id,
+          name: c.Labels[LABEL_CONTAINER_NAME],
+          restart: Number(c.Labels[LABEL_RESTART_COUNT] ?? 0),
+        })),
+      );
     }
   }
 
@@ -157,14 +210,19 @@ export class Kubelet {
     for (const v of pod.spec.volumes ?? []) {
       const ed = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
       if (ed?.medium !== 'Memory' || ed.sizeLimit === undefined) continue;
-      await this.engine.removeVolume(engineVolumeName(pod, v.name)).catch((e: Error) => this.config.log?.(`removing volume of pod ${pod.metadata.uid}: ${e.message}`));
+      await this.engine
+        .removeVolume(engineVolumeName(pod, v.name))
+        .catch((e: Error) => this.config.log?.(`removing volume of pod ${pod.metadata.uid}: ${e.message}`));
     }
   }
 
   async removeContainersOf(uid: string): Promise<void> {
     try {
       const mine = this.host.knownContainers(uid);
-      const list = await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`, `${LABEL_POD_UID}=${uid}`]);
+      const list = await this.engine.listContainers([
+        `${LABEL_INSTANCE}=${this.config.instanceId}`,
+        `${LABEL_POD_UID}=${uid}`,
+      ]);
       await Promise.all(list.filter((c) => mine.has(c.Id)).map((c) => this.removeContainer(c.Id)));
     } catch {
       /* the engine is away; start-up reconciliation removes them later */
@@ -182,7 +240,10 @@ export class Kubelet {
     this.workers.clear();
     this.exits.stop();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.creating]), new Promise((r) => (timer = setTimeout(r, SHUTDOWN_CREATE_WAIT_MS)))]);
+    await Promise.race([
+      Promise.allSettled([...this.creating]),
+      new Promise((r) => (timer = setTimeout(r, SHUTDOWN_CREATE_WAIT_MS))),
+    ]);
     clearTimeout(timer);
     this.engine.close();
   }
@@ -234,7 +295,10 @@ class PodWorker {
   private sandboxId?: string;
   private readonly held: ['Normal' | 'Warning', string, string, string | undefined][] = [];
 
-  constructor(private readonly k: Kubelet, pod: Pod) {
+  constructor(
+    private readonly k: Kubelet,
+    pod: Pod,
+  ) {
     this.pod = pod;
     this.status = structuredClone(pod.status ?? {});
   }
@@ -279,10 +343,13 @@ class PodWorker {
   }
 
   private after(ms: number, fn: () => Promise<void>): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.enqueue(fn);
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        this.enqueue(fn);
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
   }
 
@@ -300,7 +367,14 @@ class PodWorker {
    * Records an event. A held one waits for the pod's next write or event (at the latest the end
    * of the current step) and goes in the same commit: `Pulled` with `Created` and `Started`.
    */
-  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Container, init = false, hold = false): void {
+  private event(
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    c?: Container,
+    init = false,
+    hold = false,
+  ): void {
     const fieldPath = c ? `spec.${init ? 'initContainers' : 'containers'}{${c.name}}` : undefined;
     if (hold) {
       this.held.push([type, reason, message, fieldPath]);
@@ -312,7 +386,8 @@ class PodWorker {
 
   private flushHeld(): void {
     if (this.detached) this.held.length = 0;
-    for (const [type, reason, message, fieldPath] of this.held.splice(0)) this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
+    for (const [type, reason, message, fieldPath] of this.held.splice(0))
+      this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
   }
 
   private podRef(): string {
@@ -327,7 +402,17 @@ class PodWorker {
     const list = (init ? this.spec.initContainers : this.spec.containers) ?? [];
     const existing = this.status[key] ?? [];
     this.status[key] = list.map(
-      (c) => existing.find((s) => s.name === c.name) ?? { name: c.name, state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {}, ready: false, restartCount: 0, image: c.image ?? '', imageID: '', started: false },
+      (c) =>
+        existing.find((s) => s.name === c.name) ?? {
+          name: c.name,
+          state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } },
+          lastState: {},
+          ready: false,
+          restartCount: 0,
+          image: c.image ?? '',
+          imageID: '',
+          started: false,
+        },
     );
     return this.status[key]!;
   }
@@ -374,14 +459,24 @@ class PodWorker {
     this.status.hostIP = '127.0.0.1';
     this.status.podIP = '127.0.0.1';
     this.setCondition('PodReadyToStartContainers', 'True');
-    this.setCondition('Initialized', (this.spec.initContainers ?? []).length ? 'False' : 'True', (this.spec.initContainers ?? []).length ? 'ContainersNotInitialized' : undefined);
+    this.setCondition(
+      'Initialized',
+      (this.spec.initContainers ?? []).length ? 'False' : 'True',
+      (this.spec.initContainers ?? []).length ? 'ContainersNotInitialized' : undefined,
+    );
     this.statusesFor(true);
     this.statusesFor(false);
     this.refreshReadiness();
     this.setCondition('PodScheduled', 'True');
     this.k.host.together(() => {
       this.write();
-      this.k.host.recordEvent(this.pod, 'Normal', 'Scheduled', `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`, 'default-scheduler');
+      this.k.host.recordEvent(
+        this.pod,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`,
+        'default-scheduler',
+      );
     });
     this.armDeadline();
     await this.setUp();
@@ -395,7 +490,13 @@ class PodWorker {
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
       const v = /volume "([^"]+)"/.exec(e.message)?.[1];
-      this.k.host.recordEvent(this.pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed${v ? ` for volume "${v}"` : ''} : ${e.message}`, 'kubelet');
+      this.k.host.recordEvent(
+        this.pod,
+        'Warning',
+        'FailedMount',
+        `MountVolume.SetUp failed${v ? ` for volume "${v}"` : ''} : ${e.message}`,
+        'kubelet',
+      );
       this.after(this.k.config.backoffBaseMs, () => this.setUp());
       return;
     }
@@ -411,7 +512,12 @@ class PodWorker {
     const m = this.pod.metadata;
     for (const v of this.volumes.values()) {
       if (v.engineTmpfsBytes === undefined) continue;
-      const labels = { [LABEL_INSTANCE]: this.k.config.instanceId, [LABEL_POD_UID]: m.uid ?? '', [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_NAME]: m.name ?? '' };
+      const labels = {
+        [LABEL_INSTANCE]: this.k.config.instanceId,
+        [LABEL_POD_UID]: m.uid ?? '',
+        [LABEL_POD_NAMESPACE]: m.namespace ?? '',
+        [LABEL_POD_NAME]: m.name ?? '',
+      };
       await this.k.engine.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
     }
     this.engineVolumesReady = true;
@@ -429,7 +535,8 @@ class PodWorker {
     const check = async () => {
       if (this.stage === 'done' || this.terminating) return;
       for (const v of sized) {
-        if ((await diskUsageBytes(v.hostPath)) > v.limitBytes) return this.evict(`Usage of EmptyDir volume "${v.name}" exceeds the limit "${v.limit}". `);
+        if ((await diskUsageBytes(v.hostPath)) > v.limitBytes)
+          return this.evict(`Usage of EmptyDir volume "${v.name}" exceeds the limit "${v.limit}". `);
       }
       this.after(this.k.config.evictionIntervalMs, check);
     };
@@ -451,9 +558,18 @@ class PodWorker {
     if (!this.sharesNetwork() && !volumes.length) return;
     const m = this.pod.metadata;
     const name = `k8s_POD_${m.name}_${m.namespace}_${m.uid}_0`;
-    const candidates = [this.k.config.sandboxImage, 'registry.k8s.io/pause:3.10', 'busybox:1.35', this.spec.containers[0].image].filter((x): x is string => Boolean(x));
+    const candidates = [
+      this.k.config.sandboxImage,
+      'registry.k8s.io/pause:3.10',
+      'busybox:1.35',
+      this.spec.containers[0].image,
+    ].filter((x): x is string => Boolean(x));
     let image: string | undefined;
-    for (const c of candidates) if (await this.k.localImageId(c)) { image = c; break; }
+    for (const c of candidates)
+      if (await this.k.localImageId(c)) {
+        image = c;
+        break;
+      }
     if (!image) throw new Error('no image for the pod sandbox is present (set JOBCTL_SANDBOX_IMAGE)');
     const pause = image.includes('/pause:');
     const body = {
@@ -461,10 +577,18 @@ class PodWorker {
       ...(pause ? {} : { Entrypoint: ['sleep', '2147483647'], Cmd: [] }),
       Hostname: podHostname(this.pod),
       Labels: {
-        [LABEL_INSTANCE]: this.k.config.instanceId, [LABEL_POD_NAMESPACE]: m.namespace ?? '', [LABEL_POD_NAME]: m.name ?? '',
-        [LABEL_POD_UID]: m.uid ?? '', [LABEL_CONTAINER_NAME]: 'POD', [LABEL_RESTART_COUNT]: '0',
+        [LABEL_INSTANCE]: this.k.config.instanceId,
+        [LABEL_POD_NAMESPACE]: m.namespace ?? '',
+        [LABEL_POD_NAME]: m.name ?? '',
+        [LABEL_POD_UID]: m.uid ?? '',
+        [LABEL_CONTAINER_NAME]: 'POD',
+        [LABEL_RESTART_COUNT]: '0',
       },
-      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'no' }, Binds: volumes.map(([name, v]) => `${v.hostPath}:/jobctl-volumes/${name}`) },
+      HostConfig: {
+        NetworkMode: 'none',
+        RestartPolicy: { Name: 'no' },
+        Binds: volumes.map(([name, v]) => `${v.hostPath}:/jobctl-volumes/${name}`),
+      },
     };
     let id: string;
     try {
@@ -533,7 +657,13 @@ class PodWorker {
     if (policy === 'Never') {
       if (present) return true;
       this.waiting(c, init, 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
-      this.event('Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, c, init);
+      this.event(
+        'Warning',
+        'ErrImageNeverPull',
+        `Container image "${image}" is not present with pull policy of Never`,
+        c,
+        init,
+      );
       this.write();
       return false;
     }
@@ -547,13 +677,25 @@ class PodWorker {
       await this.k.engine.pullImage(image);
       this.cs(c.name, init).imageID = (await this.k.localImageId(image, true)) ?? '';
       const took = goDuration(Date.now() - started);
-      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)`, c, init);
+      this.event(
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${image}" in ${took} (${took} including waiting)`,
+        c,
+        init,
+      );
       this.pullBackoffs.delete(c.name);
       return true;
     } catch (e) {
       const why = (e as Error).message;
       if (present) {
-        this.event('Warning', 'Failed', `Failed to pull image "${image}": ${why}; using the image already present on this machine`, c, init);
+        this.event(
+          'Warning',
+          'Failed',
+          `Failed to pull image "${image}": ${why}; using the image already present on this machine`,
+          c,
+          init,
+        );
         return true;
       }
       this.event('Warning', 'Failed', `Failed to pull image "${image}": ${why}`, c, init);
@@ -601,9 +743,19 @@ class PodWorker {
     }
     await this.ensureEngineVolumes();
     const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
-    const binds = [...containerBinds(c, this.volumes ?? new Map()), `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`];
+    const binds = [
+      ...containerBinds(c, this.volumes ?? new Map()),
+      `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`,
+    ];
     const networkMode = this.sandboxId && this.sharesNetwork() ? `container:${this.sandboxId}` : undefined;
-    const body = containerCreateBody(this.pod, c, { instanceId: this.k.config.instanceId, restart, init, env, binds, networkMode });
+    const body = containerCreateBody(this.pod, c, {
+      instanceId: this.k.config.instanceId,
+      restart,
+      init,
+      env,
+      binds,
+      networkMode,
+    });
     let id: string;
     try {
       id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), body, m.uid ?? '');
@@ -622,7 +774,8 @@ class PodWorker {
       const existing = await this.takeOver(dockerContainerName(this.pod, c, restart));
       id = existing.Id;
       this.k.host.recordContainer(id, m.uid ?? '');
-      if (existing.State.Running || !existing.State.FinishedAt.startsWith('0001')) return this.followStarted(c, init, id, restart);
+      if (existing.State.Running || !existing.State.FinishedAt.startsWith('0001'))
+        return this.followStarted(c, init, id, restart);
     }
     if (this.detached) return; // the server is stopping: the next one starts it
     await this.watchExit(c, init, id);
@@ -663,7 +816,14 @@ class PodWorker {
   private failToStart(c: Container, init: boolean, reason: string, message: string, id?: string): void {
     const now = toRfc3339(this.now());
     this.event('Warning', 'Failed', `Error: ${message}`, c, init);
-    this.recordExit(c, init, { exitCode: 128, reason, message, startedAt: now, finishedAt: now, containerID: id ? `docker://${id}` : undefined });
+    this.recordExit(c, init, {
+      exitCode: 128,
+      reason,
+      message,
+      startedAt: now,
+      finishedAt: now,
+      containerID: id ? `docker://${id}` : undefined,
+    });
   }
 
   /** Tracks a started (or adopted) container: output to its file, its exit to recordExit. */
@@ -687,7 +847,9 @@ class PodWorker {
 
   /** Its exit, when it comes, is handled in turn with the pod's other work. */
   private watchExit(c: Container, init: boolean, id: string): Promise<void> {
-    return this.k.exits.watch(id, (code) => this.enqueue(() => (code === undefined ? this.vanished(c, init, id) : this.exited(c, init, id, code))));
+    return this.k.exits.watch(id, (code) =>
+      this.enqueue(() => (code === undefined ? this.vanished(c, init, id) : this.exited(c, init, id, code))),
+    );
   }
 
   /** Follows a container that was started before (by an earlier server, or before a crash). */
@@ -762,14 +924,18 @@ class PodWorker {
       } catch (e) {
         if ((e as EngineError).statusCode === 404) return this.vanished(c, init, id);
         // The engine is away (stopping, say): the exit is recorded when it answers again.
-        if ((e as EngineError).statusCode === 0) this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
+        if ((e as EngineError).statusCode === 0)
+          this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
         throw e;
       }
     }
     if (!this.terminating && this.stage !== 'done' && !st.OOMKilled && (st.ExitCode === 137 || st.ExitCode === 143)) {
       // Killed, and not by us: removed behind our back (`docker rm -f`) unless it is still there.
       await new Promise((r) => setTimeout(r, VANISH_CHECK_MS));
-      const still = await this.k.engine.inspectContainer(id).then(() => true, (e: EngineError) => e.statusCode !== 404);
+      const still = await this.k.engine.inspectContainer(id).then(
+        () => true,
+        (e: EngineError) => e.statusCode !== 404,
+      );
       if (!still) return this.vanished(c, init, id);
     }
     const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
@@ -801,14 +967,24 @@ class PodWorker {
     const m = this.pod.metadata;
     let text = '';
     try {
-      text = readFileSync(terminationMessageHostPath(this.k.config.podRoot, this.pod, c.name, restart), 'utf8').slice(0, TERMINATION_MESSAGE_MAX_BYTES);
+      text = readFileSync(terminationMessageHostPath(this.k.config.podRoot, this.pod, c.name, restart), 'utf8').slice(
+        0,
+        TERMINATION_MESSAGE_MAX_BYTES,
+      );
     } catch {
       /* no file */
     }
     if (!text && exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError') {
       try {
-        const log = readFileSync(containerLogFile(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name, restart), 'utf8');
-        const lines = log.split('\n').filter(Boolean).slice(-FALLBACK_LOG_LINES).map((l) => l.split(' ').slice(2).join(' '));
+        const log = readFileSync(
+          containerLogFile(this.k.config.logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', c.name, restart),
+          'utf8',
+        );
+        const lines = log
+          .split('\n')
+          .filter(Boolean)
+          .slice(-FALLBACK_LOG_LINES)
+          .map((l) => l.split(' ').slice(2).join(' '));
         text = lines.join('\n').slice(-TERMINATION_MESSAGE_FALLBACK_BYTES);
       } catch {
         /* no log */
@@ -821,10 +997,27 @@ class PodWorker {
   private async vanished(c: Container, init: boolean, id: string): Promise<void> {
     if (this.running.get(c.name)?.id !== id || this.terminating) return;
     const now = toRfc3339(this.now());
-    this.recordExit(c, init, { exitCode: 137, reason: 'ContainerVanished', message: 'the container was removed from the Docker engine behind jobctl\'s back', startedAt: now, finishedAt: now, containerID: `docker://${id}` }, true);
+    this.recordExit(
+      c,
+      init,
+      {
+        exitCode: 137,
+        reason: 'ContainerVanished',
+        message: "the container was removed from the Docker engine behind jobctl's back",
+        startedAt: now,
+        finishedAt: now,
+        containerID: `docker://${id}`,
+      },
+      true,
+    );
   }
 
-  private recordExit(c: Container, init: boolean, term: NonNullable<ContainerState['terminated']>, podFails = false): void {
+  private recordExit(
+    c: Container,
+    init: boolean,
+    term: NonNullable<ContainerState['terminated']>,
+    podFails = false,
+  ): void {
     this.running.delete(c.name);
     const s = this.cs(c.name, init);
     s.state = { terminated: term };
@@ -836,7 +1029,12 @@ class PodWorker {
     }
     const restartPolicy = this.spec.restartPolicy;
     if (podFails) {
-      this.setCondition('DisruptionTarget', 'True', 'TerminationByKubelet', `Kubelet: container ${c.name} disappeared from the Docker engine`);
+      this.setCondition(
+        'DisruptionTarget',
+        'True',
+        'TerminationByKubelet',
+        `Kubelet: container ${c.name} disappeared from the Docker engine`,
+      );
       this.finish('Failed', 'ContainerVanished', `container ${c.name} disappeared from the Docker engine`);
       return;
     }
@@ -885,7 +1083,12 @@ class PodWorker {
     }
     const wait = b.delayMs - sinceFinish;
     s.lastState = { terminated: term };
-    s.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(b.delayMs)} restarting failed container=${c.name} pod=${this.podRef()}` } };
+    s.state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(b.delayMs)} restarting failed container=${c.name} pod=${this.podRef()}`,
+      },
+    };
     this.refreshReadiness();
     this.write();
     this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podRef()}`, c, init);
@@ -912,7 +1115,9 @@ class PodWorker {
     const current = [...this.running.values()];
     await Promise.all(
       current.map(async (r) => {
-        const c = [...(this.spec.initContainers ?? []), ...this.spec.containers].find((x) => x.name === r.name) ?? { name: r.name };
+        const c = [...(this.spec.initContainers ?? []), ...this.spec.containers].find((x) => x.name === r.name) ?? {
+          name: r.name,
+        };
         this.event('Normal', 'Killing', `Stopping container ${r.name}`, c, r.init);
         await this.k.engine.stopContainer(r.id, graceSeconds);
         await this.exited(c, r.init, r.id);
@@ -973,7 +1178,10 @@ class PodWorker {
       return;
     }
     const phase = this.status.phase;
-    if (!phase || (phase === 'Pending' && found.length === 0 && !(this.status.containerStatuses ?? []).some((s) => s.containerID))) {
+    if (
+      !phase ||
+      (phase === 'Pending' && found.length === 0 && !(this.status.containerStatuses ?? []).some((s) => s.containerID))
+    ) {
       this.stage = 'init';
       this.enqueue(() => this.start());
       return;
@@ -987,14 +1195,26 @@ class PodWorker {
       for (const c of candidates) {
         const init = this.stage === 'init';
         const s = this.cs(c.name, init);
-        if (s.state.terminated && !(this.spec.restartPolicy === 'OnFailure' && s.state.terminated.exitCode !== 0)) continue;
+        if (s.state.terminated && !(this.spec.restartPolicy === 'OnFailure' && s.state.terminated.exitCode !== 0))
+          continue;
         const mine = found.filter((f) => f.name === c.name).sort((a, b) => b.restart - a.restart)[0];
         if (mine && mine.restart >= s.restartCount) {
           s.restartCount = mine.restart;
           await this.followStarted(c, init, mine.id, mine.restart);
         } else if (s.state.running || s.containerID) {
           const now = toRfc3339(this.now());
-          this.recordExit(c, init, { exitCode: 137, reason: 'ContainerVanished', message: 'the container disappeared while jobctl was not running', startedAt: now, finishedAt: now }, true);
+          this.recordExit(
+            c,
+            init,
+            {
+              exitCode: 137,
+              reason: 'ContainerVanished',
+              message: 'the container disappeared while jobctl was not running',
+              startedAt: now,
+              finishedAt: now,
+            },
+            true,
+          );
           return;
         } else {
           await this.launch(c, init);

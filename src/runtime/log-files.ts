@@ -7,16 +7,36 @@ export function podLogDir(root: string, namespace: string, pod: string, uid: str
   return join(root, `${namespace}_${pod}_${uid}`);
 }
 
-export function containerLogFile(root: string, namespace: string, pod: string, uid: string, container: string, restart: number): string {
+export function containerLogFile(
+  root: string,
+  namespace: string,
+  pod: string,
+  uid: string,
+  container: string,
+  restart: number,
+): string {
   return join(podLogDir(root, namespace, pod, uid), container, `${restart}.log`);
 }
 
-export function ensureContainerLogDir(root: string, namespace: string, pod: string, uid: string, container: string): void {
+export function ensureContainerLogDir(
+  root: string,
+  namespace: string,
+  pod: string,
+  uid: string,
+  container: string,
+): void {
   mkdirSync(join(podLogDir(root, namespace, pod, uid), container), { recursive: true, mode: 0o700 });
 }
 
 /** Keeps only the newest two runs of a container. */
-export function pruneOldRuns(root: string, namespace: string, pod: string, uid: string, container: string, current: number): void {
+export function pruneOldRuns(
+  root: string,
+  namespace: string,
+  pod: string,
+  uid: string,
+  container: string,
+  current: number,
+): void {
   if (current < 2) return;
   const dir = join(podLogDir(root, namespace, pod, uid), container);
   for (const f of safeReaddir(dir)) {

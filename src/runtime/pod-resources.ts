@@ -35,20 +35,42 @@ export function fieldRefValue(pod: Pod, path: string): string {
   const sub = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (sub) return (sub[1] === 'labels' ? m.labels : m.annotations)?.[sub[2]] ?? '';
   switch (path) {
-    case 'metadata.name': return m.name ?? '';
-    case 'metadata.namespace': return m.namespace ?? '';
-    case 'metadata.uid': return m.uid ?? '';
-    case 'metadata.labels': return Object.entries(m.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-    case 'metadata.annotations': return Object.entries(m.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-    case 'spec.nodeName': return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName': return String(pod.spec.serviceAccountName ?? 'default');
-    case 'status.podIP': case 'status.hostIP': case 'status.podIPs': case 'status.hostIPs': return '127.0.0.1';
-    default: return '';
+    case 'metadata.name':
+      return m.name ?? '';
+    case 'metadata.namespace':
+      return m.namespace ?? '';
+    case 'metadata.uid':
+      return m.uid ?? '';
+    case 'metadata.labels':
+      return Object.entries(m.labels ?? {})
+        .map(([k, v]) => `${k}="${v}"`)
+        .join('\n');
+    case 'metadata.annotations':
+      return Object.entries(m.annotations ?? {})
+        .map(([k, v]) => `${k}="${v}"`)
+        .join('\n');
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return String(pod.spec.serviceAccountName ?? 'default');
+    case 'status.podIP':
+    case 'status.hostIP':
+    case 'status.podIPs':
+    case 'status.hostIPs':
+      return '127.0.0.1';
+    default:
+      return '';
   }
 }
 
-function resourceFieldValue(pod: Pod, c: Container, ref: { containerName?: string; resource?: string; divisor?: string }): string {
-  const target = ref.containerName ? [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === ref.containerName) ?? c : c;
+function resourceFieldValue(
+  pod: Pod,
+  c: Container,
+  ref: { containerName?: string; resource?: string; divisor?: string },
+): string {
+  const target = ref.containerName
+    ? ([...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === ref.containerName) ?? c)
+    : c;
   const [kind, name] = (ref.resource ?? '').split('.') as ['limits' | 'requests', string];
   const q = target.resources?.[kind]?.[name];
   if (name === 'cpu') {
@@ -69,7 +91,11 @@ const secretValue = (s: Secret, key: string): string | undefined => {
 export function resolveEnv(pod: Pod, c: Container, source: ObjectSource): Map<string, string> {
   const ns = pod.metadata.namespace ?? 'default';
   const vars = new Map<string, string>();
-  for (const from of (c.envFrom ?? []) as { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }[]) {
+  for (const from of (c.envFrom ?? []) as {
+    prefix?: string;
+    configMapRef?: { name: string; optional?: boolean };
+    secretRef?: { name: string; optional?: boolean };
+  }[]) {
     const prefix = from.prefix ?? '';
     if (from.configMapRef) {
       const cm = source.getConfigMap(ns, from.configMapRef.name);
@@ -95,14 +121,17 @@ export function resolveEnv(pod: Pod, c: Container, source: ObjectSource): Map<st
       continue;
     }
     if (vf.fieldRef) vars.set(e.name, fieldRefValue(pod, String(vf.fieldRef.fieldPath ?? '')));
-    else if (vf.resourceFieldRef) vars.set(e.name, resourceFieldValue(pod, c, vf.resourceFieldRef as { resource?: string }));
+    else if (vf.resourceFieldRef)
+      vars.set(e.name, resourceFieldValue(pod, c, vf.resourceFieldRef as { resource?: string }));
     else if (vf.configMapKeyRef) {
       const ref = vf.configMapKeyRef;
       const cm = source.getConfigMap(ns, String(ref.name));
       const v = cm?.data?.[String(ref.key)];
       if (v === undefined) {
         if (ref.optional) continue;
-        throw new ConfigRefError(cm ? `couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name}` : `configmap "${ref.name}" not found`);
+        throw new ConfigRefError(
+          cm ? `couldn't find key ${ref.key} in ConfigMap ${ns}/${ref.name}` : `configmap "${ref.name}" not found`,
+        );
       }
       vars.set(e.name, v);
     } else if (vf.secretKeyRef) {
@@ -111,7 +140,9 @@ export function resolveEnv(pod: Pod, c: Container, source: ObjectSource): Map<st
       const v = s && secretValue(s, String(ref.key));
       if (v === undefined) {
         if (ref.optional) continue;
-        throw new ConfigRefError(s ? `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}` : `secret "${ref.name}" not found`);
+        throw new ConfigRefError(
+          s ? `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}` : `secret "${ref.name}" not found`,
+        );
       }
       vars.set(e.name, v);
     }
@@ -132,7 +163,13 @@ function safeJoin(base: string, rel: string): string {
   return join(base, n);
 }
 
-function writeFiles(dir: string, entries: Map<string, string | Buffer>, items: KeyToPath[] | undefined, defaultMode: number, what: string): void {
+function writeFiles(
+  dir: string,
+  entries: Map<string, string | Buffer>,
+  items: KeyToPath[] | undefined,
+  defaultMode: number,
+  what: string,
+): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const chosen: KeyToPath[] = items?.length ? items : [...entries.keys()].map((k) => ({ key: k, path: k }));
@@ -208,7 +245,11 @@ export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Ma
     if (v.emptyDir !== undefined) {
       const { medium, sizeLimit } = v.emptyDir as EmptyDirSource;
       if (medium === 'Memory' && sizeLimit !== undefined && bytes(sizeLimit) > 0) {
-        out.set(v.name, { hostPath: engineVolumeName(pod, v.name), readOnly: false, engineTmpfsBytes: bytes(sizeLimit) });
+        out.set(v.name, {
+          hostPath: engineVolumeName(pod, v.name),
+          readOnly: false,
+          engineTmpfsBytes: bytes(sizeLimit),
+        });
         continue;
       }
       const path = medium === 'Memory' ? memoryDir(pod, v.name) : dir;
@@ -231,11 +272,16 @@ export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Ma
       const ref = v.secret as { secretName: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
       const s = source.getSecret(ns, ref.secretName);
       if (!s && !ref.optional) throw new MountError(`secret "${ref.secretName}" not found`);
-      const entries = new Map<string, string | Buffer>(Object.entries(s?.data ?? {}).map(([k, b64]) => [k, Buffer.from(b64, 'base64')]));
+      const entries = new Map<string, string | Buffer>(
+        Object.entries(s?.data ?? {}).map(([k, b64]) => [k, Buffer.from(b64, 'base64')]),
+      );
       writeFiles(dir, entries, ref.items, ref.defaultMode ?? 0o644, `secret "${ref.secretName}"`);
       out.set(v.name, { hostPath: dir, readOnly: true });
     } else if (v.downwardAPI !== undefined) {
-      const ref = v.downwardAPI as { items?: { path: string; fieldRef?: { fieldPath: string }; mode?: number }[]; defaultMode?: number };
+      const ref = v.downwardAPI as {
+        items?: { path: string; fieldRef?: { fieldPath: string }; mode?: number }[];
+        defaultMode?: number;
+      };
       const entries = new Map<string, string>();
       const items: KeyToPath[] = [];
       for (const item of ref.items ?? []) {
@@ -258,7 +304,8 @@ export function containerBinds(c: Container, volumes: Map<string, VolumeMountSou
     const v = volumes.get(m.name);
     if (!v) throw new MountError(`volume "${m.name}" is not prepared`);
     let host = v.hostPath;
-    if (m.subPath && v.engineTmpfsBytes !== undefined) throw new MountError(`volume "${m.name}": subPath is not supported on a memory-backed emptyDir with a sizeLimit`);
+    if (m.subPath && v.engineTmpfsBytes !== undefined)
+      throw new MountError(`volume "${m.name}": subPath is not supported on a memory-backed emptyDir with a sizeLimit`);
     if (m.subPath) {
       host = safeJoin(host, m.subPath);
       mkdirSync(host, { recursive: true });

@@ -3,9 +3,34 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  admitCreate, badRequestError, jsonPatch, mergePatch, PatchError, defaultJob, invalidError, makeStatus, matchesFields, notFoundError,
-  apiVersionOf, parseFieldSelector, parseLabelSelector, groupResource, mustResource, resourceByPlural, selectorMatches, StatusError, validateJobStatusUpdate, validateJobUpdate,
-  forbidden, type ApiObject, type ConfigMap, type FieldRequirement, type Job, type LabelSelector, type Secret, type Status,
+  admitCreate,
+  badRequestError,
+  jsonPatch,
+  mergePatch,
+  PatchError,
+  defaultJob,
+  invalidError,
+  makeStatus,
+  matchesFields,
+  notFoundError,
+  apiVersionOf,
+  parseFieldSelector,
+  parseLabelSelector,
+  groupResource,
+  mustResource,
+  resourceByPlural,
+  selectorMatches,
+  StatusError,
+  validateJobStatusUpdate,
+  validateJobUpdate,
+  forbidden,
+  type ApiObject,
+  type ConfigMap,
+  type FieldRequirement,
+  type Job,
+  type LabelSelector,
+  type Secret,
+  type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
 import { streamLogs } from './logs.js';
@@ -55,7 +80,10 @@ function sendJson(res: ServerResponse, code: number, obj: unknown, warnings: str
 }
 
 function sendRawJson(res: ServerResponse, code: number, body: string, warnings: string[] = []): void {
-  const headers: Record<string, string | number | string[]> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+  const headers: Record<string, string | number | string[]> = {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
   res.end(body);
@@ -74,8 +102,18 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     }
     if (size <= MAX_BODY_BYTES) chunks.push(c as Buffer);
   }
-  if (size > MAX_BODY_BYTES) throw new StatusError(makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
-  if (!/json/.test(type.split(';')[0])) throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`));
+  if (size > MAX_BODY_BYTES)
+    throw new StatusError(
+      makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
+    );
+  if (!/json/.test(type.split(';')[0]))
+    throw new StatusError(
+      makeStatus(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`,
+      ),
+    );
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
@@ -89,17 +127,31 @@ function sameObject(a: ApiObject, b: ApiObject): boolean {
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
-const DELETE_OPTIONS_FIELDS = new Set(['kind', 'apiVersion', 'propagationPolicy', 'gracePeriodSeconds', 'preconditions', 'orphanDependents', 'dryRun']);
+const DELETE_OPTIONS_FIELDS = new Set([
+  'kind',
+  'apiVersion',
+  'propagationPolicy',
+  'gracePeriodSeconds',
+  'preconditions',
+  'orphanDependents',
+  'dryRun',
+]);
 
 /** A DELETE body must be a DeleteOptions; anything else is refused before anything is deleted. */
 function validateDeleteOptions(body: unknown): { propagationPolicy?: string; gracePeriodSeconds?: number } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequestError('the body of a delete must be a DeleteOptions object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequestError('the body of a delete must be a DeleteOptions object');
   const o = body as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !DELETE_OPTIONS_FIELDS.has(k));
   if (unknown.length) throw badRequestError(`DeleteOptions: unknown field ${JSON.stringify(unknown[0])}`);
-  if (o.kind !== undefined && o.kind !== 'DeleteOptions') throw badRequestError(`the body of a delete must be a DeleteOptions, not a ${String(o.kind)}`);
-  if (o.propagationPolicy !== undefined && typeof o.propagationPolicy !== 'string') throw badRequestError('propagationPolicy must be a string');
-  if (o.gracePeriodSeconds !== undefined && (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)) {
+  if (o.kind !== undefined && o.kind !== 'DeleteOptions')
+    throw badRequestError(`the body of a delete must be a DeleteOptions, not a ${String(o.kind)}`);
+  if (o.propagationPolicy !== undefined && typeof o.propagationPolicy !== 'string')
+    throw badRequestError('propagationPolicy must be a string');
+  if (
+    o.gracePeriodSeconds !== undefined &&
+    (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)
+  ) {
     throw badRequestError('gracePeriodSeconds must be a non-negative integer');
   }
   return o as { propagationPolicy?: string; gracePeriodSeconds?: number };
@@ -114,7 +166,10 @@ export interface ApiOptions {
 export class HttpApi {
   private readonly watchers = new Set<ServerResponse>();
 
-  constructor(private readonly registry: Registry, private readonly opts: ApiOptions) {}
+  constructor(
+    private readonly registry: Registry,
+    private readonly opts: ApiOptions,
+  ) {}
 
   watchCount(): number {
     return this.watchers.size;
@@ -146,11 +201,17 @@ export class HttpApi {
         return;
       }
       if (url.pathname === '/version') {
-        sendJson(res, 200, { major: '1', minor: '32', gitVersion: 'v1.32.0-jobctl', platform: `${process.platform}/${process.arch}` });
+        sendJson(res, 200, {
+          major: '1',
+          minor: '32',
+          gitVersion: 'v1.32.0-jobctl',
+          platform: `${process.platform}/${process.arch}`,
+        });
         return;
       }
       const route = parsePath(url.pathname);
-      if (!route) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+      if (!route)
+        throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
       await this.dispatch(req, res, route, url.searchParams);
     } catch (e) {
       if (e instanceof StatusError) sendStatus(res, e.status);
@@ -168,40 +229,61 @@ export class HttpApi {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
-        const items = store.listJson(info.kind, r.namespace).filter((json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)));
-        const head = { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(store.currentRevision()) } };
+        const items = store
+          .listJson(info.kind, r.namespace)
+          .filter(
+            (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
+          );
+        const head = {
+          kind: `${info.kind}List`,
+          apiVersion: apiVersionOf(info),
+          metadata: { resourceVersion: String(store.currentRevision()) },
+        };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
       }
       if (method === 'POST' && r.namespace) return this.create(req, res, info.kind, ns, q);
-      throw new StatusError(makeStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+      throw new StatusError(
+        makeStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+      );
     }
     if (r.sub === 'log' && r.resource === 'pods' && method === 'GET') {
       let closed = false;
       res.on('close', () => (closed = true));
       const tail = q.get('tailLines');
-      await streamLogs(store, this.opts.logRoot, ns, r.name, {
-        container: q.get('container') ?? undefined,
-        follow: q.get('follow') === 'true',
-        previous: q.get('previous') === 'true',
-        tailLines: tail !== null && /^\d+$/.test(tail) ? Number(tail) : undefined,
-        timestamps: q.get('timestamps') === 'true',
-      }, res, () => closed);
+      await streamLogs(
+        store,
+        this.opts.logRoot,
+        ns,
+        r.name,
+        {
+          container: q.get('container') ?? undefined,
+          follow: q.get('follow') === 'true',
+          previous: q.get('previous') === 'true',
+          tailLines: tail !== null && /^\d+$/.test(tail) ? Number(tail) : undefined,
+          timestamps: q.get('timestamps') === 'true',
+        },
+        res,
+        () => closed,
+      );
       return;
     }
-    if (r.sub && !(r.sub === 'status' && info.subresources.includes('status'))) throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+    if (r.sub && !(r.sub === 'status' && info.subresources.includes('status')))
+      throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
     switch (method) {
       case 'GET':
         sendJson(res, 200, store.mustGet(info.kind, ns, r.name));
         return;
       case 'PUT': {
         const body = (await readBody(req)) as ApiObject;
-        if (!body || typeof body !== 'object' || body.kind !== info.kind) throw badRequestError(`the body of the request is not a ${info.kind}`);
+        if (!body || typeof body !== 'object' || body.kind !== info.kind)
+          throw badRequestError(`the body of the request is not a ${info.kind}`);
         if (info.kind === 'ConfigMap' || info.kind === 'Secret') {
           sendJson(res, 200, this.updateConfig(ns, r.name, body, q.get('dryRun') === 'All'));
           return;
         }
-        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not update ${r.resource}`));
+        if (info.kind !== 'Job')
+          throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not update ${r.resource}`));
         const updated = this.updateJob(ns, r.name, body as Job, r.sub === 'status', q.get('dryRun') === 'All');
         sendJson(res, 200, updated);
         return;
@@ -214,29 +296,45 @@ export class HttpApi {
         let patched: Job;
         try {
           if (type === 'application/json-patch+json') patched = jsonPatch(current, patch) as Job;
-          else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') patched = mergePatch(current, patch) as Job;
-          else throw new StatusError(makeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`));
+          else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json')
+            patched = mergePatch(current, patch) as Job;
+          else
+            throw new StatusError(
+              makeStatus(
+                415,
+                'UnsupportedMediaType',
+                `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+              ),
+            );
         } catch (e) {
           if (e instanceof PatchError) throw badRequestError(e.message);
           throw e;
         }
-        if (!patched || typeof patched !== 'object' || !patched.metadata || !patched.spec) throw badRequestError('the patch leaves no Job');
+        if (!patched || typeof patched !== 'object' || !patched.metadata || !patched.spec)
+          throw badRequestError('the patch leaves no Job');
         patched.metadata.resourceVersion = current.metadata.resourceVersion;
         sendJson(res, 200, this.updateJob(ns, r.name, patched, r.sub === 'status', q.get('dryRun') === 'All'));
         return;
       }
       case 'DELETE': {
         let body: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
-        const hasBody = (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'];
+        const hasBody =
+          (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'];
         if (hasBody) body = validateDeleteOptions(await readBody(req));
         const propagation = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
-        const grace = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
+        const grace =
+          body.gracePeriodSeconds ??
+          (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
         const warnings: string[] = [];
         let deleted: ApiObject | undefined;
         if (info.kind === 'Job') {
-          if (!propagation) warnings.push('child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning');
+          if (!propagation)
+            warnings.push(
+              'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
+            );
           const p = (propagation ?? 'Orphan') as 'Background' | 'Foreground' | 'Orphan';
-          if (!['Background', 'Foreground', 'Orphan'].includes(p)) throw badRequestError(`propagationPolicy ${p} is not supported`);
+          if (!['Background', 'Foreground', 'Orphan'].includes(p))
+            throw badRequestError(`propagationPolicy ${p} is not supported`);
           deleted = this.registry.deleteJob(ns, r.name, p);
         } else if (info.kind === 'Pod') {
           deleted = this.registry.deletePod(ns, r.name, { graceSeconds: grace });
@@ -249,7 +347,9 @@ export class HttpApi {
         return;
       }
       default:
-        throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+        throw new StatusError(
+          makeStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
+        );
     }
   }
 
@@ -273,15 +373,29 @@ export class HttpApi {
     }
     // Printable ASCII other than a quote or a backslash: JSON writes such a value as it is.
     const plain = (v: string) => /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
-    const needles = [...Object.values(sel?.matchLabels ?? {}), ...(reqs ?? []).filter((r) => r.equal).map((r) => r.value)].filter(plain);
-    const test = (o: ApiObject) => (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
+    const needles = [
+      ...Object.values(sel?.matchLabels ?? {}),
+      ...(reqs ?? []).filter((r) => r.equal).map((r) => r.value),
+    ].filter(plain);
+    const test = (o: ApiObject) =>
+      (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
     return Object.assign(test, { needles });
   }
 
-  private async create(req: IncomingMessage, res: ServerResponse, kind: string, ns: string, q: URLSearchParams): Promise<void> {
+  private async create(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: string,
+    ns: string,
+    q: URLSearchParams,
+  ): Promise<void> {
     const body = (await readBody(req)) as ApiObject;
-    if (!body || typeof body !== 'object' || body.kind !== kind) throw badRequestError(`the body of the request is not a ${kind}`);
-    if (kind === 'Pod' || kind === 'Event') throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl creates ${kind === 'Pod' ? 'pods' : 'events'} itself`));
+    if (!body || typeof body !== 'object' || body.kind !== kind)
+      throw badRequestError(`the body of the request is not a ${kind}`);
+    if (kind === 'Pod' || kind === 'Event')
+      throw new StatusError(
+        makeStatus(405, 'MethodNotAllowed', `jobctl creates ${kind === 'Pod' ? 'pods' : 'events'} itself`),
+      );
     body.metadata ??= {};
     if (body.metadata.namespace && body.metadata.namespace !== ns) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
@@ -290,7 +404,14 @@ export class HttpApi {
     const { object, warnings } = admitCreate(body, this.registry.now());
     if (q.get('dryRun') === 'All') {
       const r = mustResource(kind);
-      if (this.registry.store.get(kind, ns, object.metadata.name ?? '')) throw new StatusError(makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, { name: object.metadata.name, group: r.group, kind: r.plural }));
+      if (this.registry.store.get(kind, ns, object.metadata.name ?? ''))
+        throw new StatusError(
+          makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, {
+            name: object.metadata.name,
+            group: r.group,
+            kind: r.plural,
+          }),
+        );
       sendJson(res, 201, object, warnings);
       return;
     }
@@ -308,8 +429,12 @@ export class HttpApi {
       object.metadata.resourceVersion = body.metadata.resourceVersion ?? old.metadata.resourceVersion;
       const next = object as ConfigMap | Secret;
       if (old.immutable) {
-        const changed = JSON.stringify(next.data ?? {}) !== JSON.stringify(old.data ?? {}) || (old.kind === 'ConfigMap' && JSON.stringify((next as ConfigMap).binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}));
-        if (changed) throw invalidError(body.kind, '', name, [forbidden('data', 'field is immutable when `immutable` is set')]);
+        const changed =
+          JSON.stringify(next.data ?? {}) !== JSON.stringify(old.data ?? {}) ||
+          (old.kind === 'ConfigMap' &&
+            JSON.stringify((next as ConfigMap).binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}));
+        if (changed)
+          throw invalidError(body.kind, '', name, [forbidden('data', 'field is immutable when `immutable` is set')]);
       }
       return dryRun || sameObject(next, old) ? next : store.update(next);
     });
@@ -333,14 +458,21 @@ export class HttpApi {
         next.spec = defaultJob(structuredClone(body)).spec;
         const errs = validateJobUpdate(next, old);
         if (errs.length) throw invalidError('Job', 'batch', name, errs);
-        if (JSON.stringify(next.spec) !== JSON.stringify(old.spec)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+        if (JSON.stringify(next.spec) !== JSON.stringify(old.spec))
+          next.metadata.generation = (old.metadata.generation ?? 1) + 1;
       }
       if (dryRun || sameObject(next, old)) return next;
       return store.update(next);
     });
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, kind: string, namespace: string | undefined, q: URLSearchParams): void {
+  private watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: string,
+    namespace: string | undefined,
+    q: URLSearchParams,
+  ): void {
     const rv = Number(q.get('resourceVersion') ?? 0) || 0;
     const match = this.matcher(q);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });

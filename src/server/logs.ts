@@ -23,33 +23,52 @@ function render(line: string, timestamps: boolean): string {
 
 const FOLLOW_POLL_MS = 100;
 
-export async function streamLogs(store: Store, logRoot: string, ns: string, name: string, q: LogQuery, res: ServerResponse, isClosed: () => boolean): Promise<void> {
+export async function streamLogs(
+  store: Store,
+  logRoot: string,
+  ns: string,
+  name: string,
+  q: LogQuery,
+  res: ServerResponse,
+  isClosed: () => boolean,
+): Promise<void> {
   const pod = store.get<Pod>('Pod', ns, name);
   if (!pod) throw notFoundError('pods', '', name);
   const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   let container = q.container;
   if (!container) {
     if (all.length !== 1 && pod.spec.containers.length !== 1) {
-      throw badRequestError(`a container name must be specified for pod ${name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}] or one of the init containers: [${(pod.spec.initContainers ?? []).map((c) => c.name).join(' ')}]`);
+      throw badRequestError(
+        `a container name must be specified for pod ${name}, choose one of: [${pod.spec.containers.map((c) => c.name).join(' ')}] or one of the init containers: [${(pod.spec.initContainers ?? []).map((c) => c.name).join(' ')}]`,
+      );
     }
     container = pod.spec.containers[0].name;
   }
-  if (!all.some((c) => c.name === container)) throw badRequestError(`container ${container} is not valid for pod ${name}`);
+  if (!all.some((c) => c.name === container))
+    throw badRequestError(`container ${container} is not valid for pod ${name}`);
   const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
   const cs = statuses.find((s) => s.name === container);
   const restart = cs?.restartCount ?? 0;
   const uid = pod.metadata.uid ?? '';
   let run = restart;
   if (q.previous) {
-    if (!cs || restart === 0 || !cs.lastState?.terminated) throw badRequestError(`previous terminated container "${container}" in pod "${name}" not found`);
+    if (!cs || restart === 0 || !cs.lastState?.terminated)
+      throw badRequestError(`previous terminated container "${container}" in pod "${name}" not found`);
     run = restart - 1;
   }
   const file = containerLogFile(logRoot, ns, name, uid, container, run);
-  const exists = await stat(file).then(() => true, () => false);
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     const waiting = cs?.state.waiting?.reason;
-    if (!q.previous && (!cs || waiting)) throw badRequestError(`container "${container}" in pod "${name}" is waiting to start: ${waiting ?? 'ContainerCreating'}`);
-    if (!q.previous && !cs?.state.running && !cs?.state.terminated) throw badRequestError(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+    if (!q.previous && (!cs || waiting))
+      throw badRequestError(
+        `container "${container}" in pod "${name}" is waiting to start: ${waiting ?? 'ContainerCreating'}`,
+      );
+    if (!q.previous && !cs?.state.running && !cs?.state.terminated)
+      throw badRequestError(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
   }
   res.writeHead(200, { 'Content-Type': 'text/plain' });
   const text = exists ? await readFile(file, 'utf8') : '';
@@ -67,7 +86,9 @@ export async function streamLogs(store: Store, logRoot: string, ns: string, name
   const runEnded = (): boolean => {
     const p = store.get<Pod>('Pod', ns, name);
     if (!p || p.metadata.uid !== uid) return true;
-    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find((x) => x.name === container);
+    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find(
+      (x) => x.name === container,
+    );
     if (!s) return false;
     if (s.restartCount !== run) return true;
     return Boolean(s.state.terminated) || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';

@@ -1,6 +1,16 @@
 // The composition root: open the store, build the runtime, start the controllers, serve the API.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
@@ -27,7 +37,8 @@ function acquirePidFile(path: string): void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      if (pid && pid !== process.pid && isProcessAlive(pid)) throw new ServerStartError(`a jobctl server (pid ${pid}) already runs for this JOBCTL_HOME`);
+      if (pid && pid !== process.pid && isProcessAlive(pid))
+        throw new ServerStartError(`a jobctl server (pid ${pid}) already runs for this JOBCTL_HOME`);
       rmSync(path, { force: true });
     }
   }
@@ -38,7 +49,9 @@ export function prepareHome(home: string): void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const st = statSync(home);
   if (st.mode & 0o022) {
-    throw new ServerStartError(`${home} is writable by others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${home}`);
+    throw new ServerStartError(
+      `${home} is writable by others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${home}`,
+    );
   }
 }
 
@@ -65,7 +78,8 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     mkdirSync(paths.pods, { recursive: true, mode: 0o711 });
     const token = readOrCreateToken(paths.token);
     const store = new Store(paths.database);
-    for (const f of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    for (const f of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`])
+      if (existsSync(f)) chmodSync(f, 0o600);
     let instanceId = store.getMeta('instanceId');
     if (!instanceId) {
       instanceId = randomBytes(8).toString('hex');
@@ -83,10 +97,16 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
           const next = structuredClone(status);
           // The kubelet writes whole statuses; a DisruptionTarget the API server set stays.
           const disruption = cur.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-          if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget')) (next.conditions ??= []).push(structuredClone(disruption));
+          if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget'))
+            (next.conditions ??= []).push(structuredClone(disruption));
           if (JSON.stringify(cur.status) === JSON.stringify(next) && cur.spec.nodeName) return true;
           // One node: binding is the kubelet taking the pod.
-          store.update<Pod>({ ...cur, metadata: { ...cur.metadata }, spec: cur.spec.nodeName ? cur.spec : { ...cur.spec, nodeName }, status: next });
+          store.update<Pod>({
+            ...cur,
+            metadata: { ...cur.metadata },
+            spec: cur.spec.nodeName ? cur.spec : { ...cur.spec, nodeName },
+            status: next,
+          });
           return true;
         });
       },
@@ -105,7 +125,16 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
     };
-    const kubelet = new Kubelet(engine, host, { instanceId, logRoot: paths.logs, podRoot: paths.pods, nodeName, backoffBaseMs: config.backoffBaseMs, evictionIntervalMs: config.evictionIntervalMs, sandboxImage: config.sandboxImage, log });
+    const kubelet = new Kubelet(engine, host, {
+      instanceId,
+      logRoot: paths.logs,
+      podRoot: paths.pods,
+      nodeName,
+      backoffBaseMs: config.backoffBaseMs,
+      evictionIntervalMs: config.evictionIntervalMs,
+      sandboxImage: config.sandboxImage,
+      log,
+    });
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);
@@ -137,8 +166,18 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     // Requests Node's parser refuses (unknown methods, broken headers) still get a Status.
     http.on('clientError', (err, socket) => {
       if (!socket.writable) return socket.destroy();
-      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `bad request: ${err.message}`, reason: 'BadRequest', code: 400 });
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `bad request: ${err.message}`,
+        reason: 'BadRequest',
+        code: 400,
+      });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
@@ -152,11 +191,19 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     let stopping: Promise<void> | undefined;
-    const idleCheck = setInterval(() => {
-      const busy = kubelet.activePods() > 0 || api.watchCount() > 0 || !jobs.queue.isIdle() || jobs.queue.hasPendingTimers() || ttl.queue.hasPendingTimers();
-      if (busy) lastActivity = Date.now();
-      else if (Date.now() - lastActivity > config.idleTimeoutMs) void stop();
-    }, Math.min(60_000, Math.max(1000, config.idleTimeoutMs / 4)));
+    const idleCheck = setInterval(
+      () => {
+        const busy =
+          kubelet.activePods() > 0 ||
+          api.watchCount() > 0 ||
+          !jobs.queue.isIdle() ||
+          jobs.queue.hasPendingTimers() ||
+          ttl.queue.hasPendingTimers();
+        if (busy) lastActivity = Date.now();
+        else if (Date.now() - lastActivity > config.idleTimeoutMs) void stop();
+      },
+      Math.min(60_000, Math.max(1000, config.idleTimeoutMs / 4)),
+    );
     idleCheck.unref();
 
     const stop = (): Promise<void> =>

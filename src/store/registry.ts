@@ -2,8 +2,16 @@
 // finalizers, events with aggregation, label selection. Shared by the HTTP API, the controllers
 // and the kubelet's host.
 import {
-  generateName, newUid, selectorMatches, toRfc3339,
-  type ApiObject, type Event, type Job, type LabelSelector, type ObjectReference, type Pod,
+  generateName,
+  newUid,
+  selectorMatches,
+  toRfc3339,
+  type ApiObject,
+  type Event,
+  type Job,
+  type LabelSelector,
+  type ObjectReference,
+  type Pod,
 } from '../api/index.js';
 import type { Store } from './sqlite-store.js';
 
@@ -32,7 +40,10 @@ export class Registry {
   private readonly eventKeys = new Map<string, string>();
   private lastEventNanos = 0n;
 
-  constructor(readonly store: Store, readonly clock: Clock = systemClock) {}
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock = systemClock,
+  ) {}
 
   now(): Date {
     return this.clock.now();
@@ -44,7 +55,9 @@ export class Registry {
 
   /** Pods owned by the job (controller reference with its uid), from the store's owner index. Read-only. */
   podsOf(job: Job): readonly Pod[] {
-    return this.store.listOwnedBy<Pod>(job.metadata.uid).filter((p) => p.kind === 'Pod' && p.metadata.namespace === job.metadata.namespace);
+    return this.store
+      .listOwnedBy<Pod>(job.metadata.uid)
+      .filter((p) => p.kind === 'Pod' && p.metadata.namespace === job.metadata.namespace);
   }
 
   listPods(ns: string | undefined, selector?: LabelSelector): Pod[] {
@@ -62,7 +75,11 @@ export class Registry {
         return this.store.create(pod);
       } catch (e) {
         // A generated name that already exists: try another suffix, as the API server's retry does.
-        if (meta.generateName && attempt < 5 && (e as { status?: { reason?: string } }).status?.reason === 'AlreadyExists') {
+        if (
+          meta.generateName &&
+          attempt < 5 &&
+          (e as { status?: { reason?: string } }).status?.reason === 'AlreadyExists'
+        ) {
           delete meta.name;
           continue;
         }
@@ -94,11 +111,19 @@ export class Registry {
         // Not the pod's fault: say so, as Kubernetes does, so a podFailurePolicy can tell.
         const now = toRfc3339(this.now());
         const conds = ((pod.status ??= {}).conditions ??= []).filter((c) => c.type !== 'DisruptionTarget');
-        conds.push({ type: 'DisruptionTarget', status: 'True', reason: disruption.reason, message: disruption.message, lastProbeTime: null, lastTransitionTime: now });
+        conds.push({
+          type: 'DisruptionTarget',
+          status: 'True',
+          reason: disruption.reason,
+          message: disruption.message,
+          lastProbeTime: null,
+          lastTransitionTime: now,
+        });
         pod.status.conditions = conds;
       }
       const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-      const grace = terminal || !pod.status?.startTime ? 0 : graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      const grace =
+        terminal || !pod.status?.startTime ? 0 : (graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
       pod.metadata.deletionTimestamp = toRfc3339(this.now());
       pod.metadata.deletionGracePeriodSeconds = grace;
       return this.store.update(pod);
@@ -129,7 +154,11 @@ export class Registry {
       if (rest.length === (current.metadata.finalizers ?? []).length) return;
       current.metadata.finalizers = rest.length ? rest : undefined;
       if (!current.metadata.finalizers) delete current.metadata.finalizers;
-      if (current.metadata.deletionTimestamp && current.metadata.annotations?.['jobctl.io/terminated'] === 'true' && rest.length === 0) {
+      if (
+        current.metadata.deletionTimestamp &&
+        current.metadata.annotations?.['jobctl.io/terminated'] === 'true' &&
+        rest.length === 0
+      ) {
         this.removeObject(current);
         return;
       }
@@ -173,7 +202,8 @@ export class Registry {
   removeObject(obj: ApiObject): void {
     this.store.transact(() => {
       const m = obj.metadata;
-      if (this.store.get(obj.kind, m.namespace ?? '', m.name ?? '')) this.store.delete(obj.kind, m.namespace ?? '', m.name ?? '');
+      if (this.store.get(obj.kind, m.namespace ?? '', m.name ?? ''))
+        this.store.delete(obj.kind, m.namespace ?? '', m.name ?? '');
       // Only a Job's removal reads the events (a pod's would read them all for each pod of a big Job).
       if (obj.kind !== 'Job') return;
       for (const e of this.store.list<Event>('Event', m.namespace)) {
@@ -191,9 +221,23 @@ export class Registry {
     return `${objectName}.${this.lastEventNanos.toString(16)}`;
   }
 
-  recordEvent(obj: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+  recordEvent(
+    obj: ApiObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
     const m = obj.metadata;
-    const involved: ObjectReference = { kind: obj.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion, resourceVersion: m.resourceVersion };
+    const involved: ObjectReference = {
+      kind: obj.kind,
+      namespace: m.namespace,
+      name: m.name,
+      uid: m.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: m.resourceVersion,
+    };
     if (fieldPath) involved.fieldPath = fieldPath;
     const key = [m.uid, fieldPath ?? '', type, reason, message, source].join('\u0000');
     const now = toRfc3339(this.now());

@@ -1,6 +1,14 @@
 // The revision-log store (see README.md). better-sqlite3 stays in this folder.
 import Database from 'better-sqlite3';
-import { alreadyExistsError, conflictError, notFoundError, resourceByKind, StatusError, makeStatus, type ApiObject } from '../api/index.js';
+import {
+  alreadyExistsError,
+  conflictError,
+  notFoundError,
+  resourceByKind,
+  StatusError,
+  makeStatus,
+  type ApiObject,
+} from '../api/index.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -32,14 +40,15 @@ CREATE INDEX IF NOT EXISTS containers_by_pod ON containers (pod_uid);
 CREATE INDEX IF NOT EXISTS objects_by_rev ON objects (kind, rev);
 `;
 const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
-const SQL_UPSERT_OBJECT = 'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
+const SQL_UPSERT_OBJECT =
+  'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
 const SQL_DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_GET_REV = 'SELECT rev FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
 const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
 const SQL_KEYS_UP_TO_REV = 'SELECT namespace, name FROM objects WHERE kind = ? AND rev <= ? ORDER BY rev LIMIT ?';
-const SQL_ALL_OWNED = "SELECT object FROM objects WHERE object LIKE '%\"ownerReferences\"%'";
+const SQL_ALL_OWNED = 'SELECT object FROM objects WHERE object LIKE \'%"ownerReferences"%\'';
 const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
 const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
 const SQL_MAX_REV = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) AS rev";
@@ -49,7 +58,8 @@ const SQL_CONTAINER_REMOVE = 'DELETE FROM containers WHERE id = ?';
 const SQL_CONTAINER_LIST = 'SELECT id FROM containers';
 const SQL_CONTAINER_LIST_OF_POD = 'SELECT id FROM containers WHERE pod_uid = ?';
 const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?';
-const SQL_META_SET = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+const SQL_META_SET =
+  'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
 const keyOf = (o: ApiObject): [string, string, string] => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''];
 
@@ -77,15 +87,28 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    for (const row of this.db.prepare(SQL_ALL_OWNED).all() as { object: string }[]) this.index(JSON.parse(row.object) as ApiObject, true);
+    for (const row of this.db.prepare(SQL_ALL_OWNED).all() as { object: string }[])
+      this.index(JSON.parse(row.object) as ApiObject, true);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
-      insertLog: p(SQL_INSERT_LOG), upsert: p(SQL_UPSERT_OBJECT),
-      del: p(SQL_DELETE_OBJECT), get: p(SQL_GET_OBJECT), getRev: p(SQL_GET_REV), listNs: p(SQL_LIST_NS), listAll: p(SQL_LIST_ALL),
-      logAfter: p(SQL_LOG_AFTER), minRev: p(SQL_MIN_REV), maxRev: p(SQL_MAX_REV), compact: p(SQL_COMPACT),
-      metaGet: p(SQL_META_GET), metaSet: p(SQL_META_SET),
-      containerAdd: p(SQL_CONTAINER_ADD), containerRemove: p(SQL_CONTAINER_REMOVE), containerList: p(SQL_CONTAINER_LIST),
-      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD), keysUpToRev: p(SQL_KEYS_UP_TO_REV),
+      insertLog: p(SQL_INSERT_LOG),
+      upsert: p(SQL_UPSERT_OBJECT),
+      del: p(SQL_DELETE_OBJECT),
+      get: p(SQL_GET_OBJECT),
+      getRev: p(SQL_GET_REV),
+      listNs: p(SQL_LIST_NS),
+      listAll: p(SQL_LIST_ALL),
+      logAfter: p(SQL_LOG_AFTER),
+      minRev: p(SQL_MIN_REV),
+      maxRev: p(SQL_MAX_REV),
+      compact: p(SQL_COMPACT),
+      metaGet: p(SQL_META_GET),
+      metaSet: p(SQL_META_SET),
+      containerAdd: p(SQL_CONTAINER_ADD),
+      containerRemove: p(SQL_CONTAINER_REMOVE),
+      containerList: p(SQL_CONTAINER_LIST),
+      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD),
+      keysUpToRev: p(SQL_KEYS_UP_TO_REV),
     };
   }
 
@@ -148,13 +171,17 @@ export class Store {
   }
 
   list<T extends ApiObject>(kind: string, namespace?: string): T[] {
-    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as { object: string }[];
+    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as {
+      object: string;
+    }[];
     return rows.map((r) => JSON.parse(r.object) as T);
   }
 
   /** The stored JSON of each object of a kind, as written: lists are sent without re-serialising. */
   listJson(kind: string, namespace?: string): string[] {
-    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as { object: string }[];
+    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as {
+      object: string;
+    }[];
     return rows.map((r) => r.object);
   }
 
@@ -243,7 +270,12 @@ export class Store {
       if (!row) throw notFoundError(r.resource, r.group, name);
       const expected = obj.metadata.resourceVersion;
       if (expected !== undefined && expected !== String(row.rev)) {
-        throw conflictError(r.resource, r.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+        throw conflictError(
+          r.resource,
+          r.group,
+          name,
+          'the object has been modified; please apply your changes to the latest version and try again',
+        );
       }
       return this.write('MODIFIED', obj) as T;
     });

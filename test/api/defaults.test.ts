@@ -24,14 +24,23 @@ describe('Job defaults (reference §1.1)', () => {
 
   it('backoffLimit 6, or MaxInt32 with backoffLimitPerIndex', () => {
     expect(defaultJob(job()).spec.backoffLimit).toBe(6);
-    expect(defaultJob(job({ completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })).spec.backoffLimit).toBe(2147483647);
+    expect(
+      defaultJob(job({ completionMode: 'Indexed', completions: 2, backoffLimitPerIndex: 1 })).spec.backoffLimit,
+    ).toBe(2147483647);
     expect(defaultJob(job({ backoffLimit: 0 })).spec.backoffLimit).toBe(0);
   });
 
   it('completionMode, suspend, manualSelector, podReplacementPolicy', () => {
     const j = defaultJob(job());
-    expect(j.spec).toMatchObject({ completionMode: 'NonIndexed', suspend: false, manualSelector: false, podReplacementPolicy: 'TerminatingOrFailed' });
-    const p = defaultJob(job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }));
+    expect(j.spec).toMatchObject({
+      completionMode: 'NonIndexed',
+      suspend: false,
+      manualSelector: false,
+      podReplacementPolicy: 'TerminatingOrFailed',
+    });
+    const p = defaultJob(
+      job({ podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] } }),
+    );
     expect(p.spec.podReplacementPolicy).toBe('Failed');
     expect(p.spec.podFailurePolicy!.rules[0].onPodConditions![0].status).toBe('True');
   });
@@ -39,25 +48,59 @@ describe('Job defaults (reference §1.1)', () => {
   it('pod template defaults', () => {
     const j = defaultJob(job());
     const pod = j.spec.template.spec;
-    expect(pod).toMatchObject({ terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', securityContext: {} });
+    expect(pod).toMatchObject({
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+    });
     expect(pod.containers[0]).toMatchObject({
       imagePullPolicy: 'IfNotPresent',
       terminationMessagePath: '/dev/termination-log',
       terminationMessagePolicy: 'File',
       resources: {},
     });
-    const latest = defaultJob(job({ template: { spec: { containers: [{ name: 'c', image: 'my-app:latest' }], restartPolicy: 'Never' } } }));
+    const latest = defaultJob(
+      job({ template: { spec: { containers: [{ name: 'c', image: 'my-app:latest' }], restartPolicy: 'Never' } } }),
+    );
     expect(latest.spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
   });
 
   it('requests default to limits', () => {
-    const j = defaultJob(job({ template: { spec: { containers: [{ name: 'c', image: 'b', resources: { limits: { cpu: '1', memory: '64Mi' }, requests: { cpu: '500m' } } }], restartPolicy: 'Never' } } }));
-    expect(j.spec.template.spec.containers[0].resources).toEqual({ limits: { cpu: '1', memory: '64Mi' }, requests: { cpu: '500m', memory: '64Mi' } });
+    const j = defaultJob(
+      job({
+        template: {
+          spec: {
+            containers: [
+              { name: 'c', image: 'b', resources: { limits: { cpu: '1', memory: '64Mi' }, requests: { cpu: '500m' } } },
+            ],
+            restartPolicy: 'Never',
+          },
+        },
+      }),
+    );
+    expect(j.spec.template.spec.containers[0].resources).toEqual({
+      limits: { cpu: '1', memory: '64Mi' },
+      requests: { cpu: '500m', memory: '64Mi' },
+    });
   });
 
   it('volumes: defaultMode 420 and an emptyDir when no source is given', () => {
-    const j = defaultJob(job({ template: { spec: { containers: [{ name: 'c', image: 'b' }], restartPolicy: 'Never', volumes: [{ name: 'a' }, { name: 'b', configMap: { name: 'cm' } }] } } }));
-    expect(j.spec.template.spec.volumes).toEqual([{ name: 'a', emptyDir: {} }, { name: 'b', configMap: { name: 'cm', defaultMode: 420 } }]);
+    const j = defaultJob(
+      job({
+        template: {
+          spec: {
+            containers: [{ name: 'c', image: 'b' }],
+            restartPolicy: 'Never',
+            volumes: [{ name: 'a' }, { name: 'b', configMap: { name: 'cm' } }],
+          },
+        },
+      }),
+    );
+    expect(j.spec.template.spec.volumes).toEqual([
+      { name: 'a', emptyDir: {} },
+      { name: 'b', configMap: { name: 'cm', defaultMode: 420 } },
+    ]);
   });
 });
 
@@ -80,7 +123,16 @@ describe('create-time fields (reference §1.2)', () => {
   });
 
   it('a Job with template labels of its own shows only those', () => {
-    const { object } = admitCreate(job({ template: { metadata: { labels: { app: 'batch' } }, spec: { containers: [{ name: 'c', image: 'b' }], restartPolicy: 'Never' } } }), now, 'u');
+    const { object } = admitCreate(
+      job({
+        template: {
+          metadata: { labels: { app: 'batch' } },
+          spec: { containers: [{ name: 'c', image: 'b' }], restartPolicy: 'Never' },
+        },
+      }),
+      now,
+      'u',
+    );
     expect((object as Job).metadata.labels).toEqual({ app: 'batch' });
     expect((object as Job).spec.template.metadata!.labels).toMatchObject({ app: 'batch', 'job-name': 'x' });
   });

@@ -23,7 +23,11 @@ describe('parseIndexes', () => {
     ['7', 5, 'too large index: "7"'],
     ['3,1', 5, 'non-increasing order, previous: 3, current: 1'],
     ['3-1', 5, 'non-increasing order, previous: 3, current: 1'],
-    ['1-2-3', 5, "the fragment \"1-2-3\" violates the requirement that an index interval can have at most two parts separated by '-'"],
+    [
+      '1-2-3',
+      5,
+      'the fragment "1-2-3" violates the requirement that an index interval can have at most two parts separated by \'-\'',
+    ],
   ])('%s (completions %d) is refused', (text, completions, message) => {
     expect(() => parseIndexes(text, completions)).toThrow(message);
   });

@@ -21,7 +21,17 @@ const messages = (next: Job, old: Job) => validateJobUpdate(next, old).map((e) =
 const EDITS: [string, (t: Job['spec']['template']) => void][] = [
   ['nodeSelector', (t) => (t.spec.nodeSelector = { disk: 'ssd' })],
   ['tolerations', (t) => (t.spec.tolerations = [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }])],
-  ['node affinity', (t) => (t.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } } })],
+  [
+    'node affinity',
+    (t) =>
+      (t.spec.affinity = {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }],
+          },
+        },
+      }),
+  ],
   ['schedulingGates', (t) => (t.spec.schedulingGates = [{ name: 'example.com/gate' }])],
   ['template labels', (t) => (t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, team: 'a' } })],
   ['template annotations', (t) => (t.metadata = { ...t.metadata, annotations: { note: 'x' } })],
@@ -40,7 +50,12 @@ describe('mutable scheduling directives', () => {
 
   it('is refused for a running Job', () => {
     const old = makeJob({}, { startTime: iso(0) });
-    expect(messages(changed(old, (t) => (t.spec.nodeSelector = { disk: 'ssd' })), old)).toEqual(['spec.template: field is immutable']);
+    expect(
+      messages(
+        changed(old, (t) => (t.spec.nodeSelector = { disk: 'ssd' })),
+        old,
+      ),
+    ).toEqual(['spec.template: field is immutable']);
   });
 
   it('accepts the change in the same update that resumes the Job', () => {
@@ -54,13 +69,28 @@ describe('mutable scheduling directives', () => {
 
   it('still refuses any other template change while suspended', () => {
     const old = suspendedNeverStarted();
-    expect(messages(changed(old, (t) => (t.spec.containers[0].image = 'busybox:1.36')), old)).toEqual(['spec.template: field is immutable']);
-    expect(messages(changed(old, (t) => (t.spec.affinity = { podAffinity: {} })), old)).toEqual(['spec.template: field is immutable']);
+    expect(
+      messages(
+        changed(old, (t) => (t.spec.containers[0].image = 'busybox:1.36')),
+        old,
+      ),
+    ).toEqual(['spec.template: field is immutable']);
+    expect(
+      messages(
+        changed(old, (t) => (t.spec.affinity = { podAffinity: {} })),
+        old,
+      ),
+    ).toEqual(['spec.template: field is immutable']);
   });
 
   it('lets a suspended Job drop a node affinity that was all its affinity', () => {
     const old = changed(suspendedNeverStarted(), (t) => (t.spec.affinity = { nodeAffinity: {} }));
-    expect(messages(changed(old, (t) => delete t.spec.affinity), old)).toEqual([]);
+    expect(
+      messages(
+        changed(old, (t) => delete t.spec.affinity),
+        old,
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -26,40 +26,64 @@ export interface ChaosReport {
   seconds: number;
 }
 
-
-const job = (name: string, spec: string, restartPolicy: string, command: string, pod = '') => jobManifest(name, spec, `      restartPolicy: ${restartPolicy}
+const job = (name: string, spec: string, restartPolicy: string, command: string, pod = '') =>
+  jobManifest(
+    name,
+    spec,
+    `      restartPolicy: ${restartPolicy}
       terminationGracePeriodSeconds: 1
 ${pod}      containers:
       - name: c
         image: busybox:1.35
-        command: ["sh", "-c", ${JSON.stringify(command)}]`);
+        command: ["sh", "-c", ${JSON.stringify(command)}]`,
+  );
 
 /** What each job must end as. */
 const MIX: { name: string; yaml: string; expect: (j: Job, pods: Pod[]) => string | undefined }[] = [
   {
     name: 'fixed',
     yaml: job('fixed', '  completions: 6\n  parallelism: 2', 'Never', 'sleep 1; echo done'),
-    expect: (j) => (j.status?.succeeded === 6 && has(j, 'Complete') ? undefined : `fixed: succeeded ${j.status?.succeeded}, want exactly 6 and Complete`),
+    expect: (j) =>
+      j.status?.succeeded === 6 && has(j, 'Complete')
+        ? undefined
+        : `fixed: succeeded ${j.status?.succeeded}, want exactly 6 and Complete`,
   },
   {
     name: 'queue',
     yaml: job('queue', '  parallelism: 3', 'Never', 'sleep 2; echo item'),
-    expect: (j) => (has(j, 'Complete') && (j.status?.succeeded ?? 0) >= 1 && (j.status?.succeeded ?? 0) <= 3 ? undefined : `queue: succeeded ${j.status?.succeeded}, want 1..3 and Complete`),
+    expect: (j) =>
+      has(j, 'Complete') && (j.status?.succeeded ?? 0) >= 1 && (j.status?.succeeded ?? 0) <= 3
+        ? undefined
+        : `queue: succeeded ${j.status?.succeeded}, want 1..3 and Complete`,
   },
   {
     name: 'indexed',
-    yaml: job('indexed', '  completionMode: Indexed\n  completions: 4\n  parallelism: 2', 'Never', 'sleep 1; echo $JOB_COMPLETION_INDEX'),
-    expect: (j) => (has(j, 'Complete') && j.status?.completedIndexes === '0-3' && j.status?.succeeded === 4 ? undefined : `indexed: ${j.status?.completedIndexes} / ${j.status?.succeeded}`),
+    yaml: job(
+      'indexed',
+      '  completionMode: Indexed\n  completions: 4\n  parallelism: 2',
+      'Never',
+      'sleep 1; echo $JOB_COMPLETION_INDEX',
+    ),
+    expect: (j) =>
+      has(j, 'Complete') && j.status?.completedIndexes === '0-3' && j.status?.succeeded === 4
+        ? undefined
+        : `indexed: ${j.status?.completedIndexes} / ${j.status?.succeeded}`,
   },
   {
     name: 'failnever',
     yaml: job('failnever', '  backoffLimit: 2', 'Never', 'sleep 0.5; exit 1'),
-    expect: (j, pods) => (has(j, 'Failed', 'BackoffLimitExceeded') && j.status?.failed === 3 && pods.length === 3 ? undefined : `failnever: failed ${j.status?.failed}, pods ${pods.length}, want 3 and 3`),
+    expect: (j, pods) =>
+      has(j, 'Failed', 'BackoffLimitExceeded') && j.status?.failed === 3 && pods.length === 3
+        ? undefined
+        : `failnever: failed ${j.status?.failed}, pods ${pods.length}, want 3 and 3`,
   },
   {
     name: 'failonfailure',
     yaml: job('failonfailure', '  backoffLimit: 2', 'OnFailure', 'sleep 0.5; exit 1'),
-    expect: (j) => (has(j, 'Failed', 'BackoffLimitExceeded') && j.status?.failed === 1 ? undefined : `failonfailure: failed ${j.status?.failed}, want 1 and Failed`),
+    expect: (j) =>
+      has(j, 'Failed', 'BackoffLimitExceeded') && j.status?.failed === 1
+        ? undefined
+        : `failonfailure: failed ${j.status?.failed}, want 1 and Failed`,
   },
   {
     name: 'deadline',
@@ -74,7 +98,9 @@ const MIX: { name: string; yaml: string; expect: (j: Job, pods: Pod[]) => string
 ];
 
 function has(j: Job, type: string, reason?: string): boolean {
-  return Boolean(j.status?.conditions?.some((c) => c.type === type && c.status === 'True' && (!reason || c.reason === reason)));
+  return Boolean(
+    j.status?.conditions?.some((c) => c.type === type && c.status === 'True' && (!reason || c.reason === reason)),
+  );
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
@@ -107,10 +133,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (g.code !== 0) problems.push(`get jobs after kill ${kills}: ${g.stderr.trim()}`);
     }
     const names = MIX.map((m) => m.name).filter((n) => n !== 'ttl');
-    await until('every job to finish', async () => {
-      const list = await home.json<{ items: Job[] }>(['get', 'jobs']);
-      return names.every((n) => list.items.some((j) => j.metadata.name === n && (has(j, 'Complete') || has(j, 'Failed'))));
-    }, 180_000, 500);
+    await until(
+      'every job to finish',
+      async () => {
+        const list = await home.json<{ items: Job[] }>(['get', 'jobs']);
+        return names.every((n) =>
+          list.items.some((j) => j.metadata.name === n && (has(j, 'Complete') || has(j, 'Failed'))),
+        );
+      },
+      180_000,
+      500,
+    );
     await until('the ttl job to go', async () => (await home.jobctl(['get', 'job', 'ttl'])).code === 1, 30_000, 500);
     const report: ChaosReport = { kills, jobs: {}, problems, integrity: '', seconds: 0 };
     for (const m of MIX.filter((x) => x.name !== 'ttl')) {
@@ -118,21 +151,34 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const pods = (await home.json<{ items: Pod[] }>(['get', 'pods', '-l', `job-name=${m.name}`])).items;
       const p = m.expect(j, pods);
       if (p) problems.push(p);
-      const cond = j.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-      report.jobs[m.name] = { condition: `${cond?.type}/${cond?.reason}`, succeeded: j.status?.succeeded ?? 0, failed: j.status?.failed ?? 0, pods: pods.length };
+      const cond = j.status?.conditions?.find(
+        (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+      );
+      report.jobs[m.name] = {
+        condition: `${cond?.type}/${cond?.reason}`,
+        succeeded: j.status?.succeeded ?? 0,
+        failed: j.status?.failed ?? 0,
+        pods: pods.length,
+      };
       // Logs of every finished container are still readable while its pod exists.
       for (const pod of pods) {
         const s = pod.status?.containerStatuses?.[0];
         if (!s?.state.terminated || s.state.terminated.reason === 'ContainerVanished') continue;
         const l = await home.jobctl(['logs', `pod/${pod.metadata.name}`]);
         if (l.code !== 0) problems.push(`logs of ${pod.metadata.name}: ${l.stderr.trim()}`);
-        else if (m.name === 'fixed' && pod.status?.phase === 'Succeeded' && l.stdout !== 'done\n') problems.push(`logs of ${pod.metadata.name}: ${JSON.stringify(l.stdout)}`);
+        else if (m.name === 'fixed' && pod.status?.phase === 'Succeeded' && l.stdout !== 'done\n')
+          problems.push(`logs of ${pod.metadata.name}: ${JSON.stringify(l.stdout)}`);
       }
     }
     // No attempt ran twice, and no container outlives its pod.
     const ids = await home.containers();
     if (ids.length) {
-      const { stdout } = await run('docker', ['inspect', '-f', '{{index .Config.Labels "io.kubernetes.pod.uid"}}/{{index .Config.Labels "io.kubernetes.container.name"}}/{{index .Config.Labels "io.kubernetes.container.restartCount"}}', ...ids]);
+      const { stdout } = await run('docker', [
+        'inspect',
+        '-f',
+        '{{index .Config.Labels "io.kubernetes.pod.uid"}}/{{index .Config.Labels "io.kubernetes.container.name"}}/{{index .Config.Labels "io.kubernetes.container.restartCount"}}',
+        ...ids,
+      ]);
       const keys = stdout.split('\n').filter(Boolean);
       const dup = keys.filter((k, i) => keys.indexOf(k) !== i);
       if (dup.length) problems.push(`attempts with two containers: ${dup.join(', ')}`);

@@ -35,21 +35,32 @@ describe('sources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jobctl-m-'));
     writeFileSync(join(dir, 'a.yaml'), JOB('a'));
     writeFileSync(join(dir, 'b.yml'), JOB('b'));
-    writeFileSync(join(dir, 'c.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } }));
+    writeFileSync(
+      join(dir, 'c.json'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } }),
+    );
     writeFileSync(join(dir, 'notes.txt'), 'not a manifest');
     mkdirSync(join(dir, 'sub'));
     writeFileSync(join(dir, 'sub', 'd.yaml'), JOB('d'));
     const r = await dry(['-f', dir, '-f', '-'], JOB('e'));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('job.batch/a created (dry run)\njob.batch/b created (dry run)\nconfigmap/c created (dry run)\njob.batch/e created (dry run)\n');
+    expect(r.stdout).toBe(
+      'job.batch/a created (dry run)\njob.batch/b created (dry run)\nconfigmap/c created (dry run)\njob.batch/e created (dry run)\n',
+    );
     const rec = await dry(['-R', '-f', dir]);
     expect(rec.stdout).toContain('job.batch/d created (dry run)');
   });
 
   it('multi-document YAML and kind: List', async () => {
-    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'l1' } }] });
+    const list = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'l1' } }],
+    });
     const r = await dry(['-f', '-'], `${JOB('one')}---\n---\n${JOB('two')}---\n${list}\n`);
-    expect(r.stdout).toBe('job.batch/one created (dry run)\njob.batch/two created (dry run)\nconfigmap/l1 created (dry run)\n');
+    expect(r.stdout).toBe(
+      'job.batch/one created (dry run)\njob.batch/two created (dry run)\nconfigmap/l1 created (dry run)\n',
+    );
   });
 
   it('a missing path', async () => {
@@ -82,34 +93,50 @@ describe('strict decoding with positions', () => {
 
   it('a value of the wrong type', async () => {
     const r = await dry(['-f', 'fixtures/invalid/wrong-type.yaml']);
-    expect(r.stderr).toContain('json: cannot unmarshal string into Go struct field JobSpec.spec.parallelism of type int32 (line 6, column 16)');
+    expect(r.stderr).toContain(
+      'json: cannot unmarshal string into Go struct field JobSpec.spec.parallelism of type int32 (line 6, column 16)',
+    );
   });
 
   it('nested unknown fields keep their index', async () => {
-    const r = await dry(['-f', '-'], JOB('x').replace('image: busybox:1.35', 'image: busybox:1.35\n        imagee: typo'));
+    const r = await dry(
+      ['-f', '-'],
+      JOB('x').replace('image: busybox:1.35', 'image: busybox:1.35\n        imagee: typo'),
+    );
     expect(r.stderr).toContain('unknown field "spec.template.spec.containers[0].imagee" (line 12, column 9)');
   });
 
   it('a YAML syntax error names file, line and column', async () => {
     const r = await dry(['-f', 'fixtures/invalid/syntax-error.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: error parsing "fixtures\/invalid\/syntax-error\.yaml": yaml: line \d+, column \d+: /);
+    expect(r.stderr).toMatch(
+      /^error: error parsing "fixtures\/invalid\/syntax-error\.yaml": yaml: line \d+, column \d+: /,
+    );
   });
 
   it('an unknown kind lists what jobctl serves', async () => {
     const r = await dry(['-f', 'fixtures/invalid/unknown-kind.yaml']);
-    expect(r.stderr).toContain('no matches for kind "CronJob" in version "batch/v1"; jobctl serves Job (batch/v1), ConfigMap (v1), Secret (v1), List (v1)');
+    expect(r.stderr).toContain(
+      'no matches for kind "CronJob" in version "batch/v1"; jobctl serves Job (batch/v1), ConfigMap (v1), Secret (v1), List (v1)',
+    );
     const v = await dry(['-f', '-'], JOB('x').replace('batch/v1', 'batch/v1beta1'));
-    expect(v.stderr).toContain('no matches for kind "Job" in version "batch/v1beta1"; Job is served as apiVersion batch/v1');
+    expect(v.stderr).toContain(
+      'no matches for kind "Job" in version "batch/v1beta1"; Job is served as apiVersion batch/v1',
+    );
   });
 
   it('a bad quantity is a decode error', async () => {
     const r = await dry(['-f', '-'], JOB('x').replace('cpu: 100m', 'cpu: lots'));
-    expect(r.stderr).toContain(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+    expect(r.stderr).toContain(
+      `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
   });
 
   it('nothing is applied when any document is unreadable', async () => {
-    const r = await dry(['-f', '-'], `${JOB('good')}---\n${JOB('bad').replace('parallelism', 'x').replace('spec:\n', 'spec:\n  parallelism: "two"\n')}`);
+    const r = await dry(
+      ['-f', '-'],
+      `${JOB('good')}---\n${JOB('bad').replace('parallelism', 'x').replace('spec:\n', 'spec:\n  parallelism: "two"\n')}`,
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
   });
@@ -127,8 +154,12 @@ describe('warnings', () => {
   it('the chapter pitfalls', async () => {
     const r = await dry(['-f', 'fixtures/race.yaml']);
     expect(r.stderr).toContain('Warning: spec.ttlSecondsAfterFinished is not set');
-    expect(r.stderr).toContain('Warning: spec.template.spec.containers[0].resources.limits: not set: a greedy Job can starve the machine');
-    expect(r.stderr).toContain('Warning: spec.parallelism: 5 is greater than spec.completions: 1: only completions - succeeded pods ever run at once');
+    expect(r.stderr).toContain(
+      'Warning: spec.template.spec.containers[0].resources.limits: not set: a greedy Job can starve the machine',
+    );
+    expect(r.stderr).toContain(
+      'Warning: spec.parallelism: 5 is greater than spec.completions: 1: only completions - succeeded pods ever run at once',
+    );
     expect(r.stderr).toContain('use an Indexed Job with a successPolicy');
   });
 
@@ -138,35 +169,70 @@ describe('warnings', () => {
   });
 
   it('dots in the name, and fields with no effect locally', async () => {
-    const r = await dry(['-f', '-'], JOB('a.b').replace('restartPolicy: Never', 'restartPolicy: Never\n      nodeSelector: {disk: ssd}\n      serviceAccountName: runner'));
-    expect(r.stderr).toContain('Warning: metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]');
-    expect(r.stderr).toContain("Warning: spec.template.spec.nodeSelector, spec.template.spec.serviceAccountName: no effect on jobctl's single local Docker engine; accepted and ignored");
+    const r = await dry(
+      ['-f', '-'],
+      JOB('a.b').replace(
+        'restartPolicy: Never',
+        'restartPolicy: Never\n      nodeSelector: {disk: ssd}\n      serviceAccountName: runner',
+      ),
+    );
+    expect(r.stderr).toContain(
+      'Warning: metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]',
+    );
+    expect(r.stderr).toContain(
+      "Warning: spec.template.spec.nodeSelector, spec.template.spec.serviceAccountName: no effect on jobctl's single local Docker engine; accepted and ignored",
+    );
   });
 });
 
 describe('a Job another controller manages', () => {
-  it('says that jobctl will run nothing for it; the job controller\'s own name draws nothing', async () => {
+  it("says that jobctl will run nothing for it; the job controller's own name draws nothing", async () => {
     const y = (by: string) => JOB('ext').replace('spec:\n', `spec:\n  managedBy: ${by}\n`);
-    expect((await dry(['-f', '-'], y('example.com/batch'))).stderr).toBe('Warning: spec.managedBy: this Job is left to "example.com/batch": jobctl\'s job controller creates no pods and writes no status for it\n');
+    expect((await dry(['-f', '-'], y('example.com/batch'))).stderr).toBe(
+      'Warning: spec.managedBy: this Job is left to "example.com/batch": jobctl\'s job controller creates no pods and writes no status for it\n',
+    );
     expect((await dry(['-f', '-'], y('kubernetes.io/job-controller'))).stderr).toBe('');
   });
 });
 
 describe('warnings for manifests that hand a container the host', () => {
   it('privileged, hostPath / or the Docker socket, hostNetwork: allowed, each with a warning', async () => {
-    const y = JOB('host').replace('restartPolicy: Never', 'restartPolicy: Never\n      hostNetwork: true\n      volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}, {name: r, hostPath: {path: /}}]').replace('resources:', 'securityContext: {privileged: true}\n        resources:');
+    const y = JOB('host')
+      .replace(
+        'restartPolicy: Never',
+        'restartPolicy: Never\n      hostNetwork: true\n      volumes: [{name: s, hostPath: {path: /var/run/docker.sock}}, {name: r, hostPath: {path: /}}]',
+      )
+      .replace('resources:', 'securityContext: {privileged: true}\n        resources:');
     const r = await dry(['-f', '-'], y);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("Warning: spec.template.spec.hostNetwork: the pods share this machine's network");
-    expect(r.stderr).toContain('Warning: spec.template.spec.containers[0].securityContext.privileged: the container gets full control of this machine');
-    expect(r.stderr).toContain('Warning: spec.template.spec.volumes[0].hostPath: /var/run/docker.sock hands the pod the Docker engine, and with it root on this machine');
-    expect(r.stderr).toContain("Warning: spec.template.spec.volumes[1].hostPath: mounts this machine's root filesystem into the pod");
+    expect(r.stderr).toContain(
+      'Warning: spec.template.spec.containers[0].securityContext.privileged: the container gets full control of this machine',
+    );
+    expect(r.stderr).toContain(
+      'Warning: spec.template.spec.volumes[0].hostPath: /var/run/docker.sock hands the pod the Docker engine, and with it root on this machine',
+    );
+    expect(r.stderr).toContain(
+      "Warning: spec.template.spec.volumes[1].hostPath: mounts this machine's root filesystem into the pod",
+    );
   });
 });
 
 describe('create job', () => {
   it('builds what kubectl builds', async () => {
-    const r = await runCli(['create', 'job', 'pi', '--image=busybox:1.35', '--dry-run=client', '-o', 'yaml', '--', 'sh', '-c', 'echo hi']);
+    const r = await runCli([
+      'create',
+      'job',
+      'pi',
+      '--image=busybox:1.35',
+      '--dry-run=client',
+      '-o',
+      'yaml',
+      '--',
+      'sh',
+      '-c',
+      'echo hi',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`apiVersion: batch/v1
 kind: Job

@@ -6,43 +6,90 @@ import { parse, stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { rng } from '../helpers/rng.js';
 
-const SEED_FILES = ['hello-world-job', 'failure-demo', 'parallel-processor', 'race'].map((f) => readFileSync(`fixtures/${f}.yaml`, 'utf8'));
+const SEED_FILES = ['hello-world-job', 'failure-demo', 'parallel-processor', 'race'].map((f) =>
+  readFileSync(`fixtures/${f}.yaml`, 'utf8'),
+);
 const RICH = stringify({
   apiVersion: 'batch/v1',
   kind: 'Job',
   metadata: { name: 'rich', labels: { app: 'x' }, annotations: { note: 'y' } },
   spec: {
-    completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 1, maxFailedIndexes: 2,
-    ttlSecondsAfterFinished: 10, activeDeadlineSeconds: 100,
-    podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }, { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
+    completionMode: 'Indexed',
+    completions: 4,
+    parallelism: 2,
+    backoffLimitPerIndex: 1,
+    maxFailedIndexes: 2,
+    ttlSecondsAfterFinished: 10,
+    activeDeadlineSeconds: 100,
+    podFailurePolicy: {
+      rules: [
+        { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+      ],
+    },
     successPolicy: { rules: [{ succeededIndexes: '0-2', succeededCount: 2 }] },
     template: {
       metadata: { labels: { tier: 'batch' } },
       spec: {
         restartPolicy: 'Never',
-        volumes: [{ name: 'data', emptyDir: { sizeLimit: '10Mi' } }, { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'a', path: 'a' }] } }],
+        volumes: [
+          { name: 'data', emptyDir: { sizeLimit: '10Mi' } },
+          { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'a', path: 'a' }] } },
+        ],
         initContainers: [{ name: 'init', image: 'busybox:1.35', command: ['sh', '-c', 'true'] }],
-        containers: [{
-          name: 'main', image: 'busybox:1.35', command: ['sh'], args: ['-c', 'echo $JOB_COMPLETION_INDEX'],
-          env: [{ name: 'A', value: '1' }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-          envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
-          resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '100m' } },
-          volumeMounts: [{ name: 'data', mountPath: '/data' }],
-          securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
-        }],
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox:1.35',
+            command: ['sh'],
+            args: ['-c', 'echo $JOB_COMPLETION_INDEX'],
+            env: [
+              { name: 'A', value: '1' },
+              { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            ],
+            envFrom: [{ configMapRef: { name: 'cfg' }, prefix: 'CFG_' }],
+            resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '100m' } },
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
+          },
+        ],
       },
     },
   },
 });
 const SEEDS = [...SEED_FILES, RICH];
 
-
-const RETYPES: unknown[] = ['two', -1, 0, 2147483648, 1.5, true, null, [], {}, ['x'], { a: 1 }, '', '0', 'Never', 'Indexed', 'x'.repeat(300)];
+const RETYPES: unknown[] = [
+  'two',
+  -1,
+  0,
+  2147483648,
+  1.5,
+  true,
+  null,
+  [],
+  {},
+  ['x'],
+  { a: 1 },
+  '',
+  '0',
+  'Never',
+  'Indexed',
+  'x'.repeat(300),
+];
 
 function paths(v: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [];
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([...prefix, i]); out.push(...paths(x, [...prefix, i])); });
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push([...prefix, k]); out.push(...paths(x, [...prefix, k])); }
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push([...prefix, i]);
+      out.push(...paths(x, [...prefix, i]));
+    });
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push([...prefix, k]);
+      out.push(...paths(x, [...prefix, k]));
+    }
   return out;
 }
 
@@ -75,7 +122,9 @@ function mutateText(text: string, r: () => number): string {
   const at = Math.floor(r() * text.length);
   if (op === 0) return text.slice(0, at);
   if (op === 1) {
-    const bytes = Array.from({ length: 1 + Math.floor(r() * 8) }, () => String.fromCharCode(Math.floor(r() * 256))).join('');
+    const bytes = Array.from({ length: 1 + Math.floor(r() * 8) }, () =>
+      String.fromCharCode(Math.floor(r() * 256)),
+    ).join('');
     return text.slice(0, at) + bytes + text.slice(at);
   }
   if (op === 2) {
@@ -104,7 +153,9 @@ describe('robustness', () => {
       } catch {
         text = mutateText(base, r);
       }
-      const res = await runCli(['apply', '-f', '-', '--dry-run=client', ...(seed % 3 === 0 ? ['-o', 'yaml'] : [])], { stdin: text });
+      const res = await runCli(['apply', '-f', '-', '--dry-run=client', ...(seed % 3 === 0 ? ['-o', 'yaml'] : [])], {
+        stdin: text,
+      });
       const context = `seed ${seed}:\n${text}\n--- stderr:\n${res.stderr}`;
       expect([0, 1], context).toContain(res.code);
       expect(res.stderr, context).not.toMatch(/internal error|\n\s+at \S+ \(|TypeError|RangeError|ReferenceError/);

@@ -7,7 +7,14 @@ function fakeTerminal(columns: number): { stream: NodeJS.WriteStream; written: (
   const s = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
   let out = '';
   s.on('data', (d: Buffer) => (out += d.toString()));
-  Object.assign(s, { isTTY: true, columns, rows: 24, cursorTo: () => true, moveCursor: () => true, clearLine: () => true });
+  Object.assign(s, {
+    isTTY: true,
+    columns,
+    rows: 24,
+    cursorTo: () => true,
+    moveCursor: () => true,
+    clearLine: () => true,
+  });
   return { stream: s, written: () => out };
 }
 

@@ -10,22 +10,55 @@ import { newPodForJob } from '../../src/controller/job/pod-template.js';
 const job = makeJob;
 
 let n = 0;
-function pod(phase: NonNullable<Pod['status']>['phase'], opts: { index?: number; exitCode?: number; finishedAt?: number; failureCount?: number; deleting?: boolean; conditions?: { type: string; status: 'True' }[] } = {}): Pod {
+function pod(
+  phase: NonNullable<Pod['status']>['phase'],
+  opts: {
+    index?: number;
+    exitCode?: number;
+    finishedAt?: number;
+    failureCount?: number;
+    deleting?: boolean;
+    conditions?: { type: string; status: 'True' }[];
+  } = {},
+): Pod {
   const annotations: Record<string, string> = {};
   if (opts.index !== undefined) annotations[INDEX_KEY] = String(opts.index);
   if (opts.failureCount !== undefined) annotations[INDEX_FAILURE_COUNT] = String(opts.failureCount);
   const finished = phase === 'Succeeded' || phase === 'Failed';
   return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name: `j-${++n}`, namespace: 'default', uid: `p${n}`, creationTimestamp: iso(0), annotations, finalizers: [JOB_TRACKING_FINALIZER], ...(opts.deleting ? { deletionTimestamp: iso(1) } : {}) },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `j-${++n}`,
+      namespace: 'default',
+      uid: `p${n}`,
+      creationTimestamp: iso(0),
+      annotations,
+      finalizers: [JOB_TRACKING_FINALIZER],
+      ...(opts.deleting ? { deletionTimestamp: iso(1) } : {}),
+    },
     spec: { containers: [{ name: 'main' }] },
     status: {
       phase,
       conditions: opts.conditions,
-      containerStatuses: [{
-        name: 'main', ready: !finished, restartCount: 0, image: '', imageID: '', lastState: {},
-        state: finished ? { terminated: { exitCode: opts.exitCode ?? (phase === 'Succeeded' ? 0 : 1), finishedAt: iso(opts.finishedAt ?? 1) } } : { running: {} },
-      }],
+      containerStatuses: [
+        {
+          name: 'main',
+          ready: !finished,
+          restartCount: 0,
+          image: '',
+          imageID: '',
+          lastState: {},
+          state: finished
+            ? {
+                terminated: {
+                  exitCode: opts.exitCode ?? (phase === 'Succeeded' ? 0 : 1),
+                  finishedAt: iso(opts.finishedAt ?? 1),
+                },
+              }
+            : { running: {} },
+        },
+      ],
     },
   };
 }
@@ -34,7 +67,12 @@ const types = (s: Job['status']) => (s?.conditions ?? []).map((c) => `${c.type}:
 
 describe('Indexed (§2.9)', () => {
   it('creates the lowest pending indexes first, up to parallelism', () => {
-    const plan = decide(job({ completionMode: 'Indexed', completions: 5, parallelism: 2 }), [pod('Succeeded', { index: 0 })], at(2), CONFIG);
+    const plan = decide(
+      job({ completionMode: 'Indexed', completions: 5, parallelism: 2 }),
+      [pod('Succeeded', { index: 0 })],
+      at(2),
+      CONFIG,
+    );
     expect(plan.create.map((c) => c.index)).toEqual([1, 2]);
     expect(plan.status?.completedIndexes).toBe('0');
   });
@@ -49,7 +87,12 @@ describe('Indexed (§2.9)', () => {
   it('removes duplicates of one index, keeping the most progressed', () => {
     const running = pod('Running', { index: 0 });
     const pending = pod('Pending', { index: 0 });
-    const plan = decide(job({ completionMode: 'Indexed', completions: 2, parallelism: 2 }), [running, pending], at(2), CONFIG);
+    const plan = decide(
+      job({ completionMode: 'Indexed', completions: 2, parallelism: 2 }),
+      [running, pending],
+      at(2),
+      CONFIG,
+    );
     expect(plan.delete).toEqual([pending.metadata.name]);
     expect(plan.create).toEqual([]);
   });
@@ -60,11 +103,21 @@ describe('Indexed (§2.9)', () => {
     expect(p.metadata.annotations?.[INDEX_KEY]).toBe('2');
     expect(p.metadata.generateName).toBe('j-2-');
     expect(p.spec.hostname).toBe('j-2');
-    expect(p.spec.containers[0].env).toEqual([{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${INDEX_KEY}']` } } }]);
+    expect(p.spec.containers[0].env).toEqual([
+      {
+        name: 'JOB_COMPLETION_INDEX',
+        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${INDEX_KEY}']` } },
+      },
+    ]);
   });
 
   it('completes when every index succeeded', () => {
-    const plan = decide(job({ completionMode: 'Indexed', completions: 2, parallelism: 2 }), [pod('Succeeded', { index: 0 }), pod('Succeeded', { index: 1 })], at(2), CONFIG);
+    const plan = decide(
+      job({ completionMode: 'Indexed', completions: 2, parallelism: 2 }),
+      [pod('Succeeded', { index: 0 }), pod('Succeeded', { index: 1 })],
+      at(2),
+      CONFIG,
+    );
     expect(types(plan.status)).toEqual(['SuccessCriteriaMet:CompletionsReached', 'Complete:CompletionsReached']);
     expect(plan.status?.completedIndexes).toBe('0,1');
   });
@@ -72,13 +125,18 @@ describe('Indexed (§2.9)', () => {
 
 describe('podFailurePolicy (§2.11)', () => {
   const policy = (action: 'FailJob' | 'Ignore' | 'Count' | 'FailIndex', extra: Partial<Job['spec']> = {}) =>
-    job({ backoffLimit: 0, podFailurePolicy: { rules: [{ action, onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] }, ...extra });
+    job({
+      backoffLimit: 0,
+      podFailurePolicy: { rules: [{ action, onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] },
+      ...extra,
+    });
 
   it('FailJob ends the job with the exact message', () => {
     const p = pod('Failed', { exitCode: 42 });
     const plan = decide(policy('FailJob', { backoffLimit: 6 }), [p], at(2), CONFIG);
     expect(plan.status?.conditions?.[0]).toMatchObject({
-      type: 'FailureTarget', reason: 'PodFailurePolicy',
+      type: 'FailureTarget',
+      reason: 'PodFailurePolicy',
       message: `Container main for pod default/${p.metadata.name} failed with exit code 42 matching FailJob rule at index 0`,
     });
     expect(types(plan.status)).toEqual(['FailureTarget:PodFailurePolicy', 'Failed:PodFailurePolicy']);
@@ -99,14 +157,20 @@ describe('podFailurePolicy (§2.11)', () => {
   });
 
   it('onPodConditions', () => {
-    const j = job({ backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget' }] }] } });
+    const j = job({
+      backoffLimit: 0,
+      podFailurePolicy: { rules: [{ action: 'FailJob', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
+    });
     const p = pod('Failed', { conditions: [{ type: 'DisruptionTarget', status: 'True' }] });
-    expect(decide(j, [p], at(2), CONFIG).status?.conditions?.[0].message).toBe(`Pod default/${p.metadata.name} has condition DisruptionTarget matching FailJob rule at index 0`);
+    expect(decide(j, [p], at(2), CONFIG).status?.conditions?.[0].message).toBe(
+      `Pod default/${p.metadata.name} has condition DisruptionTarget matching FailJob rule at index 0`,
+    );
   });
 });
 
 describe('successPolicy (§2.12)', () => {
-  const sp = (rules: { succeededIndexes?: string; succeededCount?: number }[]) => job({ completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy: { rules } });
+  const sp = (rules: { succeededIndexes?: string; succeededCount?: number }[]) =>
+    job({ completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy: { rules } });
 
   it('succeededCount 1 ends a race after the first success and stops the others, not counting them as failed', () => {
     const others = [pod('Running', { index: 1 }), pod('Running', { index: 2 })];
@@ -125,25 +189,69 @@ describe('successPolicy (§2.12)', () => {
   });
 
   it('succeededIndexes with and without succeededCount', () => {
-    expect(types(decide(sp([{ succeededIndexes: '0,2' }]), [pod('Succeeded', { index: 0 }), pod('Running', { index: 2 })], at(2), CONFIG).status)).toEqual([]);
-    expect(types(decide(sp([{ succeededIndexes: '0-2', succeededCount: 2 }]), [pod('Succeeded', { index: 0 }), pod('Succeeded', { index: 2 })], at(2), CONFIG).status)[0]).toBe('SuccessCriteriaMet:SuccessPolicy');
+    expect(
+      types(
+        decide(
+          sp([{ succeededIndexes: '0,2' }]),
+          [pod('Succeeded', { index: 0 }), pod('Running', { index: 2 })],
+          at(2),
+          CONFIG,
+        ).status,
+      ),
+    ).toEqual([]);
+    expect(
+      types(
+        decide(
+          sp([{ succeededIndexes: '0-2', succeededCount: 2 }]),
+          [pod('Succeeded', { index: 0 }), pod('Succeeded', { index: 2 })],
+          at(2),
+          CONFIG,
+        ).status,
+      )[0],
+    ).toBe('SuccessCriteriaMet:SuccessPolicy');
   });
 });
 
 describe('backoffLimitPerIndex (§2.10)', () => {
-  const per = (extra: Partial<Job['spec']> = {}) => job({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 1, ...extra });
+  const per = (extra: Partial<Job['spec']> = {}) =>
+    job({ completionMode: 'Indexed', completions: 4, parallelism: 4, backoffLimitPerIndex: 1, ...extra });
 
   it('retries an index with the failure count carried, then fails it for good', () => {
-    const first = decide(per(), [pod('Failed', { index: 1, failureCount: 0, finishedAt: 1 }), pod('Running', { index: 0 }), pod('Running', { index: 2 }), pod('Running', { index: 3 })], at(100), CONFIG);
+    const first = decide(
+      per(),
+      [
+        pod('Failed', { index: 1, failureCount: 0, finishedAt: 1 }),
+        pod('Running', { index: 0 }),
+        pod('Running', { index: 2 }),
+        pod('Running', { index: 3 }),
+      ],
+      at(100),
+      CONFIG,
+    );
     expect(first.create).toEqual([{ index: 1, failureCount: 1 }]);
     expect(first.status?.failedIndexes).toBe('');
-    const second = decide(per(), [pod('Failed', { index: 1, failureCount: 1, finishedAt: 1 }), pod('Running', { index: 0 }), pod('Running', { index: 2 }), pod('Running', { index: 3 })], at(100), CONFIG);
+    const second = decide(
+      per(),
+      [
+        pod('Failed', { index: 1, failureCount: 1, finishedAt: 1 }),
+        pod('Running', { index: 0 }),
+        pod('Running', { index: 2 }),
+        pod('Running', { index: 3 }),
+      ],
+      at(100),
+      CONFIG,
+    );
     expect(second.status?.failedIndexes).toBe('1');
     expect(second.create).toEqual([]);
   });
 
   it('ends with FailedIndexes once every index is done, or MaxFailedIndexesExceeded', () => {
-    const pods = [pod('Succeeded', { index: 0 }), pod('Failed', { index: 1, failureCount: 1 }), pod('Succeeded', { index: 2 }), pod('Failed', { index: 3, failureCount: 1 })];
+    const pods = [
+      pod('Succeeded', { index: 0 }),
+      pod('Failed', { index: 1, failureCount: 1 }),
+      pod('Succeeded', { index: 2 }),
+      pod('Failed', { index: 3, failureCount: 1 }),
+    ];
     const plan = decide(per(), pods, at(100), CONFIG);
     expect(plan.status?.failedIndexes).toBe('1,3');
     expect(types(plan.status)).toEqual(['FailureTarget:FailedIndexes', 'Failed:FailedIndexes']);
@@ -165,7 +273,12 @@ describe('suspend (§2.7)', () => {
     const plan = decide(j, [], at(5), CONFIG);
     expect(plan.create).toEqual([]);
     expect(plan.status?.startTime).toBeUndefined();
-    expect(plan.status?.conditions?.[0]).toMatchObject({ type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended' });
+    expect(plan.status?.conditions?.[0]).toMatchObject({
+      type: 'Suspended',
+      status: 'True',
+      reason: 'JobSuspended',
+      message: 'Job suspended',
+    });
     expect(plan.events).toEqual([{ type: 'Normal', reason: 'Suspended', message: 'Job suspended' }]);
   });
 
@@ -180,7 +293,11 @@ describe('suspend (§2.7)', () => {
     expect(later.status?.failed ?? 0).toBe(0);
     const resumed = { ...j, spec: { ...j.spec, suspend: false }, status: later.status ?? j.status };
     const r = decide(resumed, [], at(20), CONFIG);
-    expect(r.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed', message: 'Job resumed' });
+    expect(r.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({
+      status: 'False',
+      reason: 'JobResumed',
+      message: 'Job resumed',
+    });
     expect(r.status?.startTime).toBe('2026-01-01T00:00:20Z');
     expect(r.events).toContainEqual({ type: 'Normal', reason: 'Resumed', message: 'Job resumed' });
     expect(r.create).toHaveLength(1);
@@ -193,7 +310,12 @@ describe('elastic Indexed Jobs (scale-down is not failure)', () => {
     const pods = [0, 1, 2, 3].map((index) => pod('Running', { index }));
     const down = { ...j, spec: { ...j.spec, completions: 2, parallelism: 2 } };
     const plan = decide(down, pods, at(5), CONFIG);
-    expect(plan.delete.sort()).toEqual(pods.slice(2).map((p) => p.metadata.name).sort());
+    expect(plan.delete.sort()).toEqual(
+      pods
+        .slice(2)
+        .map((p) => p.metadata.name)
+        .sort(),
+    );
     expect(plan.uncounted.sort()).toEqual([...plan.delete].sort());
     const after = decide({ ...down, status: plan.status }, stoppedByPlan(pods, plan, 5), at(6), CONFIG);
     expect(after.status?.failed ?? 0).toBe(0);
@@ -203,7 +325,10 @@ describe('elastic Indexed Jobs (scale-down is not failure)', () => {
   it('a duplicate pod of one index is deleted uncounted, the more progressed kept', () => {
     const j = job({ completionMode: 'Indexed', completions: 2, parallelism: 2, backoffLimit: 0 });
     const a = pod('Running', { index: 0 });
-    const b = { ...pod('Pending', { index: 0 }), metadata: { ...pod('Pending').metadata, annotations: { [INDEX_KEY]: '0' } } };
+    const b = {
+      ...pod('Pending', { index: 0 }),
+      metadata: { ...pod('Pending').metadata, annotations: { [INDEX_KEY]: '0' } },
+    };
     const plan = decide(j, [a, b, pod('Running', { index: 1 })], at(5), CONFIG);
     expect(plan.delete).toEqual([b.metadata.name]);
     expect(plan.uncounted).toEqual([b.metadata.name]);

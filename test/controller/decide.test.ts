@@ -9,15 +9,30 @@ import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
 const job = makeJob;
 
 let n = 0;
-function pod(phase: NonNullable<Pod['status']>['phase'], opts: { finishedAt?: number; counted?: boolean; deleting?: boolean; restarts?: number; created?: number } = {}): Pod {
+function pod(
+  phase: NonNullable<Pod['status']>['phase'],
+  opts: { finishedAt?: number; counted?: boolean; deleting?: boolean; restarts?: number; created?: number } = {},
+): Pod {
   const cs: ContainerStatus = {
-    name: 'main', ready: phase === 'Running', restartCount: opts.restarts ?? 0, image: 'busybox:1.35', imageID: '', lastState: {},
-    state: opts.finishedAt !== undefined ? { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, finishedAt: iso(opts.finishedAt) } } : { running: { startedAt: iso(0) } },
+    name: 'main',
+    ready: phase === 'Running',
+    restartCount: opts.restarts ?? 0,
+    image: 'busybox:1.35',
+    imageID: '',
+    lastState: {},
+    state:
+      opts.finishedAt !== undefined
+        ? { terminated: { exitCode: phase === 'Succeeded' ? 0 : 1, finishedAt: iso(opts.finishedAt) } }
+        : { running: { startedAt: iso(0) } },
   };
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name: `j-${++n}`, namespace: 'default', uid: `p${n}`, creationTimestamp: iso(opts.created ?? 0),
+      name: `j-${++n}`,
+      namespace: 'default',
+      uid: `p${n}`,
+      creationTimestamp: iso(opts.created ?? 0),
       finalizers: opts.counted ? [] : [JOB_TRACKING_FINALIZER],
       ...(opts.deleting ? { deletionTimestamp: iso(1) } : {}),
       ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'uid', controller: true }],
@@ -48,7 +63,12 @@ describe('wantActive (§2.2)', () => {
   });
 
   it('creates after a success only what completions still need', () => {
-    const plan = decide(job({ completions: 3, parallelism: 2 }), [pod('Succeeded', { finishedAt: 5 }), pod('Running')], at(6), CONFIG);
+    const plan = decide(
+      job({ completions: 3, parallelism: 2 }),
+      [pod('Succeeded', { finishedAt: 5 }), pod('Running')],
+      at(6),
+      CONFIG,
+    );
     expect(plan.create).toHaveLength(1);
     expect(plan.status?.succeeded).toBe(1);
     expect(plan.counted).toHaveLength(1);
@@ -67,7 +87,12 @@ describe('wantActive (§2.2)', () => {
 
   it('deletes extra pods when active exceeds what is wanted, least progressed first', () => {
     const pending = pod('Pending', { created: 2 });
-    const plan = decide(job({ completions: 1, parallelism: 1 }), [pod('Running', { created: 1 }), pending], at(3), CONFIG);
+    const plan = decide(
+      job({ completions: 1, parallelism: 1 }),
+      [pod('Running', { created: 1 }), pending],
+      at(3),
+      CONFIG,
+    );
     expect(plan.delete).toEqual([pending.metadata.name]);
     expect(plan.create).toHaveLength(0);
   });
@@ -100,10 +125,15 @@ describe('backoffLimit (§2.4)', () => {
     const four = [...pods, pod('Failed', { finishedAt: 50 })];
     const plan = decide(job({ backoffLimit: 3 }), four, at(100), CONFIG);
     expect(types(plan.status)).toEqual(['FailureTarget', 'Failed']);
-    expect(plan.status?.conditions?.[1]).toMatchObject({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(plan.status?.conditions?.[1]).toMatchObject({
+      reason: 'BackoffLimitExceeded',
+      message: 'Job has reached the specified backoff limit',
+    });
     expect(plan.status?.failed).toBe(4);
     expect(plan.status?.completionTime).toBeUndefined();
-    expect(plan.events).toEqual([{ type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }]);
+    expect(plan.events).toEqual([
+      { type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+    ]);
   });
 
   it('OnFailure: fails when the restarts reach backoffLimit and deletes the pod', () => {
@@ -116,11 +146,18 @@ describe('backoffLimit (§2.4)', () => {
   });
 
   it('backoffLimit 0 with OnFailure fails at the first restart', () => {
-    expect(types(decide(job({ backoffLimit: 0 }, {}, 'OnFailure'), [pod('Running', { restarts: 1 })], at(5), CONFIG).status)).toEqual(['FailureTarget']);
+    expect(
+      types(decide(job({ backoffLimit: 0 }, {}, 'OnFailure'), [pod('Running', { restarts: 1 })], at(5), CONFIG).status),
+    ).toEqual(['FailureTarget']);
   });
 
   it('failure checks run before success', () => {
-    const plan = decide(job({ completions: 1, backoffLimit: 0 }), [pod('Failed', { finishedAt: 1 }), pod('Succeeded', { finishedAt: 2 })], at(3), CONFIG);
+    const plan = decide(
+      job({ completions: 1, backoffLimit: 0 }),
+      [pod('Failed', { finishedAt: 1 }), pod('Succeeded', { finishedAt: 2 })],
+      at(3),
+      CONFIG,
+    );
     expect(types(plan.status)[0]).toBe('FailureTarget');
   });
 });
@@ -132,7 +169,13 @@ describe('re-creation backoff (§2.5)', () => {
     expect(computeRemainingBackoffMs(computeBackoffRecord(j, [f(10)]), T0 + 15_000, 10_000)).toBe(5_000);
     expect(computeRemainingBackoffMs(computeBackoffRecord(j, [f(10), f(20)]), T0 + 25_000, 10_000)).toBe(15_000);
     expect(computeRemainingBackoffMs(computeBackoffRecord(j, [f(10), f(20), f(30)]), T0 + 30_000, 10_000)).toBe(40_000);
-    expect(computeRemainingBackoffMs(computeBackoffRecord(j, [f(10), pod('Succeeded', { finishedAt: 11 })]), T0 + 12_000, 10_000)).toBe(0);
+    expect(
+      computeRemainingBackoffMs(
+        computeBackoffRecord(j, [f(10), pod('Succeeded', { finishedAt: 11 })]),
+        T0 + 12_000,
+        10_000,
+      ),
+    ).toBe(0);
     const many = Array.from({ length: 12 }, (_, i) => f(i));
     expect(computeRemainingBackoffMs(computeBackoffRecord(j, many), T0 + 11_000, 10_000)).toBe(600_000);
   });
@@ -141,7 +184,9 @@ describe('re-creation backoff (§2.5)', () => {
     const plan = decide(job({ backoffLimit: 6 }), [pod('Failed', { finishedAt: 10 })], at(12), CONFIG);
     expect(plan.create).toHaveLength(0);
     expect(plan.requeueAfterMs).toBe(8_000);
-    expect(decide(job({ backoffLimit: 6 }), [pod('Failed', { finishedAt: 10, counted: true })], at(20), CONFIG).create).toHaveLength(1);
+    expect(
+      decide(job({ backoffLimit: 6 }), [pod('Failed', { finishedAt: 10, counted: true })], at(20), CONFIG).create,
+    ).toHaveLength(1);
   });
 });
 
@@ -151,7 +196,11 @@ describe('activeDeadlineSeconds (§2.6)', () => {
     const before = decide(job({ activeDeadlineSeconds: 30 }), [running], at(10), CONFIG);
     expect(before.requeueAfterMs).toBe(20_000);
     const after = decide(job({ activeDeadlineSeconds: 30 }), [running], at(30), CONFIG);
-    expect(after.status?.conditions?.[0]).toMatchObject({ type: 'FailureTarget', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(after.status?.conditions?.[0]).toMatchObject({
+      type: 'FailureTarget',
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+    });
     expect(after.delete).toEqual([running.metadata.name]);
     expect(types(after.status)).toEqual(['FailureTarget']);
   });
@@ -170,7 +219,10 @@ describe('success (§2.8)', () => {
   it('SuccessCriteriaMet then Complete, with completionTime and the event', () => {
     const plan = decide(job(), [pod('Succeeded', { finishedAt: 4 })], at(5), CONFIG);
     expect(types(plan.status)).toEqual(['SuccessCriteriaMet', 'Complete']);
-    expect(plan.status?.conditions?.[1]).toMatchObject({ reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
+    expect(plan.status?.conditions?.[1]).toMatchObject({
+      reason: 'CompletionsReached',
+      message: 'Reached expected number of succeeded pods',
+    });
     expect(plan.status?.completionTime).toBe('2026-01-01T00:00:05Z');
     expect(plan.status?.succeeded).toBe(1);
     expect(plan.events).toEqual([{ type: 'Normal', reason: 'Completed', message: 'Job completed' }]);
@@ -185,7 +237,13 @@ describe('success (§2.8)', () => {
   it('a finished job is never reconciled again', () => {
     const j = job();
     j.status!.conditions = [{ type: 'Complete', status: 'True' }];
-    expect(decide(j, [pod('Running')], at(1), CONFIG)).toEqual({ create: [], delete: [], uncounted: [], counted: [], events: [] });
+    expect(decide(j, [pod('Running')], at(1), CONFIG)).toEqual({
+      create: [],
+      delete: [],
+      uncounted: [],
+      counted: [],
+      events: [],
+    });
   });
 
   it('sets startTime on the first sync; not while suspended', () => {
@@ -211,7 +269,12 @@ describe('scale-down is not failure (manageJob, deleteJobPods)', () => {
     expect(plan.delete).toHaveLength(3);
     expect(plan.uncounted.sort()).toEqual([...plan.delete].sort());
     // Newest first: the least progressed go.
-    expect(plan.delete.sort()).toEqual(pods.slice(2).map((p) => p.metadata.name).sort());
+    expect(plan.delete.sort()).toEqual(
+      pods
+        .slice(2)
+        .map((p) => p.metadata.name)
+        .sort(),
+    );
     expect(plan.status?.active).toBe(2);
     const after = decide({ ...down, status: plan.status }, stoppedByPlan(pods, plan, 10), at(11), CONFIG);
     expect(after.status?.failed ?? 0).toBe(0);
@@ -226,7 +289,12 @@ describe('scale-down is not failure (manageJob, deleteJobPods)', () => {
     const plan = decide(j, pods, at(10), CONFIG);
     const stopped = stoppedByPlan(pods, plan, 10).filter((p) => p.metadata.deletionTimestamp);
     const kept = pods.slice(0, 2);
-    const up = decide({ ...j, spec: { ...j.spec, parallelism: 4 }, status: plan.status }, [...kept, ...stopped], at(11), CONFIG);
+    const up = decide(
+      { ...j, spec: { ...j.spec, parallelism: 4 }, status: plan.status },
+      [...kept, ...stopped],
+      at(11),
+      CONFIG,
+    );
     expect(up.create).toHaveLength(2);
     expect(up.requeueAfterMs).toBeUndefined();
     expect(up.status?.active).toBe(4);

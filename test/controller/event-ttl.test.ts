@@ -10,14 +10,27 @@ import { Registry, Store } from '../../src/store/index.js';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function setup(path = join(mkdtempSync(join(tmpdir(), 'jobctl-events-')), 'state.db'), startMs = Date.parse('2026-01-01T00:00:00Z')) {
+function setup(
+  path = join(mkdtempSync(join(tmpdir(), 'jobctl-events-')), 'state.db'),
+  startMs = Date.parse('2026-01-01T00:00:00Z'),
+) {
   let now = startMs;
   const clock = { now: () => new Date(now) };
   const store = new Store(path);
   const registry = new Registry(store, clock);
   const expiry = new EventExpiry(store, clock, HOUR);
-  const obj: ConfigMap = store.get<ConfigMap>('ConfigMap', 'default', 'owner') ?? store.create<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner', namespace: 'default', uid: 'u1' } });
-  const reasons = () => store.list<Event>('Event').map((e) => e.reason).sort();
+  const obj: ConfigMap =
+    store.get<ConfigMap>('ConfigMap', 'default', 'owner') ??
+    store.create<ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'owner', namespace: 'default', uid: 'u1' },
+    });
+  const reasons = () =>
+    store
+      .list<Event>('Event')
+      .map((e) => e.reason)
+      .sort();
   /** Moves the clock minute by minute, sweeping as the timer would. */
   const advance = (ms: number) => {
     for (let left = ms; left > 0; left -= expiry.sweepEveryMs) {

@@ -30,7 +30,9 @@ const podOf = (j: Job, i: number): Pod => ({
     namespace: 'default',
     uid: `pod-${i}`,
     finalizers: [JOB_TRACKING_FINALIZER],
-    ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name ?? '', uid: j.metadata.uid ?? '', controller: true }],
+    ownerReferences: [
+      { apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name ?? '', uid: j.metadata.uid ?? '', controller: true },
+    ],
   },
   spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35' }] },
   status: { phase: 'Running', startTime: '2026-11-27T00:00:00Z' },
@@ -41,7 +43,15 @@ describe('garbage collector', () => {
     const { store, registry } = setup();
     const n = 40;
     const j = store.create(job('big'));
-    for (let i = 0; i < n; i++) registry.recordEvent(store.create(podOf(j, i)), 'Normal', 'Started', 'Started container c', 'kubelet', 'spec.containers{c}');
+    for (let i = 0; i < n; i++)
+      registry.recordEvent(
+        store.create(podOf(j, i)),
+        'Normal',
+        'Started',
+        'Started container c',
+        'kubelet',
+        'spec.containers{c}',
+      );
     registry.recordEvent(j, 'Normal', 'SuccessfulCreate', 'Created pod: big-0', 'job-controller');
 
     store.update({ ...j, metadata: { ...j.metadata, deletionTimestamp: '2026-11-27T00:00:01Z' } });

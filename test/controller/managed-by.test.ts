@@ -13,7 +13,16 @@ function run(managedBy?: string) {
   const jobs = new JobController(registry, { podBackoffBaseMs: 10_000 });
   store.subscribe((c) => jobs.onChange(c));
   const { object } = admitCreate(
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' }, spec: { ...(managedBy ? { managedBy } : {}), activeDeadlineSeconds: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35' }] } } } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j', namespace: 'default' },
+      spec: {
+        ...(managedBy ? { managedBy } : {}),
+        activeDeadlineSeconds: 0,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35' }] } },
+      },
+    },
     new Date(),
   );
   store.create(object);
@@ -21,7 +30,7 @@ function run(managedBy?: string) {
 }
 
 describe('spec.managedBy', () => {
-  it('another controller\'s Job gets no pods, no status and no events, even past its deadline', async () => {
+  it("another controller's Job gets no pods, no status and no events, even past its deadline", async () => {
     const { store, jobs } = run('example.com/other');
     await new Promise((r) => setTimeout(r, 50));
     expect(jobs.queue.isIdle()).toBe(true);
@@ -30,11 +39,13 @@ describe('spec.managedBy', () => {
     expect(store.get<Job>('Job', 'default', 'j')?.status ?? {}).toEqual({});
   });
 
-  it('the job controller\'s own name, like no name, is handled here', async () => {
+  it("the job controller's own name, like no name, is handled here", async () => {
     for (const by of ['kubernetes.io/job-controller', undefined]) {
       const { store } = run(by);
       // A zero deadline fails it on the first sync.
-      await vi.waitFor(() => expect(store.get<Job>('Job', 'default', 'j')?.status?.conditions?.map((c) => c.type)).toContain('Failed'));
+      await vi.waitFor(() =>
+        expect(store.get<Job>('Job', 'default', 'j')?.status?.conditions?.map((c) => c.type)).toContain('Failed'),
+      );
     }
   });
 });

@@ -7,7 +7,10 @@ describe('WorkQueue.addBatched', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     runs = [];
-    q = new WorkQueue(async () => void runs.push(Date.now()), () => undefined);
+    q = new WorkQueue(
+      async () => void runs.push(Date.now()),
+      () => undefined,
+    );
   });
   afterEach(() => {
     q.stop();

@@ -19,7 +19,9 @@ describe('chapter manifests on the real engine', () => {
     const created = await home.jobctl(['apply', '-f', `${FIXTURES}/hello-world-job.yaml`]);
     expect(created.stdout).toBe('job.batch/hello-world-job created\n');
     expect(created.stderr).toContain('Warning: spec.ttlSecondsAfterFinished is not set');
-    expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=60s'])).toBe('job.batch/hello-world-job condition met\n');
+    expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=60s'])).toBe(
+      'job.batch/hello-world-job condition met\n',
+    );
     expect(await home.ok(['logs', 'job/hello-world-job'])).toBe('Hello, Jobs!\n');
     const pods = await home.ok(['get', 'pods', '-l', 'job-name=hello-world-job']);
     const lines = pods.trimEnd().split('\n');
@@ -30,7 +32,9 @@ describe('chapter manifests on the real engine', () => {
     const [header, row] = jobs.split('\n');
     expect(header).toBe('NAME              STATUS     COMPLETIONS   DURATION   AGE');
     expect(row).toMatch(new RegExp(`^hello-world-job   Complete   1/1 {11}\\d+s\\s+\\d+s$`));
-    expect((await home.ok(['apply', '-f', `${FIXTURES}/hello-world-job.yaml`]))).toBe('job.batch/hello-world-job unchanged\n');
+    expect(await home.ok(['apply', '-f', `${FIXTURES}/hello-world-job.yaml`])).toBe(
+      'job.batch/hello-world-job unchanged\n',
+    );
   });
 
   it('failure-demo: four pods, failed 4, BackoffLimitExceeded, doubling gaps', async () => {
@@ -40,14 +44,21 @@ describe('chapter manifests on the real engine', () => {
     expect(job.status?.failed).toBe(4);
     expect(job.status?.succeeded).toBeUndefined();
     expect(job.status?.completionTime).toBeUndefined();
-    expect(job.status?.conditions?.map((c) => [c.type, c.reason])).toEqual([['FailureTarget', 'BackoffLimitExceeded'], ['Failed', 'BackoffLimitExceeded']]);
+    expect(job.status?.conditions?.map((c) => [c.type, c.reason])).toEqual([
+      ['FailureTarget', 'BackoffLimitExceeded'],
+      ['Failed', 'BackoffLimitExceeded'],
+    ]);
     const pods = (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=failure-demo'])).items;
     expect(pods).toHaveLength(4);
     const describe = await home.ok(['describe', 'job/failure-demo']);
-    expect(describe).toMatch(/\n {2}Warning {2}BackoffLimitExceeded {2}\d+s\s+job-controller {2}Job has reached the specified backoff limit\n/);
+    expect(describe).toMatch(
+      /\n {2}Warning {2}BackoffLimitExceeded {2}\d+s\s+job-controller {2}Job has reached the specified backoff limit\n/,
+    );
     expect(describe).toContain('Pods Statuses:    0 Active (0 Ready) / 0 Succeeded / 4 Failed\n');
     // Gaps between one attempt's end and the next one's start: ≈ 1s, 2s, 4s with a 1s base.
-    const runs = pods.map((p) => ({ start: ms(term(p).startedAt), end: ms(term(p).finishedAt) })).sort((a, b) => a.start - b.start);
+    const runs = pods
+      .map((p) => ({ start: ms(term(p).startedAt), end: ms(term(p).finishedAt) }))
+      .sort((a, b) => a.start - b.start);
     const gaps = runs.slice(1).map((r, i) => (r.start - runs[i].end) / 1000);
     [1, 2, 4].forEach((d, i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(d * 0.9);
@@ -65,12 +76,19 @@ describe('chapter manifests on the real engine', () => {
     const pods = (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=parallel-processor'])).items;
     expect(pods).toHaveLength(10);
     // Maximum overlap of the containers' [start, end] intervals, from the engine's own times.
-    const points = pods.flatMap((p) => [{ t: ms(term(p).startedAt), d: 1 }, { t: ms(term(p).finishedAt), d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+    const points = pods
+      .flatMap((p) => [
+        { t: ms(term(p).startedAt), d: 1 },
+        { t: ms(term(p).finishedAt), d: -1 },
+      ])
+      .sort((a, b) => a.t - b.t || a.d - b.d);
     let running = 0;
     let max = 0;
     for (const p of points) max = Math.max(max, (running += p.d));
     expect(max).toBe(2);
-    expect(await home.ok(['logs', `pod/${pods[0].metadata.name}`])).toMatch(/^processing item on parallel-processor-\w+\ndone\n$/);
+    expect(await home.ok(['logs', `pod/${pods[0].metadata.name}`])).toMatch(
+      /^processing item on parallel-processor-\w+\ndone\n$/,
+    );
   });
 
   it('race: warns at apply and runs one pod', async () => {

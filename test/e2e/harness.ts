@@ -63,16 +63,24 @@ export class Home {
   }
 
   /** A raw request to the server's API with its token (the server must be running). */
-  api(method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  api(
+    method: string,
+    path: string,
+    body?: Buffer | string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     const { port } = JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')) as { port: number };
     const token = readFileSync(join(this.dir, 'token'), 'utf8').trim();
     return new Promise((resolve) => {
       const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
-      const req = request({ host: '127.0.0.1', port, method, path, headers: { Authorization: `Bearer ${token}`, ...length, ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, method, path, headers: { Authorization: `Bearer ${token}`, ...length, ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', () => resolve({ status: -1, body: '' }));
       if (body !== undefined) req.write(body);
       req.end();
@@ -84,7 +92,8 @@ export class Home {
     if (!existsSync(db)) return undefined;
     const d = new Database(db, { readonly: true, fileMustExist: true });
     try {
-      return (d.prepare("SELECT value FROM meta WHERE key = 'instanceId'").get() as { value: string } | undefined)?.value;
+      return (d.prepare("SELECT value FROM meta WHERE key = 'instanceId'").get() as { value: string } | undefined)
+        ?.value;
     } finally {
       d.close();
     }
@@ -119,7 +128,11 @@ export class Home {
     const ids = await this.containers();
     if (ids.length) await run('docker', ['rm', '-f', ...ids]);
     const id = this.instanceId();
-    const volumes = id ? (await this.docker(['volume', 'ls', '-q', '--filter', `label=io.jobctl.instance=${id}`])).split('\n').filter(Boolean) : [];
+    const volumes = id
+      ? (await this.docker(['volume', 'ls', '-q', '--filter', `label=io.jobctl.instance=${id}`]))
+          .split('\n')
+          .filter(Boolean)
+      : [];
     if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -141,7 +154,12 @@ ${podSpec}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -151,7 +169,11 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
   }
 }
 
-export const jobYaml = (name: string, command: string[], extra: { spec?: string; pod?: string; restartPolicy?: string } = {}) => `apiVersion: batch/v1
+export const jobYaml = (
+  name: string,
+  command: string[],
+  extra: { spec?: string; pod?: string; restartPolicy?: string } = {},
+) => `apiVersion: batch/v1
 kind: Job
 metadata:
   name: ${name}

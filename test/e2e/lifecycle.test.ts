@@ -17,11 +17,24 @@ describe('job lifecycle on the real engine', () => {
   it('OnFailure always failing with backoffLimit 2: restarts 0→1→2, pod deleted, BackoffLimitExceeded', async () => {
     const watch = home.background(['get', 'pods', '-w', '--no-headers', '-l', 'job-name=onfail']);
     await sleep(1000);
-    await home.ok(['apply', '-f', '-'], jobYaml('onfail', ['sh', '-c', 'echo attempt; exit 3'], { spec: '  backoffLimit: 2\n', restartPolicy: 'OnFailure' }));
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('onfail', ['sh', '-c', 'echo attempt; exit 3'], {
+        spec: '  backoffLimit: 2\n',
+        restartPolicy: 'OnFailure',
+      }),
+    );
     await home.ok(['wait', '--for=condition=failed', 'job/onfail', '--timeout=60s']);
-    await until('the pod to be gone', async () => (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=onfail'])).items.length === 0);
+    await until(
+      'the pod to be gone',
+      async () => (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=onfail'])).items.length === 0,
+    );
     watch.child.kill('SIGINT');
-    const restarts = watch.output().trim().split('\n').map((l) => Number(l.split(/\s+/)[3]));
+    const restarts = watch
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(/\s+/)[3]));
     expect(restarts.length).toBeGreaterThan(1);
     expect(new Set(restarts)).toContain(2);
     expect(Math.max(...restarts)).toBe(2);
@@ -33,11 +46,20 @@ describe('job lifecycle on the real engine', () => {
 
   it('activeDeadlineSeconds 3 over sleep 60: DeadlineExceeded within seconds, container gone', async () => {
     const started = Date.now();
-    await home.ok(['apply', '-f', '-'], jobYaml('deadline', ['sleep', '60'], { spec: '  activeDeadlineSeconds: 3\n', pod: '      terminationGracePeriodSeconds: 1\n' }));
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('deadline', ['sleep', '60'], {
+        spec: '  activeDeadlineSeconds: 3\n',
+        pod: '      terminationGracePeriodSeconds: 1\n',
+      }),
+    );
     await home.ok(['wait', '--for=condition=failed', 'job/deadline', '--timeout=30s']);
     expect(Date.now() - started).toBeLessThan(20_000);
     const job = await home.json<Job>(['get', 'job', 'deadline']);
-    expect(job.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({ reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(job.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+    });
     await until('its containers to go', async () => (await containersOfJob('deadline')).length === 0, 20_000);
   });
 
@@ -46,17 +68,36 @@ describe('job lifecycle on the real engine', () => {
     await home.ok(['wait', '--for=condition=complete', 'job/ttl', '--timeout=30s']);
     expect(await containersOfJob('ttl')).not.toEqual([]);
     await home.ok(['wait', '--for=delete', 'job/ttl', '--timeout=30s']);
-    await until('pods to go', async () => (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=ttl'])).items.length === 0);
+    await until(
+      'pods to go',
+      async () => (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=ttl'])).items.length === 0,
+    );
     await until('containers to go', async () => (await containersOfJob('ttl')).length === 0);
   });
 
   it('delete of a running job stops and removes its containers, and touches no other', async () => {
-    const { stdout } = await run('docker', ['run', '-d', '--network', 'none', '--label', 'io.jobctl.instance=imposter', 'busybox:1.35', 'sleep', '120']);
+    const { stdout } = await run('docker', [
+      'run',
+      '-d',
+      '--network',
+      'none',
+      '--label',
+      'io.jobctl.instance=imposter',
+      'busybox:1.35',
+      'sleep',
+      '120',
+    ]);
     const bystander = stdout.trim();
     try {
-      await home.ok(['apply', '-f', '-'], jobYaml('doomed', ['sleep', '300'], { pod: '      terminationGracePeriodSeconds: 1\n' }));
+      await home.ok(
+        ['apply', '-f', '-'],
+        jobYaml('doomed', ['sleep', '300'], { pod: '      terminationGracePeriodSeconds: 1\n' }),
+      );
       await home.ok(['apply', '-f', '-'], jobYaml('survivor', ['sleep', '300']));
-      await until('both to run', async () => (await containersOfJob('doomed')).length === 1 && (await containersOfJob('survivor')).length === 1);
+      await until(
+        'both to run',
+        async () => (await containersOfJob('doomed')).length === 1 && (await containersOfJob('survivor')).length === 1,
+      );
       expect(await home.ok(['delete', 'job', 'doomed'])).toBe('job.batch "doomed" deleted\n');
       await until('doomed containers to go', async () => (await containersOfJob('doomed')).length === 0, 30_000);
       expect(await containersOfJob('survivor')).toHaveLength(1);
@@ -82,7 +123,10 @@ describe('job lifecycle on the real engine', () => {
   });
 
   it('a server stopped mid-job comes back and the job ends with exactly its completions', async () => {
-    await home.ok(['apply', '-f', '-'], jobYaml('five', ['sh', '-c', 'sleep 2; echo ok'], { spec: '  completions: 5\n  parallelism: 2\n' }));
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('five', ['sh', '-c', 'sleep 2; echo ok'], { spec: '  completions: 5\n  parallelism: 2\n' }),
+    );
     await until('a pod to run', async () => (await containersOfJob('five')).length > 0);
     await sleep(1500);
     expect(await home.ok(['server', 'stop'])).toBe('jobctl server stopped\n');
@@ -98,7 +142,10 @@ describe('job lifecycle on the real engine', () => {
 
   it('a server stopped while the engine creates containers records every one, and the next server runs them once', async () => {
     const before = (await home.containers()).length;
-    await home.ok(['apply', '-f', '-'], jobYaml('burst', ['sh', '-c', 'sleep 1; echo ok'], { spec: '  completions: 30\n  parallelism: 30\n' }));
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('burst', ['sh', '-c', 'sleep 1; echo ok'], { spec: '  completions: 30\n  parallelism: 30\n' }),
+    );
     // Stopped as the first of its 30 containers appears: the others are being created.
     await until('the first container', async () => (await home.containers()).length > before, 20_000, 10);
     expect(await home.ok(['server', 'stop'])).toBe('jobctl server stopped\n');
@@ -119,6 +166,11 @@ describe('job lifecycle on the real engine', () => {
 async function containersOfJob(job: string): Promise<string[]> {
   const all = await home.containers();
   if (!all.length) return [];
-  const { stdout } = await run('docker', ['inspect', '-f', '{{index .Config.Labels "io.kubernetes.pod.name"}} {{.State.Running}}', ...all]).catch(() => ({ stdout: '' }));
+  const { stdout } = await run('docker', [
+    'inspect',
+    '-f',
+    '{{index .Config.Labels "io.kubernetes.pod.name"}} {{.State.Running}}',
+    ...all,
+  ]).catch(() => ({ stdout: '' }));
   return stdout.split('\n').filter((l) => l.startsWith(`${job}-`));
 }

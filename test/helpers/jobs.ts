@@ -9,9 +9,18 @@ export const iso = (s: number): string => at(s).toISOString();
 export const CONFIG = { podBackoffBaseMs: 10_000 };
 
 /** A Job named `j` (uid `uid`) created at T0, started at T0 unless `status` says otherwise. */
-export function makeJob(spec: Partial<Job['spec']> = {}, status: Job['status'] = {}, restartPolicy: 'Never' | 'OnFailure' = 'Never'): Job {
+export function makeJob(
+  spec: Partial<Job['spec']> = {},
+  status: Job['status'] = {},
+  restartPolicy: 'Never' | 'OnFailure' = 'Never',
+): Job {
   const { object } = admitCreate(
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.35' }], restartPolicy } }, ...spec } },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'j' },
+      spec: { template: { spec: { containers: [{ name: 'main', image: 'busybox:1.35' }], restartPolicy } }, ...spec },
+    },
     at(0),
     'uid',
   );

@@ -16,7 +16,11 @@ class ScriptedEngine {
   /** Containers whose next inspection fails as if the engine were away. */
   unreachable = new Set<string>();
 
-  events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+  events(
+    filters: Record<string, string[]>,
+    onEvent: (e: EngineEvent) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void> {
     if (this.refuse) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
     this.streams++;
     this.filters = filters;
@@ -29,11 +33,20 @@ class ScriptedEngine {
     if (this.unreachable.delete(id)) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
     const status = this.states.get(id);
     if (!status) return Promise.reject(new EngineError(404, `No such container: ${id}`));
-    return Promise.resolve({ Id: id, State: { Status: status, Running: status === 'running', ExitCode: this.codes.get(id) ?? 0 } } as ContainerInspect);
+    return Promise.resolve({
+      Id: id,
+      State: { Status: status, Running: status === 'running', ExitCode: this.codes.get(id) ?? 0 },
+    } as ContainerInspect);
   }
 
   die(id: string, exitCode: number): void {
-    this.onEvent?.({ Type: 'container', Action: 'die', Actor: { ID: id, Attributes: { exitCode: String(exitCode) } }, time: 0, timeNano: 0 });
+    this.onEvent?.({
+      Type: 'container',
+      Action: 'die',
+      Actor: { ID: id, Attributes: { exitCode: String(exitCode) } },
+      time: 0,
+      timeNano: 0,
+    });
   }
 }
 
@@ -50,7 +63,10 @@ describe('ExitWatcher', () => {
     engine.die('c2', 3);
     engine.die('other', 0);
     engine.die('c1', 0);
-    expect(seen).toEqual([['c2', 3], ['c1', 0]]);
+    expect(seen).toEqual([
+      ['c2', 3],
+      ['c1', 0],
+    ]);
     expect(engine.streams).toBe(1);
     expect(engine.filters).toEqual({ type: ['container'], event: ['die'], label: ['io.jobctl.instance=abc'] });
   });
@@ -70,7 +86,10 @@ describe('ExitWatcher', () => {
     engine.refuse = false;
     await vi.advanceTimersByTimeAsync(20);
     expect(engine.streams).toBe(2);
-    expect([...seen]).toEqual([['exited', 7], ['gone', undefined]]);
+    expect([...seen]).toEqual([
+      ['exited', 7],
+      ['gone', undefined],
+    ]);
     engine.die('running', 1);
     engine.die('exited', 7);
     expect(seen.get('running')).toBe(1);

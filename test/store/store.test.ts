@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event } from '../../src/api/index.js';
 import { EVENT_KEYS_MAX, Registry, Store, type Change } from '../../src/store/index.js';
 
-const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data,
+});
 const open = () => new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-store-')), 'state.db'));
 
 describe('store', () => {
@@ -85,7 +90,11 @@ describe('events', () => {
     const subject = cm('subject');
     subject.metadata.uid = 'u-1';
     const say = (message: string) => registry.recordEvent(subject, 'Normal', 'Said', message, 'kubelet');
-    const countsOf = (message: string) => registry.store.list<Event>('Event', 'default').filter((e) => e.message === message).map((e) => e.count);
+    const countsOf = (message: string) =>
+      registry.store
+        .list<Event>('Event', 'default')
+        .filter((e) => e.message === message)
+        .map((e) => e.count);
     say('first');
     say('first');
     expect(countsOf('first')).toEqual([2]);

@@ -11,7 +11,11 @@ export interface BackoffRecord {
   lastFailureTimeMs?: number;
 }
 
-export function computeBackoffRecord(job: Job, pods: readonly Pod[], countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p)): BackoffRecord {
+export function computeBackoffRecord(
+  job: Job,
+  pods: readonly Pod[],
+  countsAsFailure: (p: Pod) => boolean = (p) => isFailed(job, p),
+): BackoffRecord {
   const failures = pods.filter(countsAsFailure);
   // The common case, and the one a big Job syncs often: no failures, no finish times to read.
   if (failures.length === 0) return { failuresAfterLastSuccess: 0 };

@@ -4,7 +4,14 @@ import { type Job, type Pod } from '../../api/index.js';
 import type { Change, Registry } from '../../store/index.js';
 import { WorkQueue } from '../queue.js';
 import { decide, isFinished, type DecideConfig } from './decide.js';
-import { hasTrackingFinalizer, isDeleting, isTerminalPhase, JOB_TRACKING_FINALIZER, REMOVED_UNCOUNTED, restartCount } from './pods.js';
+import {
+  hasTrackingFinalizer,
+  isDeleting,
+  isTerminalPhase,
+  JOB_TRACKING_FINALIZER,
+  REMOVED_UNCOUNTED,
+  restartCount,
+} from './pods.js';
 import { newPodForJob } from './pod-template.js';
 
 export interface JobControllerOptions extends DecideConfig {
@@ -18,7 +25,8 @@ const UNCOUNTED_DELETION = { dropFinalizer: JOB_TRACKING_FINALIZER, annotate: { 
 export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
 
 /** A Job another controller manages: no pods, no status, no events from this one. */
-export const isManagedElsewhere = (job: Job): boolean => job.spec.managedBy !== undefined && job.spec.managedBy !== JOB_CONTROLLER_NAME;
+export const isManagedElsewhere = (job: Job): boolean =>
+  job.spec.managedBy !== undefined && job.spec.managedBy !== JOB_CONTROLLER_NAME;
 
 const keyOf = (ns: string | undefined, name: string | undefined) => `${ns ?? 'default'}/${name ?? ''}`;
 
@@ -34,7 +42,12 @@ export const SYNC_BATCH_MS_PER_POD = 0.1;
  * restarts under OnFailure).
  */
 function calls(c: Change, pod: Pod): boolean {
-  return c.type === 'DELETED' || isDeleting(pod) || (isTerminalPhase(pod) && hasTrackingFinalizer(pod)) || restartCount(pod) > 0;
+  return (
+    c.type === 'DELETED' ||
+    isDeleting(pod) ||
+    (isTerminalPhase(pod) && hasTrackingFinalizer(pod)) ||
+    restartCount(pod) > 0
+  );
 }
 
 interface Synced {
@@ -48,7 +61,10 @@ export class JobController {
   /** Per job key: what the last sync saw, to tell the controller's own writes from a user's. */
   private readonly synced = new Map<string, Synced>();
 
-  constructor(private readonly registry: Registry, private readonly opts: JobControllerOptions) {
+  constructor(
+    private readonly registry: Registry,
+    private readonly opts: JobControllerOptions,
+  ) {
     this.queue = new WorkQueue(
       (key) => this.sync(key),
       (key, e) => {
@@ -71,7 +87,13 @@ export class JobController {
     if (c.object.kind === 'Job') {
       const key = keyOf(meta.namespace, meta.name);
       const seen = this.synced.get(key);
-      if (c.type === 'MODIFIED' && seen && seen.uid === meta.uid && seen.generation === meta.generation && !meta.deletionTimestamp) {
+      if (
+        c.type === 'MODIFIED' &&
+        seen &&
+        seen.uid === meta.uid &&
+        seen.generation === meta.generation &&
+        !meta.deletionTimestamp
+      ) {
         this.queue.addBatched(key, seen.batchMs);
       } else this.queue.add(key);
     } else if (c.object.kind === 'Pod') {
@@ -95,7 +117,11 @@ export class JobController {
       return;
     }
     const pods = this.registry.podsOf(job);
-    this.synced.set(key, { uid: job.metadata.uid, generation: job.metadata.generation, batchMs: Math.min(SYNC_BATCH_MAX_MS, pods.length * SYNC_BATCH_MS_PER_POD) });
+    this.synced.set(key, {
+      uid: job.metadata.uid,
+      generation: job.metadata.generation,
+      batchMs: Math.min(SYNC_BATCH_MAX_MS, pods.length * SYNC_BATCH_MS_PER_POD),
+    });
     const now = this.registry.now();
     const plan = decide(job, pods, now, this.opts);
     const store = this.registry.store;
@@ -107,11 +133,18 @@ export class JobController {
       const uncounted = new Set(plan.uncounted);
       for (const podName of plan.delete) {
         const deleted = this.registry.deletePod(ns, podName, uncounted.has(podName) ? UNCOUNTED_DELETION : {});
-        if (deleted) this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
+        if (deleted)
+          this.registry.recordEvent(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${podName}`, 'job-controller');
       }
       for (const want of plan.create) {
         const pod = this.registry.createPod(newPodForJob(job, want));
-        this.registry.recordEvent(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
+        this.registry.recordEvent(
+          job,
+          'Normal',
+          'SuccessfulCreate',
+          `Created pod: ${pod.metadata.name}`,
+          'job-controller',
+        );
       }
       // Status and the finalizers of the pods it counts, together: counted exactly once.
       const current = plan.status || plan.counted.length ? this.registry.getJob(ns, name) : undefined;

@@ -1,10 +1,26 @@
 // The Job controller's decision: a pure function of (job, pods, now) returning a plan.
 // Follows the sync order of reference §2.1: count, failure checks, then success, then manageJob.
-import { formatIndexes, parseIndexes, toRfc3339, type Condition, type Job, type JobStatus, type Pod } from '../../api/index.js';
+import {
+  formatIndexes,
+  parseIndexes,
+  toRfc3339,
+  type Condition,
+  type Job,
+  type JobStatus,
+  type Pod,
+} from '../../api/index.js';
 import { computeBackoffRecord, computeRemainingBackoffMs } from './backoff.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
 import { isIndexed, lowestPending, podIndex, podIndexFailureCount, podIndexIgnoredCount } from './indexed.js';
-import { hasTrackingFinalizer, isActive, isDeleting, isFailed, isSucceeded, isTerminating, restartCount } from './pods.js';
+import {
+  hasTrackingFinalizer,
+  isActive,
+  isDeleting,
+  isFailed,
+  isSucceeded,
+  isTerminating,
+  restartCount,
+} from './pods.js';
 import { matchSuccessPolicy } from './success-policy.js';
 
 export interface JobEvent {
@@ -64,7 +80,13 @@ export function isFinished(job: Job): boolean {
   return Boolean(findCondition(job.status, 'Complete') || findCondition(job.status, 'Failed'));
 }
 
-function newCondition(type: string, reason: string, message: string, now: Date, status: 'True' | 'False' = 'True'): Condition {
+function newCondition(
+  type: string,
+  reason: string,
+  message: string,
+  now: Date,
+  status: 'True' | 'False' = 'True',
+): Condition {
   const t = toRfc3339(now);
   return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
 }
@@ -122,7 +144,12 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
         failed++;
         const i = podIndex(p);
         if (match?.action === 'FailJob') failJobMessage ??= match.message;
-        else if (perIndex && i !== undefined && (match?.action === 'FailIndex' || podIndexFailureCount(p) >= spec.backoffLimitPerIndex!)) failedIdx.add(i);
+        else if (
+          perIndex &&
+          i !== undefined &&
+          (match?.action === 'FailIndex' || podIndexFailureCount(p) >= spec.backoffLimitPerIndex!)
+        )
+          failedIdx.add(i);
       }
     } else if (!(isDeleting(p) && !isTerminating(p))) {
       continue; // still running; a stopped pod not counted as a failure only loses its finalizer
@@ -154,7 +181,8 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
   if (!status.startTime && !suspended) status.startTime = toRfc3339(now);
 
   // Interim conditions already reached, else the failure checks, in order.
-  let interim: Condition | undefined = findCondition(status, 'SuccessCriteriaMet') ?? findCondition(status, 'FailureTarget');
+  let interim: Condition | undefined =
+    findCondition(status, 'SuccessCriteriaMet') ?? findCondition(status, 'FailureTarget');
   const fail = (reason: string, message: string) => {
     interim = newCondition('FailureTarget', reason, message, now);
     (status.conditions ??= []).push(interim);
@@ -164,14 +192,19 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
     const onFailure = spec.template.spec.restartPolicy === 'OnFailure';
     const restarts = onFailure ? active.reduce((n, p) => n + restartCount(p), 0) : 0;
     const restartsExceeded = onFailure && (backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit);
-    const deadlineMs = spec.activeDeadlineSeconds !== undefined && status.startTime && !suspended ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000 : undefined;
+    const deadlineMs =
+      spec.activeDeadlineSeconds !== undefined && status.startTime && !suspended
+        ? Date.parse(status.startTime) + spec.activeDeadlineSeconds * 1000
+        : undefined;
     if (failJobMessage) fail('PodFailurePolicy', failJobMessage);
     else if (failed > backoffLimit || restartsExceeded) fail(REASON_BACKOFF_LIMIT, MESSAGE_BACKOFF_LIMIT);
-    else if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes) fail(REASON_MAX_FAILED_INDEXES, MESSAGE_MAX_FAILED_INDEXES);
+    else if (perIndex && spec.maxFailedIndexes !== undefined && failedIdx.size > spec.maxFailedIndexes)
+      fail(REASON_MAX_FAILED_INDEXES, MESSAGE_MAX_FAILED_INDEXES);
     else if (deadlineMs !== undefined && nowMs >= deadlineMs) fail(REASON_DEADLINE, MESSAGE_DEADLINE);
     else if (deadlineMs !== undefined) plan.requeueAfterMs = deadlineMs - nowMs;
     if (!interim && indexed && completions !== null) {
-      if (perIndex && failedIdx.size > 0 && completedIdx.size + failedIdx.size >= completions) fail(REASON_FAILED_INDEXES, MESSAGE_FAILED_INDEXES);
+      if (perIndex && failedIdx.size > 0 && completedIdx.size + failedIdx.size >= completions)
+        fail(REASON_FAILED_INDEXES, MESSAGE_FAILED_INDEXES);
       else if (spec.successPolicy) {
         const rule = matchSuccessPolicy(job, completedIdx);
         if (rule !== undefined) {
@@ -191,13 +224,20 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
     removePods(plan, active, true);
     activeCount = 0;
   } else {
-    activeCount = indexed ? manageIndexed(job, pods, active, terminating, completedIdx, failedIdx, nowMs, config, plan, countsAsFailure) : manageNonIndexed(job, pods, active, terminating, succeeded, nowMs, config, plan, countsAsFailure);
-    const complete = completions === null ? succeeded > 0 && activeCount === 0 : succeeded >= completions && activeCount === 0;
+    activeCount = indexed
+      ? manageIndexed(job, pods, active, terminating, completedIdx, failedIdx, nowMs, config, plan, countsAsFailure)
+      : manageNonIndexed(job, pods, active, terminating, succeeded, nowMs, config, plan, countsAsFailure);
+    const complete =
+      completions === null ? succeeded > 0 && activeCount === 0 : succeeded >= completions && activeCount === 0;
     if (complete) {
       interim = newCondition('SuccessCriteriaMet', REASON_COMPLETIONS, MESSAGE_COMPLETIONS, now);
       (status.conditions ??= []).push(interim);
       if (completions !== null && succeeded > completions) {
-        plan.events.push({ type: 'Warning', reason: 'TooManySucceededPods', message: 'Too many succeeded pods running after completion count reached' });
+        plan.events.push({
+          type: 'Warning',
+          reason: 'TooManySucceededPods',
+          message: 'Too many succeeded pods running after completion count reached',
+        });
       }
     }
   }
@@ -223,7 +263,9 @@ export function decide(job: Job, pods: readonly Pod[], now: Date, config: Decide
   const remaining = active.filter((p) => !plan.delete.includes(p.metadata.name!));
   // As Kubernetes' manageJob: the pods this sync creates are active from now on.
   status.active = finished ? 0 : activeCount;
-  status.ready = finished ? 0 : remaining.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  status.ready = finished
+    ? 0
+    : remaining.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
   status.terminating = finished ? 0 : terminating.length + plan.delete.length;
   status.uncountedTerminatedPods = {};
   if (!status.succeeded) delete status.succeeded;
@@ -239,12 +281,27 @@ function removePods(plan: Plan, pods: readonly Pod[], uncounted: boolean): void 
   if (uncounted) plan.uncounted.push(...names);
 }
 
-function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], terminating: Pod[], succeeded: number, nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean): number {
+function manageNonIndexed(
+  job: Job,
+  pods: readonly Pod[],
+  active: Pod[],
+  terminating: Pod[],
+  succeeded: number,
+  nowMs: number,
+  config: DecideConfig,
+  plan: Plan,
+  countsAsFailure: (p: Pod) => boolean,
+): number {
   const spec = job.spec;
   const completions = spec.completions ?? null;
   const parallelism = spec.parallelism ?? 1;
   let activeCount = active.length;
-  const wantActive = completions === null ? (succeeded > 0 ? activeCount : parallelism) : Math.max(0, Math.min(completions - succeeded, parallelism));
+  const wantActive =
+    completions === null
+      ? succeeded > 0
+        ? activeCount
+        : parallelism
+      : Math.max(0, Math.min(completions - succeeded, parallelism));
   if (activeCount > wantActive) {
     const extra = [...active].sort(deletionOrder).slice(0, activeCount - wantActive);
     removePods(plan, extra, true);
@@ -253,7 +310,11 @@ function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], termina
   const waitForTerminal = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
   const missing = wantActive - activeCount - waitForTerminal;
   if (missing <= 0) return activeCount;
-  const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, pods, countsAsFailure), nowMs, config.podBackoffBaseMs);
+  const remaining = computeRemainingBackoffMs(
+    computeBackoffRecord(job, pods, countsAsFailure),
+    nowMs,
+    config.podBackoffBaseMs,
+  );
   if (remaining > 0) {
     plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
     return activeCount;
@@ -264,8 +325,16 @@ function manageNonIndexed(job: Job, pods: readonly Pod[], active: Pod[], termina
 }
 
 function manageIndexed(
-  job: Job, pods: readonly Pod[], active: Pod[], terminating: Pod[], completed: Set<number>, failedIdx: Set<number>,
-  nowMs: number, config: DecideConfig, plan: Plan, countsAsFailure: (p: Pod) => boolean,
+  job: Job,
+  pods: readonly Pod[],
+  active: Pod[],
+  terminating: Pod[],
+  completed: Set<number>,
+  failedIdx: Set<number>,
+  nowMs: number,
+  config: DecideConfig,
+  plan: Plan,
+  countsAsFailure: (p: Pod) => boolean,
 ): number {
   const spec = job.spec;
   const completions = spec.completions ?? 0;
@@ -285,14 +354,20 @@ function manageIndexed(
   removePods(plan, drop, true);
   if (drop.length) return activeCount; // deletion and creation never happen in the same sync
   const busy = new Set(byIndex.keys());
-  const waitingFor = new Set(spec.podReplacementPolicy === 'Failed' ? terminating.map(podIndex).filter((i): i is number => i !== undefined) : []);
+  const waitingFor = new Set(
+    spec.podReplacementPolicy === 'Failed' ? terminating.map(podIndex).filter((i): i is number => i !== undefined) : [],
+  );
   const pendingCount = completions - completed.size - failedIdx.size - busy.size;
   const wantActive = Math.min(parallelism, busy.size + Math.max(0, pendingCount));
   let missing = wantActive - activeCount;
   if (missing <= 0) return activeCount;
   const perIndex = spec.backoffLimitPerIndex !== undefined;
   if (!perIndex) {
-    const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, pods, countsAsFailure), nowMs, config.podBackoffBaseMs);
+    const remaining = computeRemainingBackoffMs(
+      computeBackoffRecord(job, pods, countsAsFailure),
+      nowMs,
+      config.podBackoffBaseMs,
+    );
     if (remaining > 0) {
       plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
       return activeCount;
@@ -308,7 +383,11 @@ function manageIndexed(
     if (missing <= 0) break;
     const ofIndex = podsByIndex.get(i) ?? [];
     if (perIndex) {
-      const remaining = computeRemainingBackoffMs(computeBackoffRecord(job, ofIndex, countsAsFailure), nowMs, config.podBackoffBaseMs);
+      const remaining = computeRemainingBackoffMs(
+        computeBackoffRecord(job, ofIndex, countsAsFailure),
+        nowMs,
+        config.podBackoffBaseMs,
+      );
       if (remaining > 0) {
         plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
         continue;
@@ -325,7 +404,11 @@ function manageIndexed(
  * The failure counts a replacement pod of one index carries (annotations of §2.10): the most any
  * earlier pod of the index carried plus its own failure, and never fewer than the failures seen.
  */
-function carriedCounts(job: Job, ofIndex: readonly Pod[], countsAsFailure: (p: Pod) => boolean): Pick<PodToCreate, 'failureCount' | 'ignoredFailureCount'> {
+function carriedCounts(
+  job: Job,
+  ofIndex: readonly Pod[],
+  countsAsFailure: (p: Pod) => boolean,
+): Pick<PodToCreate, 'failureCount' | 'ignoredFailureCount'> {
   let failureCount = ofIndex.filter(countsAsFailure).length;
   let ignored = 0;
   for (const p of ofIndex) {

@@ -15,7 +15,8 @@ function matchExitCodes(rule: PodFailurePolicyRule, pod: Pod): { container: stri
     const t = s.state.terminated;
     if (!t || t.exitCode === 0) continue;
     const inSet = req.values.includes(t.exitCode);
-    if ((req.operator === 'In' && inSet) || (req.operator === 'NotIn' && !inSet)) return { container: s.name, exitCode: t.exitCode };
+    if ((req.operator === 'In' && inSet) || (req.operator === 'NotIn' && !inSet))
+      return { container: s.name, exitCode: t.exitCode };
   }
   return undefined;
 }
@@ -27,11 +28,21 @@ export function matchPodFailurePolicy(job: Job, pod: Pod): FailurePolicyMatch | 
     const rule = rules[i];
     if (rule.onExitCodes) {
       const m = matchExitCodes(rule, pod);
-      if (m) return { action: rule.action, message: `Container ${m.container} for pod ${ref} failed with exit code ${m.exitCode} matching ${rule.action} rule at index ${i}` };
+      if (m)
+        return {
+          action: rule.action,
+          message: `Container ${m.container} for pod ${ref} failed with exit code ${m.exitCode} matching ${rule.action} rule at index ${i}`,
+        };
     } else if (rule.onPodConditions) {
       for (const pattern of rule.onPodConditions) {
-        const c = pod.status?.conditions?.find((x) => x.type === pattern.type && x.status === (pattern.status ?? 'True'));
-        if (c) return { action: rule.action, message: `Pod ${ref} has condition ${c.type} matching ${rule.action} rule at index ${i}` };
+        const c = pod.status?.conditions?.find(
+          (x) => x.type === pattern.type && x.status === (pattern.status ?? 'True'),
+        );
+        if (c)
+          return {
+            action: rule.action,
+            message: `Pod ${ref} has condition ${c.type} matching ${rule.action} rule at index ${i}`,
+          };
       }
     }
   }

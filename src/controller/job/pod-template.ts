@@ -7,7 +7,16 @@ import { JOB_TRACKING_FINALIZER } from './pods.js';
 
 function withIndexEnv(c: Container): Container {
   if ((c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX')) return c;
-  return { ...c, env: [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${INDEX_KEY}']` } } }] };
+  return {
+    ...c,
+    env: [
+      ...(c.env ?? []),
+      {
+        name: 'JOB_COMPLETION_INDEX',
+        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: `metadata.labels['${INDEX_KEY}']` } },
+      },
+    ],
+  };
 }
 
 export function newPodForJob(job: Job, want: PodToCreate = {}): Pod {
@@ -38,7 +47,16 @@ export function newPodForJob(job: Job, want: PodToCreate = {}): Pod {
       namespace: m.namespace,
       labels,
       ...(Object.keys(annotations).length ? { annotations } : {}),
-      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: m.name ?? '', uid: m.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          name: m.name ?? '',
+          uid: m.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
       finalizers: [JOB_TRACKING_FINALIZER],
     },
     spec,

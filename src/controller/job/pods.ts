@@ -53,6 +53,7 @@ export function finishTime(p: Pod): number {
 
 export function restartCount(p: Pod): number {
   let n = 0;
-  for (const s of [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])]) n += s.restartCount ?? 0;
+  for (const s of [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])])
+    n += s.restartCount ?? 0;
   return n;
 }

@@ -5,7 +5,10 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 export const DOCKER_API_VERSION = 'v1.41';
 
 export class EngineError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -21,7 +24,16 @@ export interface ContainerInspect {
   Name: string;
   Created: string;
   Image: string;
-  State: { Status: string; Running: boolean; ExitCode: number; OOMKilled: boolean; StartedAt: string; FinishedAt: string; Error: string; Pid: number };
+  State: {
+    Status: string;
+    Running: boolean;
+    ExitCode: number;
+    OOMKilled: boolean;
+    StartedAt: string;
+    FinishedAt: string;
+    Error: string;
+    Pid: number;
+  };
   Config: { Labels: Record<string, string>; Image: string };
 }
 
@@ -64,8 +76,16 @@ export class DockerEngine {
       );
       this.inflight.add(req);
       req.on('close', () => this.inflight.delete(req));
-      req.on('timeout', () => req.destroy(new EngineError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)));
-      req.on('error', (e) => reject(e instanceof EngineError ? e : new EngineError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`)));
+      req.on('timeout', () =>
+        req.destroy(new EngineError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)),
+      );
+      req.on('error', (e) =>
+        reject(
+          e instanceof EngineError
+            ? e
+            : new EngineError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`),
+        ),
+      );
       if (data) req.write(data);
       req.end();
     });
@@ -113,11 +133,15 @@ export class DockerEngine {
     );
   }
 
-
   /** Pulls an image; resolves when done, rejects with the engine's error text. */
   async pullImage(image: string): Promise<void> {
     const [name, tag] = splitImage(image);
-    const res = await this.raw('POST', `/images/create?fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`, undefined, 300_000);
+    const res = await this.raw(
+      'POST',
+      `/images/create?fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`,
+      undefined,
+      300_000,
+    );
     let text = '';
     for await (const c of res) text += c.toString();
     if ((res.statusCode ?? 500) >= 400) {
@@ -155,7 +179,12 @@ export class DockerEngine {
 
   /** SIGTERM, then SIGKILL after `graceSeconds` (the engine's own stop). */
   stopContainer(id: string, graceSeconds: number): Promise<void> {
-    return this.call<void>('POST', `/containers/${id}/stop?t=${Math.max(0, Math.floor(graceSeconds))}`, undefined, (graceSeconds + 30) * 1000).catch((e: EngineError) => {
+    return this.call<void>(
+      'POST',
+      `/containers/${id}/stop?t=${Math.max(0, Math.floor(graceSeconds))}`,
+      undefined,
+      (graceSeconds + 30) * 1000,
+    ).catch((e: EngineError) => {
       if (e.statusCode === 304 || e.statusCode === 404) return;
       throw e;
     });
@@ -194,7 +223,14 @@ export class DockerEngine {
 
   async listVolumes(labelFilters: string[]): Promise<{ Name: string; Labels: Record<string, string> | null }[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
-    return (await this.call<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>('GET', `/volumes?filters=${filters}`)).Volumes ?? [];
+    return (
+      (
+        await this.call<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>(
+          'GET',
+          `/volumes?filters=${filters}`,
+        )
+      ).Volumes ?? []
+    );
   }
 
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
@@ -204,7 +240,12 @@ export class DockerEngine {
 
   /** The container's output as a raw multiplexed stream (8-byte frame headers). */
   async logs(id: string, follow: boolean): Promise<IncomingMessage> {
-    const res = await this.raw('GET', `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=${follow ? 1 : 0}`, undefined, 0);
+    const res = await this.raw(
+      'GET',
+      `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=${follow ? 1 : 0}`,
+      undefined,
+      0,
+    );
     if ((res.statusCode ?? 500) >= 400) {
       res.resume();
       throw new EngineError(res.statusCode ?? 500, `logs of ${id} unavailable`);
@@ -217,7 +258,11 @@ export class DockerEngine {
    * answered (events from then on are delivered), with a function that ends the stream. `onEnd`
    * is called once, when the stream ends for any other reason.
    */
-  async events(filters: Record<string, string[]>, onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+  async events(
+    filters: Record<string, string[]>,
+    onEvent: (e: EngineEvent) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void> {
     const res = await this.raw('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, undefined, 0);
     if ((res.statusCode ?? 500) >= 400) {
       res.resume();
