@@ -1,5 +1,6 @@
-// Pod + container → Docker Engine create body. Kubernetes' command/args map onto ENTRYPOINT/CMD.
+// Pod + container → the runtime's container spec. Kubernetes' command/args map onto entrypoint/cmd.
 import { cpuMillis, bytes, type Container, type Pod } from '../api/index.js';
+import type { ContainerSpec } from './cri.js';
 import {
   LABEL_CONTAINER_NAME,
   LABEL_INIT,
@@ -41,22 +42,17 @@ export interface CreateOptions {
   restart: number;
   init: boolean;
   env: Map<string, string>;
-  binds: string[];
-  /** `container:<id>` to join a pod sandbox's network, else the pod's own mode. */
-  networkMode?: string;
+  mounts: string[];
+  /** The sandbox whose network namespace the container joins, else the pod's own mode. */
+  sandboxId?: string;
 }
 
-export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions): Record<string, unknown> {
+/** A pod's container as the runtime-neutral spec: Kubernetes' command/args map onto entrypoint/cmd. */
+export function containerSpec(pod: Pod, c: Container, opts: CreateOptions): ContainerSpec {
   const env = opts.env;
   const expand = (list: string[] | undefined) => list?.map((s) => expandVars(s, env));
   const limits = c.resources?.limits ?? {};
   const requests = c.resources?.requests ?? {};
-  const host: Record<string, unknown> = {
-    NetworkMode: opts.networkMode ?? (pod.spec.hostNetwork ? 'host' : 'none'),
-    RestartPolicy: { Name: 'no' },
-    LogConfig: { Type: 'json-file', Config: {} },
-    Binds: opts.binds,
-  };
   const sc = {
     ...((pod.spec.securityContext ?? {}) as SecurityContext),
     ...((c.securityContext ?? {}) as SecurityContext),
@@ -64,22 +60,14 @@ export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions)
   let user: string | undefined;
   if (sc.runAsUser !== undefined) user = `${sc.runAsUser}${sc.runAsGroup !== undefined ? `:${sc.runAsGroup}` : ''}`;
   else if (sc.runAsGroup !== undefined) user = `0:${sc.runAsGroup}`;
-  if (sc.readOnlyRootFilesystem) host.ReadonlyRootfs = true;
-  if (sc.privileged) host.Privileged = true;
-  if (sc.capabilities?.add?.length) host.CapAdd = sc.capabilities.add;
-  if (sc.capabilities?.drop?.length) host.CapDrop = sc.capabilities.drop;
   const groups = pod.spec.securityContext as { supplementalGroups?: number[]; fsGroup?: number } | undefined;
   const extra = [...(groups?.supplementalGroups ?? []), ...(groups?.fsGroup !== undefined ? [groups.fsGroup] : [])];
-  if (extra.length) host.GroupAdd = extra.map(String);
-  if (limits.memory) host.Memory = bytes(limits.memory);
-  if (limits.cpu) host.NanoCpus = cpuMillis(limits.cpu) * 1_000_000;
-  if (requests.cpu) host.CpuShares = Math.max(MIN_CPU_SHARES, Math.floor((cpuMillis(requests.cpu) * 1024) / 1000));
-  const body: Record<string, unknown> = {
-    Image: c.image,
-    Env: [...env].map(([k, v]) => `${k}=${v}`),
-    ...(opts.networkMode?.startsWith('container:') ? {} : { Hostname: podHostname(pod) }),
-    ...(user ? { User: user } : {}),
-    Labels: {
+  const spec: ContainerSpec = {
+    image: c.image ?? '',
+    env: [...env].map(([k, v]) => `${k}=${v}`),
+    ...(opts.sandboxId ? {} : { hostname: podHostname(pod) }),
+    ...(user ? { user } : {}),
+    labels: {
       [LABEL_INSTANCE]: opts.instanceId,
       [LABEL_POD_NAMESPACE]: pod.metadata.namespace ?? 'default',
       [LABEL_POD_NAME]: pod.metadata.name ?? '',
@@ -88,15 +76,34 @@ export function containerCreateBody(pod: Pod, c: Container, opts: CreateOptions)
       [LABEL_RESTART_COUNT]: String(opts.restart),
       ...(opts.init ? { [LABEL_INIT]: 'true' } : {}),
     },
-    HostConfig: host,
-    StopSignal: 'SIGTERM',
+    annotations: { ...pod.metadata.annotations },
+    network: opts.sandboxId
+      ? { mode: 'container', id: opts.sandboxId }
+      : pod.spec.hostNetwork
+        ? { mode: 'host' }
+        : { mode: 'none' },
+    mounts: opts.mounts,
+    resources: {
+      ...(limits.memory ? { memoryBytes: bytes(limits.memory) } : {}),
+      ...(limits.cpu ? { nanoCpus: cpuMillis(limits.cpu) * 1_000_000 } : {}),
+      ...(requests.cpu
+        ? { cpuShares: Math.max(MIN_CPU_SHARES, Math.floor((cpuMillis(requests.cpu) * 1024) / 1000)) }
+        : {}),
+    },
+    security: {
+      ...(sc.privileged ? { privileged: true } : {}),
+      ...(sc.readOnlyRootFilesystem ? { readOnlyRootfs: true } : {}),
+      ...(sc.capabilities?.add?.length ? { capAdd: sc.capabilities.add } : {}),
+      ...(sc.capabilities?.drop?.length ? { capDrop: sc.capabilities.drop } : {}),
+      ...(extra.length ? { groupAdd: extra.map(String) } : {}),
+    },
   };
   if (c.command) {
-    body.Entrypoint = expand(c.command);
-    body.Cmd = expand(c.args) ?? [];
+    spec.entrypoint = expand(c.command);
+    spec.cmd = expand(c.args) ?? [];
   } else if (c.args) {
-    body.Cmd = expand(c.args);
+    spec.cmd = expand(c.args);
   }
-  if (c.workingDir) body.WorkingDir = c.workingDir;
-  return body;
+  if (c.workingDir) spec.workingDir = c.workingDir;
+  return spec;
 }

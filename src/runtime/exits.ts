@@ -1,8 +1,8 @@
-// Container exits, from one engine event stream for all of jobctl's containers instead of a
+// Container exits, from one runtime stream for all of jobctl's containers instead of a
 // long-lived `wait` request per container: a request and a connection fewer per pod. When the
 // stream drops (the engine restarted, the connection broke), it is opened again and every
 // container still awaited is inspected, so an exit that happened meanwhile is not missed.
-import type { DockerEngine, EngineError, EngineEvent } from './docker/engine.js';
+import type { ContainerRuntime, RuntimeError } from './cri.js';
 import { LABEL_INSTANCE } from './labels.js';
 
 /** The container's exit code, or `undefined` when it is gone from the engine. */
@@ -26,7 +26,7 @@ export class ExitWatcher {
   private gap = false;
 
   constructor(
-    private readonly engine: Pick<DockerEngine, 'events' | 'inspectContainer'>,
+    private readonly runtime: Pick<ContainerRuntime, 'watchExits' | 'inspectContainer'>,
     private readonly opts: ExitWatcherOptions,
   ) {
     this.retryDelay = opts.retryMs;
@@ -71,10 +71,10 @@ export class ExitWatcher {
 
   private open(): Promise<void> {
     if (this.close) return Promise.resolve();
-    this.opening ??= this.engine
-      .events(
-        { type: ['container'], event: ['die'], label: [`${LABEL_INSTANCE}=${this.opts.instanceId}`] },
-        (e) => this.onEvent(e),
+    this.opening ??= this.runtime
+      .watchExits(
+        `${LABEL_INSTANCE}=${this.opts.instanceId}`,
+        (id, code) => this.onExit(id, code),
         (err) => this.dropped(err),
       )
       .then(
@@ -91,13 +91,11 @@ export class ExitWatcher {
     return this.opening;
   }
 
-  private onEvent(e: EngineEvent): void {
-    const id = e.Actor?.ID;
-    const handler = id ? this.awaited.get(id) : undefined;
+  private onExit(id: string, code: number | undefined): void {
+    const handler = this.awaited.get(id);
     if (!handler) return;
     this.awaited.delete(id);
-    const code = Number(e.Actor.Attributes?.exitCode);
-    handler(Number.isFinite(code) ? code : undefined);
+    handler(code);
   }
 
   private dropped(err?: Error): void {
@@ -124,14 +122,14 @@ export class ExitWatcher {
   /** After a gap in the stream: any container that stopped meanwhile is reported now. */
   private reconcile(): void {
     for (const [id, handler] of [...this.awaited]) {
-      this.engine.inspectContainer(id).then(
+      this.runtime.inspectContainer(id).then(
         (info) => {
-          const stopped = info.State.Status === 'exited' || info.State.Status === 'dead';
+          const stopped = info.status === 'exited' || info.status === 'dead';
           if (!stopped || this.awaited.get(id) !== handler) return;
           this.awaited.delete(id);
-          handler(info.State.ExitCode);
+          handler(info.exitCode);
         },
-        (e: EngineError) => {
+        (e: RuntimeError) => {
           if (this.awaited.get(id) !== handler) return;
           if (e.statusCode !== 404) {
             this.gap = true; // the engine is away again: try later

@@ -12,7 +12,7 @@ import {
   type Pod,
   type PodStatus,
 } from '../api/index.js';
-import { containerCreateBody, dockerContainerName, podHostname } from './container-config.js';
+import { containerSpec, dockerContainerName, podHostname } from './container-config.js';
 import {
   ConfigRefError,
   containerBinds,
@@ -28,8 +28,8 @@ import {
   type ObjectSource,
   type VolumeMountSource,
 } from './pod-resources.js';
-import type { EngineError } from './docker/engine.js';
-import { demux, type ContainerInspect, type DockerEngine } from './docker/engine.js';
+import type { RuntimeError } from './cri.js';
+import { isZeroTime, type ContainerInfo, type ContainerRuntime, type ContainerSpec } from './cri.js';
 import { ExitWatcher } from './exits.js';
 import {
   LABEL_CONTAINER_NAME,
@@ -109,12 +109,12 @@ export class Kubelet {
   readonly exits: ExitWatcher;
 
   constructor(
-    readonly engine: DockerEngine,
+    readonly runtime: ContainerRuntime,
     readonly host: PodHost,
     readonly config: KubeletConfig,
   ) {
     this.now = config.now ?? (() => new Date());
-    this.exits = new ExitWatcher(engine, {
+    this.exits = new ExitWatcher(runtime, {
       instanceId: config.instanceId,
       retryMs: config.backoffBaseMs,
       log: config.log,
@@ -129,10 +129,10 @@ export class Kubelet {
    * Creates a container and records it as jobctl's. The engine finishes a create once asked,
    * whatever happens here: a stopping server waits for these, so that none is left unrecorded.
    */
-  createContainer(name: string, body: unknown, podUid: string): Promise<string> {
-    const created = this.engine.createContainer(name, body).then(({ Id }) => {
-      this.host.recordContainer(Id, podUid);
-      return Id;
+  createContainer(name: string, spec: ContainerSpec, podUid: string): Promise<string> {
+    const created = this.runtime.createContainer(name, spec).then((id) => {
+      this.host.recordContainer(id, podUid);
+      return id;
     });
     this.creating.add(created);
     const forget = () => void this.creating.delete(created);
@@ -144,7 +144,7 @@ export class Kubelet {
   async localImageId(image: string, fresh = false): Promise<string | undefined> {
     const hit = this.images.get(image);
     if (!fresh && hit && Date.now() - hit.atMs < IMAGE_CACHE_MS) return hit.id;
-    const id = await this.engine.imageId(image);
+    const id = await this.runtime.imageId(image);
     if (id) this.images.set(image, { id, atMs: Date.now() });
     else this.images.delete(image);
     return id;
@@ -174,34 +174,34 @@ export class Kubelet {
   /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */
   async adopt(pods: Pod[]): Promise<void> {
     const mine = this.host.knownContainers();
-    const containers = (await this.engine.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`])).filter((c) =>
-      mine.has(c.Id),
+    const containers = (await this.runtime.listContainers([`${LABEL_INSTANCE}=${this.config.instanceId}`])).filter(
+      (c) => mine.has(c.id),
     );
     const known = new Set(pods.map((p) => p.metadata.uid));
     for (const c of containers) {
-      if (!known.has(c.Labels[LABEL_POD_UID])) await this.removeContainer(c.Id);
+      if (!known.has(c.labels[LABEL_POD_UID])) await this.removeContainer(c.id);
     }
     // The tmpfs volumes of pods removed while no server ran (their containers went just above).
-    for (const v of await this.engine.listVolumes([`${LABEL_INSTANCE}=${this.config.instanceId}`])) {
-      if (!known.has(v.Labels?.[LABEL_POD_UID])) await this.engine.removeVolume(v.Name);
+    for (const v of await this.runtime.listVolumes([`${LABEL_INSTANCE}=${this.config.instanceId}`])) {
+      if (!known.has(v.labels[LABEL_POD_UID])) await this.runtime.removeVolume(v.name);
     }
     for (const pod of pods) {
       if (isTerminal(pod) && !pod.metadata.deletionTimestamp) continue;
-      const mine = containers.filter((c) => c.Labels[LABEL_POD_UID] === pod.metadata.uid);
+      const mine = containers.filter((c) => c.labels[LABEL_POD_UID] === pod.metadata.uid);
       const w = new PodWorker(this, pod);
       this.workers.set(pod.metadata.uid ?? '', w);
       w.adopt(
         mine.map((c) => ({
-          id: c.Id,
-          name: c.Labels[LABEL_CONTAINER_NAME],
-          restart: Number(c.Labels[LABEL_RESTART_COUNT] ?? 0),
+          id: c.id,
+          name: c.labels[LABEL_CONTAINER_NAME],
+          restart: Number(c.labels[LABEL_RESTART_COUNT] ?? 0),
         })),
       );
     }
   }
 
   async removeContainer(id: string): Promise<void> {
-    await this.engine.removeContainer(id);
+    await this.runtime.removeContainer(id);
     this.host.forgetContainer(id);
   }
 
@@ -210,7 +210,7 @@ export class Kubelet {
     for (const v of pod.spec.volumes ?? []) {
       const ed = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
       if (ed?.medium !== 'Memory' || ed.sizeLimit === undefined) continue;
-      await this.engine
+      await this.runtime
         .removeVolume(engineVolumeName(pod, v.name))
         .catch((e: Error) => this.config.log?.(`removing volume of pod ${pod.metadata.uid}: ${e.message}`));
     }
@@ -219,11 +219,11 @@ export class Kubelet {
   async removeContainersOf(uid: string): Promise<void> {
     try {
       const mine = this.host.knownContainers(uid);
-      const list = await this.engine.listContainers([
+      const list = await this.runtime.listContainers([
         `${LABEL_INSTANCE}=${this.config.instanceId}`,
         `${LABEL_POD_UID}=${uid}`,
       ]);
-      await Promise.all(list.filter((c) => mine.has(c.Id)).map((c) => this.removeContainer(c.Id)));
+      await Promise.all(list.filter((c) => mine.has(c.id)).map((c) => this.removeContainer(c.id)));
     } catch {
       /* the engine is away; start-up reconciliation removes them later */
     }
@@ -245,7 +245,7 @@ export class Kubelet {
       new Promise((r) => (timer = setTimeout(r, SHUTDOWN_CREATE_WAIT_MS))),
     ]);
     clearTimeout(timer);
-    this.engine.close();
+    this.runtime.close();
   }
 
   /** Pods whose containers jobctl still runs or will run. */
@@ -390,6 +390,11 @@ class PodWorker {
       this.k.host.recordEvent(this.pod, type, reason, message, 'kubelet', fieldPath);
   }
 
+  /** `docker://ID`: the runtime's name and the container's id, as the kubelet writes it. */
+  private containerId(id: string): string {
+    return `${this.k.runtime.name}://${id}`;
+  }
+
   private podRef(): string {
     const m = this.pod.metadata;
     return `${m.name}_${m.namespace}(${m.uid})`;
@@ -518,7 +523,7 @@ class PodWorker {
         [LABEL_POD_NAMESPACE]: m.namespace ?? '',
         [LABEL_POD_NAME]: m.name ?? '',
       };
-      await this.k.engine.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
+      await this.k.runtime.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
     }
     this.engineVolumesReady = true;
   }
@@ -572,11 +577,12 @@ class PodWorker {
       }
     if (!image) throw new Error('no image for the pod sandbox is present (set JOBCTL_SANDBOX_IMAGE)');
     const pause = image.includes('/pause:');
-    const body = {
-      Image: image,
-      ...(pause ? {} : { Entrypoint: ['sleep', '2147483647'], Cmd: [] }),
-      Hostname: podHostname(this.pod),
-      Labels: {
+    const spec: ContainerSpec = {
+      image,
+      ...(pause ? {} : { entrypoint: ['sleep', '2147483647'], cmd: [] }),
+      env: [],
+      hostname: podHostname(this.pod),
+      labels: {
         [LABEL_INSTANCE]: this.k.config.instanceId,
         [LABEL_POD_NAMESPACE]: m.namespace ?? '',
         [LABEL_POD_NAME]: m.name ?? '',
@@ -584,22 +590,22 @@ class PodWorker {
         [LABEL_CONTAINER_NAME]: 'POD',
         [LABEL_RESTART_COUNT]: '0',
       },
-      HostConfig: {
-        NetworkMode: 'none',
-        RestartPolicy: { Name: 'no' },
-        Binds: volumes.map(([name, v]) => `${v.hostPath}:/jobctl-volumes/${name}`),
-      },
+      annotations: { ...m.annotations },
+      network: { mode: 'none' },
+      mounts: volumes.map(([name, v]) => `${v.hostPath}:/jobctl-volumes/${name}`),
+      resources: {},
+      security: {},
     };
     let id: string;
     try {
-      id = await this.k.createContainer(name, body, m.uid ?? '');
+      id = await this.k.createContainer(name, spec, m.uid ?? '');
     } catch (e) {
-      if ((e as EngineError).statusCode !== 409) throw e;
-      id = (await this.takeOver(name)).Id;
+      if ((e as RuntimeError).statusCode !== 409) throw e;
+      id = (await this.takeOver(name)).id;
       this.k.host.recordContainer(id, m.uid ?? '');
     }
     if (this.detached) return;
-    await this.k.engine.startContainer(id).catch((e: EngineError) => {
+    await this.k.runtime.startContainer(id).catch((e: RuntimeError) => {
       if (e.statusCode !== 304) throw e;
     });
     this.sandboxId = id;
@@ -674,7 +680,7 @@ class PodWorker {
     this.event('Normal', 'Pulling', `Pulling image "${image}"`, c, init);
     const started = Date.now();
     try {
-      await this.k.engine.pullImage(image);
+      await this.k.runtime.pullImage(image);
       this.cs(c.name, init).imageID = (await this.k.localImageId(image, true)) ?? '';
       const took = goDuration(Date.now() - started);
       this.event(
@@ -743,24 +749,23 @@ class PodWorker {
     }
     await this.ensureEngineVolumes();
     const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
-    const binds = [
+    const mounts = [
       ...containerBinds(c, this.volumes ?? new Map()),
       `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`,
     ];
-    const networkMode = this.sandboxId && this.sharesNetwork() ? `container:${this.sandboxId}` : undefined;
-    const body = containerCreateBody(this.pod, c, {
+    const spec = containerSpec(this.pod, c, {
       instanceId: this.k.config.instanceId,
       restart,
       init,
       env,
-      binds,
-      networkMode,
+      mounts,
+      sandboxId: this.sandboxId && this.sharesNetwork() ? this.sandboxId : undefined,
     });
     let id: string;
     try {
-      id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), body, m.uid ?? '');
+      id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), spec, m.uid ?? '');
     } catch (e) {
-      const err = e as EngineError;
+      const err = e as RuntimeError;
       if (err.statusCode === 0) throw err; // the engine is away: FailedSync, retried
       if (err.statusCode !== 409) {
         // As the kubelet does: the container waits in CreateContainerError and is tried again.
@@ -772,10 +777,9 @@ class PodWorker {
       }
       // Created before a crash and never recorded: take it over rather than run the attempt twice.
       const existing = await this.takeOver(dockerContainerName(this.pod, c, restart));
-      id = existing.Id;
+      id = existing.id;
       this.k.host.recordContainer(id, m.uid ?? '');
-      if (existing.State.Running || !existing.State.FinishedAt.startsWith('0001'))
-        return this.followStarted(c, init, id, restart);
+      if (existing.running || !isZeroTime(existing.finishedAt)) return this.followStarted(c, init, id, restart);
     }
     if (this.detached) return; // the server is stopping: the next one starts it
     await this.watchExit(c, init, id);
@@ -783,10 +787,10 @@ class PodWorker {
     // writes in one commit, the same events in the same order.
     const created = () => this.event('Normal', 'Created', `Created container: ${c.name}`, c, init);
     try {
-      await this.k.engine.startContainer(id);
+      await this.k.runtime.startContainer(id);
     } catch (e) {
       this.k.exits.forget(id);
-      if ((e as EngineError).statusCode === 0) {
+      if ((e as RuntimeError).statusCode === 0) {
         created();
         throw e; // the engine is away: FailedSync, retried
       }
@@ -804,9 +808,9 @@ class PodWorker {
   }
 
   /** A container with our name already exists: ours only if it carries this instance's and this pod's labels. */
-  private async takeOver(name: string): Promise<ContainerInspect> {
-    const existing = await this.k.engine.inspectContainer(name);
-    const labels = existing.Config.Labels ?? {};
+  private async takeOver(name: string): Promise<ContainerInfo> {
+    const existing = await this.k.runtime.inspectContainer(name);
+    const labels = existing.labels;
     if (labels[LABEL_INSTANCE] !== this.k.config.instanceId || labels[LABEL_POD_UID] !== this.pod.metadata.uid) {
       throw new Error(`a container named ${name} exists and is not jobctl's; remove or rename it`);
     }
@@ -822,18 +826,18 @@ class PodWorker {
       message,
       startedAt: now,
       finishedAt: now,
-      containerID: id ? `docker://${id}` : undefined,
+      containerID: id ? this.containerId(id) : undefined,
     });
   }
 
   /** Tracks a started (or adopted) container: output to its file, its exit to recordExit. */
-  private follow(c: Container, init: boolean, id: string, restart: number, exited?: ContainerInspect): void {
+  private follow(c: Container, init: boolean, id: string, restart: number, exited?: ContainerInfo): void {
     this.running.set(c.name, { id, name: c.name, restart, init });
     const s = this.cs(c.name, init);
-    s.containerID = `docker://${id}`;
+    s.containerID = this.containerId(id);
     const capture = this.captureLogs(c.name, id, restart).finally(() => this.captures.delete(id));
     this.captures.set(id, capture);
-    if (exited && !exited.State.Running) {
+    if (exited && !exited.running) {
       this.enqueue(() => this.exited(c, init, id));
       return;
     }
@@ -856,13 +860,13 @@ class PodWorker {
   private async followStarted(c: Container, init: boolean, id: string, restart: number): Promise<void> {
     await this.watchExit(c, init, id);
     // Inspected after the watch began: an exit is either seen here or reported by the watch.
-    const info = await this.k.engine.inspectContainer(id);
-    if (info.State.Status === 'created') {
+    const info = await this.k.runtime.inspectContainer(id);
+    if (info.status === 'created') {
       // Created and never started (a crash between the two): this run has not happened yet.
       this.k.exits.forget(id);
       return this.launch(c, init);
     }
-    this.follow(c, init, id, restart, info.State.Running ? undefined : info);
+    this.follow(c, init, id, restart, info.running ? undefined : info);
   }
 
   private async captureLogs(name: string, id: string, restart: number): Promise<void> {
@@ -871,7 +875,6 @@ class PodWorker {
     pruneOldRuns(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
     const file = containerLogFile(root, m.namespace ?? '', m.name ?? '', m.uid ?? '', name, restart);
     try {
-      const stream = await this.k.engine.logs(id, true);
       // Opened at the first line: most batch containers of a big Job print nothing, and a missing
       // file reads as an empty log.
       let file$: WriteStream | undefined;
@@ -882,9 +885,8 @@ class PodWorker {
       const out = { write: (line: string) => (file$ ??= open()).write(line) };
       let partial: Record<string, string> = { stdout: '', stderr: '' };
       // A line without an end is flushed at this size: a container cannot grow one line without bound.
-      const push = demux((which, data) => {
+      await this.k.runtime.followLogs(id, (which, text) => {
         // Each frame is "<RFC3339Nano> <text>"; the engine splits long lines, so join until '\n'.
-        const text = data.toString('utf8');
         const sp = text.indexOf(' ');
         const ts = text.slice(0, sp);
         const body = text.slice(sp + 1);
@@ -893,12 +895,6 @@ class PodWorker {
           out.write(`${ts} ${which} ${acc.endsWith('\n') ? acc : acc + '\n'}`);
           partial = { ...partial, [which]: '' };
         } else partial = { ...partial, [which]: acc };
-      });
-      stream.on('data', push);
-      await new Promise<void>((resolve) => {
-        stream.on('end', resolve);
-        stream.on('error', () => resolve());
-        stream.on('close', resolve);
       });
       const ts = new Date().toISOString();
       for (const which of ['stdout', 'stderr']) if (partial[which]) out.write(`${ts} ${which} ${partial[which]}\n`);
@@ -912,44 +908,44 @@ class PodWorker {
   private async exited(c: Container, init: boolean, id: string, reportedCode?: number): Promise<void> {
     if (this.running.get(c.name)?.id !== id) return; // already handled
     this.k.exits.forget(id);
-    let st: Pick<ContainerInspect['State'], 'ExitCode' | 'OOMKilled' | 'StartedAt' | 'FinishedAt' | 'Error'>;
+    let st: Pick<ContainerInfo, 'exitCode' | 'oomKilled' | 'startedAt' | 'finishedAt' | 'error'>;
     const runningSince = this.cs(c.name, init).state.running?.startedAt;
     if (reportedCode === 0 && runningSince) {
       // A clean exit needs no inspection (one engine call fewer per pod of a big Job): it started
       // when its start returned and finished when the engine reported it, to within milliseconds.
-      st = { ExitCode: 0, OOMKilled: false, StartedAt: runningSince, FinishedAt: this.now().toISOString(), Error: '' };
+      st = { exitCode: 0, oomKilled: false, startedAt: runningSince, finishedAt: this.now().toISOString(), error: '' };
     } else {
       try {
-        st = (await this.k.engine.inspectContainer(id)).State;
+        st = await this.k.runtime.inspectContainer(id);
       } catch (e) {
-        if ((e as EngineError).statusCode === 404) return this.vanished(c, init, id);
+        if ((e as RuntimeError).statusCode === 404) return this.vanished(c, init, id);
         // The engine is away (stopping, say): the exit is recorded when it answers again.
-        if ((e as EngineError).statusCode === 0)
+        if ((e as RuntimeError).statusCode === 0)
           this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
         throw e;
       }
     }
-    if (!this.terminating && this.stage !== 'done' && !st.OOMKilled && (st.ExitCode === 137 || st.ExitCode === 143)) {
+    if (!this.terminating && this.stage !== 'done' && !st.oomKilled && (st.exitCode === 137 || st.exitCode === 143)) {
       // Killed, and not by us: removed behind our back (`docker rm -f`) unless it is still there.
       await new Promise((r) => setTimeout(r, VANISH_CHECK_MS));
-      const still = await this.k.engine.inspectContainer(id).then(
+      const still = await this.k.runtime.inspectContainer(id).then(
         () => true,
-        (e: EngineError) => e.statusCode !== 404,
+        (e: RuntimeError) => e.statusCode !== 404,
       );
       if (!still) return this.vanished(c, init, id);
     }
-    const reason = st.OOMKilled ? 'OOMKilled' : st.ExitCode === 0 ? 'Completed' : 'Error';
+    const reason = st.oomKilled ? 'OOMKilled' : st.exitCode === 0 ? 'Completed' : 'Error';
     const restart = this.running.get(c.name)?.restart ?? 0;
     // The run's whole output is in its file before the exit is recorded: a fast failure's
     // FallbackToLogsOnError message is the tail of all of it, and so is `logs` once the pod is done.
     await this.drained(id);
-    const message = this.terminationMessage(c, restart, st.ExitCode) || st.Error;
+    const message = this.terminationMessage(c, restart, st.exitCode) || st.error;
     this.recordExit(c, init, {
-      exitCode: st.ExitCode,
+      exitCode: st.exitCode,
       reason,
-      startedAt: engineTime(st.StartedAt),
-      finishedAt: engineTime(st.FinishedAt),
-      containerID: `docker://${id}`,
+      startedAt: engineTime(st.startedAt),
+      finishedAt: engineTime(st.finishedAt),
+      containerID: this.containerId(id),
       ...(message ? { message } : {}),
     });
   }
@@ -1006,7 +1002,7 @@ class PodWorker {
         message: "the container was removed from the Docker engine behind jobctl's back",
         startedAt: now,
         finishedAt: now,
-        containerID: `docker://${id}`,
+        containerID: this.containerId(id),
       },
       true,
     );
@@ -1119,7 +1115,7 @@ class PodWorker {
           name: r.name,
         };
         this.event('Normal', 'Killing', `Stopping container ${r.name}`, c, r.init);
-        await this.k.engine.stopContainer(r.id, graceSeconds);
+        await this.k.runtime.stopContainer(r.id, graceSeconds);
         await this.exited(c, r.init, r.id);
       }),
     );

@@ -11,8 +11,13 @@ export const DEFAULT_EVICTION_INTERVAL_MS = 10_000;
 /** The API server's default --event-ttl. */
 export const DEFAULT_EVENT_TTL_MS = 60 * 60_000;
 
+export const RUNTIMES = ['docker', 'simulated'] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
 export interface ServerConfig {
   home: string;
+  /** JOBCTL_RUNTIME: the Docker engine, or the simulated runtime in memory (tests, the scale benchmark). */
+  runtime: RuntimeName;
   backoffBaseMs: number;
   idleTimeoutMs: number;
   /** JOBCTL_EVENT_TTL: events expire this long after their last write. */
@@ -34,8 +39,15 @@ function durationFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): n
 }
 
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const runtime = (env.JOBCTL_RUNTIME || 'docker') as RuntimeName;
+  if (!RUNTIMES.includes(runtime)) {
+    throw new ConfigError(
+      `JOBCTL_RUNTIME=${env.JOBCTL_RUNTIME} is not a runtime jobctl knows (${RUNTIMES.join(', ')})`,
+    );
+  }
   return {
     home: jobctlHome(env),
+    runtime,
     backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
     idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
     eventTtlMs: durationFrom(env, 'JOBCTL_EVENT_TTL', DEFAULT_EVENT_TTL_MS),

@@ -18,7 +18,9 @@ import { EventExpiry } from '../controller/event-ttl.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
-import { DockerEngine } from '../runtime/docker/engine.js';
+import type { ContainerRuntime } from '../runtime/cri.js';
+import { DockerRuntime } from '../runtime/docker/engine.js';
+import { SimulatedRuntime } from '../runtime/simulated/runtime.js';
 import { Kubelet, type PodHost } from '../runtime/kubelet.js';
 import { Registry, Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
@@ -86,7 +88,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       store.setMeta('instanceId', instanceId);
     }
     const registry = new Registry(store);
-    const engine = new DockerEngine();
+    const runtime: ContainerRuntime = config.runtime === 'simulated' ? new SimulatedRuntime() : new DockerRuntime();
     const nodeName = hostname();
     const host: PodHost = {
       setPodStatus(pod, status) {
@@ -125,7 +127,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
     };
-    const kubelet = new Kubelet(engine, host, {
+    const kubelet = new Kubelet(runtime, host, {
       instanceId,
       logRoot: paths.logs,
       podRoot: paths.pods,
@@ -143,10 +145,10 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const api = new HttpApi(registry, { token, logRoot: paths.logs, onActivity: () => (lastActivity = Date.now()) });
 
     try {
-      await engine.ping();
+      await runtime.ping();
       await kubelet.adopt(store.list<Pod>('Pod'));
     } catch (e) {
-      log(`docker engine: ${(e as Error).message}`);
+      log(`${runtime.name} runtime at ${runtime.endpoint}: ${(e as Error).message}`);
     }
     store.subscribe((c) => {
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
@@ -187,6 +189,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const address: ServerAddress = { pid: process.pid, port, startedAt: new Date().toISOString() };
     writeFileSync(paths.address, JSON.stringify(address), { mode: 0o600 });
     log(`listening on 127.0.0.1:${port} (pid ${process.pid}, home ${config.home})`);
+    log(`container runtime: ${runtime.name} at ${runtime.endpoint}`);
 
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));

@@ -22,9 +22,16 @@ export interface Result {
 export class Home {
   readonly dir = mkdtempSync(join(tmpdir(), 'jobctl-e2e-'));
   readonly env: NodeJS.ProcessEnv;
+  readonly simulated: boolean;
 
-  constructor(backoffBase = '500ms') {
+  /**
+   * `runtime: 'simulated'` runs the server on the simulated runtime with no engine reachable at
+   * all (DOCKER_HOST names a socket that does not exist): the fast tier's whole-server tests.
+   */
+  constructor(backoffBase = '500ms', opts: { runtime?: 'docker' | 'simulated' } = {}) {
+    this.simulated = opts.runtime === 'simulated';
     this.env = { ...process.env, JOBCTL_HOME: this.dir, JOBCTL_BACKOFF_BASE: backoffBase, NO_COLOR: '1' };
+    if (this.simulated) Object.assign(this.env, { JOBCTL_RUNTIME: 'simulated', DOCKER_HOST: 'unix:///nonexistent' });
   }
 
   async jobctl(args: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<Result> {
@@ -125,6 +132,10 @@ export class Home {
 
   async cleanup(): Promise<void> {
     await this.jobctl(['server', 'stop'], { timeoutMs: 40_000 });
+    if (this.simulated) {
+      rmSync(this.dir, { recursive: true, force: true });
+      return;
+    }
     const ids = await this.containers();
     if (ids.length) await run('docker', ['rm', '-f', ...ids]);
     const id = this.instanceId();

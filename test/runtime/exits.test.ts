@@ -1,52 +1,48 @@
 // The exit watcher's bookkeeping around a dropped event stream, on a scripted engine. That exits
 // are reported at all is proven against the real engine by every end-to-end test.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ContainerInspect, EngineEvent } from '../../src/runtime/docker/engine.js';
-import { EngineError } from '../../src/runtime/docker/engine.js';
+import type { ContainerInfo } from '../../src/runtime/cri.js';
+import { RuntimeError } from '../../src/runtime/cri.js';
 import { ExitWatcher } from '../../src/runtime/exits.js';
 
 class ScriptedEngine {
   streams = 0;
   refuse = false;
-  onEvent?: (e: EngineEvent) => void;
+  onExit?: (id: string, code: number | undefined) => void;
   onEnd?: (err?: Error) => void;
   states = new Map<string, string>();
   codes = new Map<string, number>();
-  filters?: Record<string, string[]>;
+  label?: string;
   /** Containers whose next inspection fails as if the engine were away. */
   unreachable = new Set<string>();
 
-  events(
-    filters: Record<string, string[]>,
-    onEvent: (e: EngineEvent) => void,
+  watchExits(
+    label: string,
+    onExit: (id: string, code: number | undefined) => void,
     onEnd: (err?: Error) => void,
   ): Promise<() => void> {
-    if (this.refuse) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
+    if (this.refuse) return Promise.reject(new RuntimeError(0, 'cannot reach the Docker engine'));
     this.streams++;
-    this.filters = filters;
-    this.onEvent = onEvent;
+    this.label = label;
+    this.onExit = onExit;
     this.onEnd = onEnd;
     return Promise.resolve(() => undefined);
   }
 
-  inspectContainer(id: string): Promise<ContainerInspect> {
-    if (this.unreachable.delete(id)) return Promise.reject(new EngineError(0, 'cannot reach the Docker engine'));
+  inspectContainer(id: string): Promise<ContainerInfo> {
+    if (this.unreachable.delete(id)) return Promise.reject(new RuntimeError(0, 'cannot reach the Docker engine'));
     const status = this.states.get(id);
-    if (!status) return Promise.reject(new EngineError(404, `No such container: ${id}`));
+    if (!status) return Promise.reject(new RuntimeError(404, `No such container: ${id}`));
     return Promise.resolve({
-      Id: id,
-      State: { Status: status, Running: status === 'running', ExitCode: this.codes.get(id) ?? 0 },
-    } as ContainerInspect);
+      id,
+      status,
+      running: status === 'running',
+      exitCode: this.codes.get(id) ?? 0,
+    } as ContainerInfo);
   }
 
   die(id: string, exitCode: number): void {
-    this.onEvent?.({
-      Type: 'container',
-      Action: 'die',
-      Actor: { ID: id, Attributes: { exitCode: String(exitCode) } },
-      time: 0,
-      timeNano: 0,
-    });
+    this.onExit?.(id, exitCode);
   }
 }
 
@@ -68,7 +64,7 @@ describe('ExitWatcher', () => {
       ['c1', 0],
     ]);
     expect(engine.streams).toBe(1);
-    expect(engine.filters).toEqual({ type: ['container'], event: ['die'], label: ['io.jobctl.instance=abc'] });
+    expect(engine.label).toBe('io.jobctl.instance=abc');
   });
 
   it('after the stream drops, opens it again and reports what stopped or vanished meanwhile', async () => {

@@ -1,17 +1,21 @@
-// A small Docker Engine API client on node:http over the engine's unix socket.
-// Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
+// The Docker Engine API as a container runtime: a small client on node:http over the engine's
+// unix socket. Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import {
+  RuntimeError,
+  type ContainerInfo,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerSummary,
+  type LogFrameHandler,
+  type VolumeSummary,
+} from '../cri.js';
+import { dockerCreateBody } from './create-body.js';
 
 export const DOCKER_API_VERSION = 'v1.41';
 
-export class EngineError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Docker's failures are the runtime's: 0 when the engine cannot be reached. */
+export { RuntimeError as EngineError };
 
 function socketPath(env: NodeJS.ProcessEnv): string {
   const host = env.DOCKER_HOST;
@@ -19,7 +23,7 @@ function socketPath(env: NodeJS.ProcessEnv): string {
   return '/var/run/docker.sock';
 }
 
-export interface ContainerInspect {
+interface ContainerInspect {
   Id: string;
   Name: string;
   Created: string;
@@ -37,14 +41,14 @@ export interface ContainerInspect {
   Config: { Labels: Record<string, string>; Image: string };
 }
 
-export interface ContainerSummary {
+interface DockerContainerSummary {
   Id: string;
   Names: string[];
   Labels: Record<string, string>;
   State: string;
 }
 
-export interface EngineEvent {
+interface EngineEvent {
   Type: string;
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
@@ -52,13 +56,18 @@ export interface EngineEvent {
   timeNano: number;
 }
 
-export class DockerEngine {
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker';
   private readonly socket: string;
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.socket = socketPath(env);
+  }
+
+  get endpoint(): string {
+    return `unix://${this.socket}`;
   }
 
   private raw(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<IncomingMessage> {
@@ -77,13 +86,13 @@ export class DockerEngine {
       this.inflight.add(req);
       req.on('close', () => this.inflight.delete(req));
       req.on('timeout', () =>
-        req.destroy(new EngineError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)),
+        req.destroy(new RuntimeError(0, `Docker engine did not answer ${method} ${path} within ${timeoutMs} ms`)),
       );
       req.on('error', (e) =>
         reject(
-          e instanceof EngineError
+          e instanceof RuntimeError
             ? e
-            : new EngineError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`),
+            : new RuntimeError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`),
         ),
       );
       if (data) req.write(data);
@@ -104,7 +113,7 @@ export class DockerEngine {
       } catch {
         /* not JSON */
       }
-      throw new EngineError(status, message.trim());
+      throw new RuntimeError(status, message.trim());
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
@@ -118,7 +127,7 @@ export class DockerEngine {
   ping(): Promise<void> {
     return this.raw('GET', '/_ping', undefined, 5000).then((res) => {
       res.resume();
-      if ((res.statusCode ?? 500) >= 400) throw new EngineError(res.statusCode ?? 500, 'engine ping failed');
+      if ((res.statusCode ?? 500) >= 400) throw new RuntimeError(res.statusCode ?? 500, 'engine ping failed');
     });
   }
 
@@ -126,7 +135,7 @@ export class DockerEngine {
   imageId(image: string): Promise<string | undefined> {
     return this.call<{ Id: string }>('GET', `/images/${encodeURIComponent(image)}/json`).then(
       (info) => info.Id,
-      (e: EngineError) => {
+      (e: RuntimeError) => {
         if (e.statusCode === 404) return undefined;
         throw e;
       },
@@ -151,30 +160,46 @@ export class DockerEngine {
       } catch {
         /* not JSON */
       }
-      throw new EngineError(res.statusCode ?? 500, message.trim());
+      throw new RuntimeError(res.statusCode ?? 500, message.trim());
     }
     // Errors during a pull arrive inside the progress stream.
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
         const ev = JSON.parse(line) as { error?: string };
-        if (ev.error) throw new EngineError(500, ev.error);
+        if (ev.error) throw new RuntimeError(500, ev.error);
       } catch (e) {
-        if (e instanceof EngineError) throw e;
+        if (e instanceof RuntimeError) throw e;
       }
     }
   }
 
-  createContainer(name: string, config: unknown): Promise<{ Id: string }> {
-    return this.call('POST', `/containers/create?name=${encodeURIComponent(name)}`, config);
+  async createContainer(name: string, spec: ContainerSpec): Promise<string> {
+    const created = await this.call<{ Id: string }>(
+      'POST',
+      `/containers/create?name=${encodeURIComponent(name)}`,
+      dockerCreateBody(spec),
+    );
+    return created.Id;
   }
 
   startContainer(id: string): Promise<void> {
     return this.call('POST', `/containers/${id}/start`);
   }
 
-  inspectContainer(id: string): Promise<ContainerInspect> {
-    return this.call('GET', `/containers/${id}/json`);
+  async inspectContainer(idOrName: string): Promise<ContainerInfo> {
+    const i = await this.call<ContainerInspect>('GET', `/containers/${encodeURIComponent(idOrName)}/json`);
+    return {
+      id: i.Id,
+      status: i.State.Status,
+      running: i.State.Running,
+      exitCode: i.State.ExitCode,
+      oomKilled: i.State.OOMKilled,
+      startedAt: i.State.StartedAt,
+      finishedAt: i.State.FinishedAt,
+      error: i.State.Error,
+      labels: i.Config?.Labels ?? {},
+    };
   }
 
   /** SIGTERM, then SIGKILL after `graceSeconds` (the engine's own stop). */
@@ -184,21 +209,14 @@ export class DockerEngine {
       `/containers/${id}/stop?t=${Math.max(0, Math.floor(graceSeconds))}`,
       undefined,
       (graceSeconds + 30) * 1000,
-    ).catch((e: EngineError) => {
+    ).catch((e: RuntimeError) => {
       if (e.statusCode === 304 || e.statusCode === 404) return;
       throw e;
     });
   }
 
-  killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
-    return this.call<void>('POST', `/containers/${id}/kill?signal=${signal}`).catch((e: EngineError) => {
-      if (e.statusCode === 404 || e.statusCode === 409) return;
-      throw e;
-    });
-  }
-
   removeContainer(id: string): Promise<void> {
-    return this.call<void>('DELETE', `/containers/${id}?force=true&v=true`).catch((e: EngineError) => {
+    return this.call<void>('DELETE', `/containers/${id}?force=true&v=true`).catch((e: RuntimeError) => {
       if (e.statusCode === 404) return;
       throw e;
     });
@@ -215,42 +233,57 @@ export class DockerEngine {
   }
 
   removeVolume(name: string): Promise<void> {
-    return this.call<void>('DELETE', `/volumes/${encodeURIComponent(name)}?force=true`).catch((e: EngineError) => {
+    return this.call<void>('DELETE', `/volumes/${encodeURIComponent(name)}?force=true`).catch((e: RuntimeError) => {
       if (e.statusCode === 404) return;
       throw e;
     });
   }
 
-  async listVolumes(labelFilters: string[]): Promise<{ Name: string; Labels: Record<string, string> | null }[]> {
+  async listVolumes(labelFilters: string[]): Promise<VolumeSummary[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
-    return (
-      (
-        await this.call<{ Volumes: { Name: string; Labels: Record<string, string> | null }[] | null }>(
-          'GET',
-          `/volumes?filters=${filters}`,
-        )
-      ).Volumes ?? []
-    );
+    type Listed = { Volumes: { Name: string; Labels: Record<string, string> | null }[] | null };
+    const listed = await this.call<Listed>('GET', `/volumes?filters=${filters}`);
+    return (listed.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
   }
 
-  listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
+  async listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
-    return this.call('GET', `/containers/json?all=true&filters=${filters}`);
+    const listed = await this.call<DockerContainerSummary[]>('GET', `/containers/json?all=true&filters=${filters}`);
+    return listed.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
 
-  /** The container's output as a raw multiplexed stream (8-byte frame headers). */
-  async logs(id: string, follow: boolean): Promise<IncomingMessage> {
-    const res = await this.raw(
-      'GET',
-      `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=${follow ? 1 : 0}`,
-      undefined,
-      0,
-    );
+  /** The output as Docker's multiplexed stream (8-byte frame headers), with timestamps, until it stops. */
+  async followLogs(id: string, onFrame: LogFrameHandler): Promise<void> {
+    const res = await this.raw('GET', `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=1`, undefined, 0);
     if ((res.statusCode ?? 500) >= 400) {
       res.resume();
-      throw new EngineError(res.statusCode ?? 500, `logs of ${id} unavailable`);
+      throw new RuntimeError(res.statusCode ?? 500, `logs of ${id} unavailable`);
     }
-    return res;
+    res.on(
+      'data',
+      demux((stream, data) => onFrame(stream, data.toString('utf8'))),
+    );
+    await new Promise<void>((resolve) => {
+      res.on('end', resolve);
+      res.on('error', () => resolve());
+      res.on('close', resolve);
+    });
+  }
+
+  watchExits(
+    label: string,
+    onExit: (id: string, exitCode: number | undefined) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void> {
+    return this.events(
+      { type: ['container'], event: ['die'], label: [label] },
+      (e) => {
+        if (!e.Actor?.ID) return;
+        const code = Number(e.Actor.Attributes?.exitCode);
+        onExit(e.Actor.ID, Number.isFinite(code) ? code : undefined);
+      },
+      onEnd,
+    );
   }
 
   /**
@@ -258,7 +291,7 @@ export class DockerEngine {
    * answered (events from then on are delivered), with a function that ends the stream. `onEnd`
    * is called once, when the stream ends for any other reason.
    */
-  async events(
+  private async events(
     filters: Record<string, string[]>,
     onEvent: (e: EngineEvent) => void,
     onEnd: (err?: Error) => void,
@@ -266,7 +299,7 @@ export class DockerEngine {
     const res = await this.raw('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, undefined, 0);
     if ((res.statusCode ?? 500) >= 400) {
       res.resume();
-      throw new EngineError(res.statusCode ?? 500, `the engine refused its event stream (HTTP ${res.statusCode})`);
+      throw new RuntimeError(res.statusCode ?? 500, `the engine refused its event stream (HTTP ${res.statusCode})`);
     }
     let buf = '';
     let ended = false;

@@ -1,0 +1,124 @@
+// The container-runtime interface between the kubelet and an engine, in the spirit of Kubernetes'
+// CRI: what the kubelet asks of any runtime, in runtime-neutral terms. Two implementations: the
+// Docker Engine API (runtime/docker/) and a simulated runtime in memory (runtime/simulated/) for
+// the fast test tier and the scale benchmark.
+
+/** What a container runs and with what: the runtime maps it onto its own create call. */
+export interface ContainerSpec {
+  image: string;
+  /** Kubernetes' `command` (replaces the image's entrypoint) and `args`, already expanded. */
+  entrypoint?: string[];
+  cmd?: string[];
+  /** `KEY=value` */
+  env: string[];
+  workingDir?: string;
+  /** `uid[:gid]` */
+  user?: string;
+  /** Omitted when the container joins another's network namespace. */
+  hostname?: string;
+  labels: Record<string, string>;
+  /** The pod's annotations (CRI passes them to the runtime; the simulated runtime reads its own). */
+  annotations: Record<string, string>;
+  network: { mode: 'none' } | { mode: 'host' } | { mode: 'container'; id: string };
+  /** `source:target[:ro]`; a source without a leading slash names a runtime volume. */
+  mounts: string[];
+  resources: { memoryBytes?: number; nanoCpus?: number; cpuShares?: number };
+  security: {
+    privileged?: boolean;
+    readOnlyRootfs?: boolean;
+    capAdd?: string[];
+    capDrop?: string[];
+    groupAdd?: string[];
+  };
+}
+
+export interface ContainerInfo {
+  id: string;
+  /** `created`, `running`, `exited`, `dead`, ... */
+  status: string;
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  /** RFC 3339; the zero time (`0001-...`) when never started or finished. */
+  startedAt: string;
+  finishedAt: string;
+  error: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerSummary {
+  id: string;
+  labels: Record<string, string>;
+  state: string;
+}
+
+export interface VolumeSummary {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * A runtime's failure. `statusCode` 0 means the runtime cannot be reached (the only failure the
+ * kubelet retries without end); otherwise it says what went wrong as HTTP does: 404 no such
+ * container, 409 a conflict (a name taken), 304 nothing to do, others the runtime's own.
+ */
+export class RuntimeError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get unreachable(): boolean {
+    return this.statusCode === 0;
+  }
+}
+
+export const isRuntimeError = (e: unknown, statusCode?: number): e is RuntimeError =>
+  e instanceof RuntimeError && (statusCode === undefined || e.statusCode === statusCode);
+
+/**
+ * One chunk of a container's output: its stream and `<RFC3339Nano timestamp> <text>`, where the
+ * text may be part of a line (the runtime splits long lines).
+ */
+export type LogFrameHandler = (stream: 'stdout' | 'stderr', frame: string) => void;
+
+export interface ContainerRuntime {
+  /** `docker`, `simulated`: for logs and `version`. */
+  readonly name: string;
+  /** Where it is reached (a socket path, `memory`). */
+  readonly endpoint: string;
+  ping(): Promise<void>;
+  /** The image's id, or undefined when the runtime does not have it. */
+  imageId(image: string): Promise<string | undefined>;
+  pullImage(image: string): Promise<void>;
+  createContainer(name: string, spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** By id or by name. */
+  inspectContainer(idOrName: string): Promise<ContainerInfo>;
+  /** SIGTERM, then SIGKILL after `graceSeconds`; resolves when it has stopped. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
+  /** Follows the container's output from its start until it stops; resolves when it ends. */
+  followLogs(id: string, onFrame: LogFrameHandler): Promise<void>;
+  /**
+   * Reports each stop of a container carrying `label` (`key=value`) with its exit code; resolves
+   * once the stream is open with a function that closes it. `onEnd` is called if it drops.
+   */
+  watchExits(
+    label: string,
+    onExit: (id: string, exitCode: number | undefined) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void>;
+  /** A volume on a tmpfs of `sizeBytes`, shared by the containers that mount it. */
+  createTmpfsVolume(name: string, sizeBytes: number, labels: Record<string, string>): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  listVolumes(labelFilters: string[]): Promise<VolumeSummary[]>;
+  /** Ends every request in flight; containers keep running. */
+  close(): void;
+}
+
+/** The zero time a runtime reports for a container never started or finished. */
+export const isZeroTime = (t: string): boolean => !t || t.startsWith('0001-');

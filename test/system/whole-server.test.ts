@@ -1,0 +1,101 @@
+// The whole server on the simulated runtime, with no engine reachable: apply → Job controller →
+// kubelet → pod status → wait, logs, describe. The fast tier's proof that the pieces fit; the
+// end-to-end tests on the real engine remain the proof that features work on containers.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Job, Pod } from '../../src/api/index.js';
+import { Home, jobManifest, until } from '../e2e/harness.js';
+
+interface List<T> {
+  items: T[];
+}
+
+const home = new Home('500ms', { runtime: 'simulated' });
+afterAll(() => home.cleanup());
+
+const job = (name: string) => home.json<Job>(['get', 'job', name]);
+const pods = async (name: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${name}`])).items;
+const pod = (command: string, restartPolicy = 'Never', annotations = '') =>
+  `${annotations ? `    metadata:\n      annotations: ${annotations}\n` : ''}    spec:
+      restartPolicy: ${restartPolicy}
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ${command}`;
+/** A manifest whose template has annotations needs them under `template.metadata`. */
+const manifest = (name: string, spec: string, body: string) =>
+  jobManifest(name, spec, '').replace('  template:\n    spec:\n\n', `  template:\n${body}\n`);
+
+describe('the whole server on the simulated runtime', () => {
+  it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {
+    await home.ok(['apply', '-f', 'fixtures/hello-world-job.yaml']);
+    expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=30s'])).toBe(
+      'job.batch/hello-world-job condition met\n',
+    );
+    expect(await home.ok(['logs', 'job/hello-world-job'])).toBe('Hello, Jobs!\n');
+    expect(await home.ok(['get', 'job', 'hello-world-job', '--no-headers'])).toMatch(
+      /^hello-world-job\s+Complete\s+1\/1\s+/,
+    );
+    const [p] = await pods('hello-world-job');
+    expect(p.status?.containerStatuses?.[0].containerID).toMatch(/^simulated:\/\/[0-9a-f]{64}$/);
+    expect(await home.ok(['describe', 'job/hello-world-job'])).toMatch(
+      /Normal\s+Completed\s+.*job-controller\s+Job completed/,
+    );
+  });
+
+  it('a failing Job retries with back-off and fails with BackoffLimitExceeded', async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      manifest('fails', '  backoffLimit: 2', pod('["sh", "-c", "echo trying; exit 3"]')),
+    );
+    await home.ok(['wait', '--for=condition=failed', 'job/fails', '--timeout=30s']);
+    const j = await job('fails');
+    expect(j.status?.failed).toBe(3);
+    expect(j.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+    const ps = await pods('fails');
+    expect(ps.map((p) => p.status?.containerStatuses?.[0].state.terminated?.exitCode)).toEqual([3, 3, 3]);
+  });
+
+  it('an Indexed Job of short pods, their durations and outputs from annotations', async () => {
+    const annotations = '{sim.jobctl.io/duration: 10ms-60ms, sim.jobctl.io/output: done}';
+    await home.ok(
+      ['apply', '-f', '-'],
+      manifest(
+        'many',
+        '  completionMode: Indexed\n  completions: 20\n  parallelism: 5',
+        pod('["true"]', 'Never', annotations),
+      ),
+    );
+    await home.ok(['wait', '--for=condition=complete', 'job/many', '--timeout=30s']);
+    expect((await job('many')).status).toMatchObject({ succeeded: 20, completedIndexes: '0-19' });
+    const ps = await pods('many');
+    expect(ps).toHaveLength(20);
+    expect(await home.ok(['logs', `pod/${ps[0].metadata.name}`])).toBe('done\n');
+  });
+
+  it('OnFailure restarts the container with crash-loop back-off until backoffLimit', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('loops', '  backoffLimit: 2', pod('["false"]', 'OnFailure')));
+    await home.ok(['wait', '--for=condition=failed', 'job/loops', '--timeout=30s']);
+    const j = await job('loops');
+    expect(j.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+  });
+
+  it('activeDeadlineSeconds stops a long pod and fails the Job', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('slow', '  activeDeadlineSeconds: 1', pod('["sleep", "60"]')));
+    await home.ok(['wait', '--for=condition=failed', 'job/slow', '--timeout=30s']);
+    expect((await job('slow')).status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('DeadlineExceeded');
+  });
+
+  it('lowering parallelism removes pods without counting them', async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      manifest('shrink', '  completions: 6\n  parallelism: 4\n  backoffLimit: 0', pod('["sleep", "60"]')),
+    );
+    await until('four active', async () => (await job('shrink')).status?.active === 4, 20_000);
+    await home.ok(['patch', 'job', 'shrink', '--type=merge', '-p', '{"spec":{"parallelism":1}}']);
+    await until('one active', async () => (await pods('shrink')).length === 1, 20_000);
+    const j = await job('shrink');
+    expect(j.status?.failed).toBeUndefined();
+    expect(j.status?.conditions ?? []).toEqual([]);
+    await home.ok(['delete', 'job', 'shrink']);
+  });
+});
