@@ -1,0 +1,58 @@
+// A container run's output, captured into its own file as `<ts> <stream> <line>` lines (see
+// log-files.ts), from the runtime's followed log stream until the container stops.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Pod } from '../api/index.js';
+import type { ContainerRuntime } from './cri.js';
+import { containerLogFile, ensureContainerLogDir, pruneOldRuns } from './log-files.js';
+
+/** Longest captured log line; longer ones are split (the engine itself splits at 16 KiB). */
+export const MAX_LOG_LINE_BYTES = 64 * 1024;
+
+export function runLogFile(logRoot: string, pod: Pod, container: string, restart: number): string {
+  const m = pod.metadata;
+  return containerLogFile(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container, restart);
+}
+
+/** Captures one run's output; resolves once the stream has ended and the file is flushed. */
+export async function captureRunLogs(
+  runtime: Pick<ContainerRuntime, 'followLogs'>,
+  logRoot: string,
+  pod: Pod,
+  container: string,
+  id: string,
+  restart: number,
+): Promise<void> {
+  const m = pod.metadata;
+  pruneOldRuns(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container, restart);
+  const file = runLogFile(logRoot, pod, container, restart);
+  // Opened at the first line: most batch containers of a big Job print nothing, and a missing
+  // file reads as an empty log.
+  let out: WriteStream | undefined;
+  const write = (line: string) => {
+    if (!out) {
+      ensureContainerLogDir(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container);
+      out = createWriteStream(file, { flags: 'w', mode: 0o600 });
+    }
+    out.write(line);
+  };
+  const partial: Record<string, string> = { stdout: '', stderr: '' };
+  try {
+    await runtime.followLogs(id, (which, frame) => {
+      // Each frame is "<RFC3339Nano> <text>"; the runtime splits long lines, so join until '\n'.
+      // A line without an end is flushed at MAX_LOG_LINE_BYTES: no line grows without bound.
+      const sp = frame.indexOf(' ');
+      const ts = frame.slice(0, sp);
+      const acc = partial[which] + frame.slice(sp + 1);
+      if (acc.endsWith('\n') || acc.length >= MAX_LOG_LINE_BYTES) {
+        write(`${ts} ${which} ${acc.endsWith('\n') ? acc : acc + '\n'}`);
+        partial[which] = '';
+      } else partial[which] = acc;
+    });
+  } catch {
+    /* the container is gone already: whatever was captured stays */
+  }
+  const ts = new Date().toISOString();
+  for (const which of ['stdout', 'stderr']) if (partial[which]) write(`${ts} ${which} ${partial[which]}\n`);
+  const opened = out as WriteStream | undefined;
+  if (opened) await new Promise<void>((resolve) => opened.end(resolve));
+}
