@@ -1,6 +1,6 @@
 // `jobctl delete job NAME | -f FILE | --all [-l]`: Background cascade by default, waits until gone.
 import { mustResource, StatusError, type ApiObject } from '../api/index.js';
-import type { ApiClient, ListResult } from '../client/index.js';
+import { listAndWatch, type ApiClient, type ListResult } from '../client/index.js';
 import { apiPath, connect, namespaceOf, parseTargets, singularQualified, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 import { readManifests } from './read-manifests.js';
@@ -16,8 +16,6 @@ export interface DeleteOptions extends GlobalOptions {
   output?: string;
   ignoreNotFound?: boolean;
 }
-
-const WAIT_POLL_MS = 100;
 
 export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Promise<void> {
   const cascade = (opts.cascade ?? 'background').toLowerCase();
@@ -85,14 +83,12 @@ export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Pr
   if (failed) throw new ExitError(1);
 }
 
+/** Follows the object until it is gone (kubectl waits for the deletion to finish). */
 async function waitGone(client: ApiClient, resource: string, ns: string, name: string): Promise<void> {
-  for (;;) {
-    try {
-      await client.get(apiPath(resource, ns, name));
-    } catch (e) {
-      if (e instanceof StatusError && e.status.code === 404) return;
-      throw e;
-    }
-    await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
-  }
+  await listAndWatch(
+    client,
+    apiPath(resource, ns),
+    { onList: (items) => items.length === 0, onEvent: (ev) => ev.type === 'DELETED' },
+    { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }) },
+  );
 }

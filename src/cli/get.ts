@@ -1,6 +1,6 @@
 // `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
 import { humanDuration, StatusError, type ApiObject, type Event, type Job, type Pod } from '../api/index.js';
-import type { ApiClient, ListResult } from '../client/index.js';
+import { listAndWatch, type ListResult } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
 import {
@@ -121,7 +121,6 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   if (opts.selector) query.set('labelSelector', opts.selector);
   if (names.length === 1 && opts.watch) query.set('fieldSelector', `metadata.name=${names[0]}`);
   let objs: ApiObject[] = [];
-  let rv = '0';
   if (names.length > 0 && !opts.watch) {
     if (!ns) throw new CliError('a resource cannot be retrieved by name across all namespaces');
     let failed = false;
@@ -138,60 +137,42 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     if (failed) throw new ExitError(1);
     return;
   }
-  const list = await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + (query.size ? `?${query}` : ''));
-  objs = sortForDisplay(resource, list.items);
-  rv = list.metadata.resourceVersion;
-  if (!opts.watchOnly) {
+  const printList = async (items: ApiObject[]) => {
+    objs = sortForDisplay(resource, items);
+    if (opts.watchOnly) return;
     if (objs.length === 0 && (format.kind === 'table' || format.kind === 'name')) {
       if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
     } else if (opts.watch && format.kind === 'table') {
       io.out(render(objs, true, opts.outputWatchEvents ? objs.map(() => 'ADDED') : undefined));
     } else await emit(objs, false);
+  };
+  if (!opts.watch) {
+    await printList(
+      (await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + (query.size ? `?${query}` : ''))).items,
+    );
+    return;
   }
-  if (!opts.watch) return;
-  await watchRows(
+  // Watching: one row per change until interrupted, through server restarts and compactions.
+  let first = true;
+  await listAndWatch<ApiObject>(
     client,
-    () => connect(io),
-    resource,
-    ns,
-    query,
-    rv,
-    async (type, o, first) => {
-      if (format.kind === 'table') io.out(render([o], first, opts.outputWatchEvents ? [type] : undefined));
-      else await emit([o], true);
+    apiPath(resource, ns),
+    {
+      onList: async (items) => {
+        await printList(items);
+        first = objs.length === 0 || Boolean(opts.watchOnly);
+      },
+      onEvent: async (ev) => {
+        if (format.kind === 'table') io.out(render([ev.object], first, opts.outputWatchEvents ? [ev.type] : undefined));
+        else await emit([ev.object], true);
+        first = false;
+      },
     },
-    objs.length > 0 && !opts.watchOnly,
+    { query, reconnect: () => connect(io) },
   );
 }
 
 function sortForDisplay(resource: string, items: ApiObject[]): ApiObject[] {
   if (resource !== 'events') return items;
   return [...items].sort((a, b) => ((a as Event).lastTimestamp ?? '').localeCompare((b as Event).lastTimestamp ?? ''));
-}
-
-async function watchRows(
-  client: ApiClient,
-  reconnect: () => Promise<ApiClient>,
-  resource: string,
-  ns: string | undefined,
-  query: URLSearchParams,
-  rv: string,
-  onRow: (type: string, o: ApiObject, first: boolean) => Promise<void>,
-  headerPrinted: boolean,
-): Promise<void> {
-  let first = !headerPrinted;
-  for (;;) {
-    const q = new URLSearchParams(query);
-    q.set('watch', 'true');
-    q.set('resourceVersion', rv);
-    for await (const ev of client.watch<ApiObject>(apiPath(resource, ns) + `?${q}`)) {
-      if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
-      rv = ev.object.metadata.resourceVersion ?? rv;
-      await onRow(ev.type, ev.object, first);
-      first = false;
-    }
-    // The server closed the stream (restart, slow reader): resume from the last revision.
-    await new Promise((r) => setTimeout(r, 200));
-    client = await reconnect();
-  }
 }

@@ -1,7 +1,7 @@
 // `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
 import type { IncomingMessage } from 'node:http';
 import { parseDuration, type Job, type Pod } from '../api/index.js';
-import type { ApiClient, ListResult } from '../client/index.js';
+import { listAndWatch, type ApiClient, type ListResult } from '../client/index.js';
 import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
@@ -33,35 +33,75 @@ export function comparePodsForLogs(a: Pod, b: Pod): number {
   return (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '');
 }
 
-async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
-  const job = await client.get<Job>(apiPath('jobs', ns, name));
-  const sel = Object.entries(job.spec.selector?.matchLabels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pods = (
-      await client.get<ListResult<Pod>>(apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: sel })}`)
-    ).items;
-    if (pods.length) return pods;
-    if (Date.now() >= deadline) throw new CliError(`timed out waiting for the condition`);
-    await new Promise((r) => setTimeout(r, 200));
+/** Runs `fn` with a signal that aborts after `ms`. */
+async function within<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ms);
+  try {
+    return await fn(abort.signal);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
+/** The Job's pods, once it has any (kubectl waits up to --pod-running-timeout). */
+async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
+  const job = await client.get<Job>(apiPath('jobs', ns, name));
+  const labelSelector = Object.entries(job.spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = new Map<string, Pod>();
+  const found = await within(timeoutMs, (signal) =>
+    listAndWatch<Pod>(
+      client,
+      apiPath('pods', ns),
+      {
+        onList: (items) => {
+          for (const p of items) pods.set(p.metadata.name ?? '', p);
+          return pods.size > 0;
+        },
+        onEvent: (ev) => {
+          if (ev.type !== 'DELETED') pods.set(ev.object.metadata.name ?? '', ev.object);
+          return pods.size > 0;
+        },
+      },
+      { query: new URLSearchParams({ labelSelector }), signal },
+    ),
+  );
+  if (!found) throw new CliError(`timed out waiting for the condition`);
+  return [...pods.values()];
+}
+
+const waitingToCreate = (p: Pod, container: string) => {
+  const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find(
+    (x) => x.name === container,
+  );
+  return !s || s.state.waiting?.reason === 'ContainerCreating' || s.state.waiting?.reason === 'PodInitializing';
+};
+
+/** The pod once the container has left ContainerCreating (or as it is when the time is up). */
 async function waitStarted(client: ApiClient, pod: Pod, container: string, timeoutMs: number): Promise<Pod> {
-  const deadline = Date.now() + timeoutMs;
   let p = pod;
-  for (;;) {
-    const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find(
-      (x) => x.name === container,
-    );
-    const waitingToCreate =
-      !s || s.state.waiting?.reason === 'ContainerCreating' || s.state.waiting?.reason === 'PodInitializing';
-    if (!waitingToCreate || Date.now() >= deadline) return p;
-    await new Promise((r) => setTimeout(r, 100));
-    p = await client.get<Pod>(apiPath('pods', p.metadata.namespace, p.metadata.name));
-  }
+  if (!waitingToCreate(p, container)) return p;
+  await within(timeoutMs, (signal) =>
+    listAndWatch<Pod>(
+      client,
+      apiPath('pods', pod.metadata.namespace),
+      {
+        onList: (items) => {
+          p = items[0] ?? p;
+          return !items[0] || !waitingToCreate(p, container);
+        },
+        onEvent: (ev) => {
+          if (ev.type === 'DELETED') return true;
+          p = ev.object;
+          return !waitingToCreate(p, container);
+        },
+      },
+      { query: new URLSearchParams({ fieldSelector: `metadata.name=${pod.metadata.name}` }), signal },
+    ),
+  );
+  return p;
 }
 
 export async function runLogs(target: string, opts: LogsOptions, io: Io): Promise<void> {

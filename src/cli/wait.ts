@@ -1,6 +1,6 @@
 // `jobctl wait --for=condition=X|--for=delete job/NAME --timeout=30s` (reference §7.7).
 import { parseDuration, StatusError, type Job } from '../api/index.js';
-import type { ApiClient, ListResult } from '../client/index.js';
+import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
 import { apiPath, connect, namespaceOf, parseTargets, singularQualified, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
@@ -48,16 +48,10 @@ export async function runWait(
   }
 }
 
-/** What the waiter knows of the job: the object (undefined once deleted) and its revision. */
-interface Seen {
-  job: Job | undefined;
-  rv: string;
-}
-
 /**
- * Lists the job once, then follows one watch stream, testing each event's object, as kubectl
- * does: a Job that changes thousands of times (a big one's status) costs one stream, not a
- * request per change. The stream is reopened from the last revision if the server ends it.
+ * Lists the job, then follows its changes (one stream, re-listed if the server compacted past
+ * it), testing each version, as kubectl does: a Job that changes thousands of times costs one
+ * stream, not a request per change.
  */
 async function waitOne(
   client: ApiClient,
@@ -67,79 +61,51 @@ async function waitOne(
   timeoutMs: number,
   io: Io,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   const label = `${singularQualified('jobs')}/${name}`;
   const wantsDelete = conds.some((c) => c.kind === 'delete');
   const holds = (job: Job | undefined) =>
     job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete;
-  const field = `metadata.name=${name}`;
-  const list = async (): Promise<Seen> => {
-    const l = await client.get<ListResult<Job>>(
-      apiPath('jobs', ns) + `?${new URLSearchParams({ fieldSelector: field })}`,
-    );
-    return { job: l.items[0], rv: l.metadata.resourceVersion };
-  };
-  let seen = await list();
-  if (!seen.job && !wantsDelete) {
-    throw new StatusError({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      reason: 'NotFound',
-      code: 404,
-      message: `jobs.batch "${name}" not found`,
-    });
-  }
-  for (;;) {
-    if (holds(seen.job)) {
-      io.out(`${label} condition met\n`);
-      return;
-    }
-    if (timeoutMs === 0) {
-      io.err(`error: condition not met for jobs/${name}\n`);
-      throw new ExitError(1);
-    }
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      io.err(`error: timed out waiting for the condition on jobs/${name}\n`);
-      throw new ExitError(1);
-    }
-    try {
-      await follow(
-        client,
-        apiPath('jobs', ns) +
-          `?${new URLSearchParams({ watch: 'true', fieldSelector: field, resourceVersion: seen.rv })}`,
-        seen,
-        remaining,
-        holds,
-      );
-    } catch (e) {
-      // The revision is older than the server keeps (it restarted and compacted): list again.
-      if (!(e instanceof StatusError && e.status.code === 410)) throw e;
-      seen = await list();
-    }
-  }
-}
-
-/** Applies watch events to `seen` until one makes `holds` true, the stream ends, or `ms` pass. */
-async function follow(
-  client: ApiClient,
-  path: string,
-  seen: Seen,
-  ms: number,
-  holds: (job: Job | undefined) => boolean,
-): Promise<void> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
+  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  let done: boolean;
   try {
-    for await (const ev of client.watch<Job>(path, abort.signal)) {
-      if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
-      seen.rv = ev.object.metadata.resourceVersion ?? seen.rv;
-      seen.job = ev.type === 'DELETED' ? undefined : ev.object;
-      if (holds(seen.job)) return;
-    }
+    done = await listAndWatch<Job>(
+      client,
+      apiPath('jobs', ns),
+      {
+        onList: (items) => {
+          if (!items[0] && !wantsDelete) throw notFound(name);
+          // --timeout=0: one look, no waiting.
+          if (timeoutMs === 0 && !holds(items[0])) throw new NotMet(`error: condition not met for jobs/${name}`);
+          return holds(items[0]);
+        },
+        onEvent: (ev) => holds(ev.type === 'DELETED' ? undefined : ev.object),
+      },
+      { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }), signal: abort.signal },
+    );
+  } catch (e) {
+    if (!(e instanceof NotMet)) throw e;
+    io.err(`${e.message}\n`);
+    throw new ExitError(1);
   } finally {
     clearTimeout(timer);
   }
+  if (!done) {
+    io.err(`error: timed out waiting for the condition on jobs/${name}\n`);
+    throw new ExitError(1);
+  }
+  io.out(`${label} condition met\n`);
 }
+
+class NotMet extends Error {}
+
+const notFound = (name: string) =>
+  new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    reason: 'NotFound',
+    code: 404,
+    message: `jobs.batch "${name}" not found`,
+  });

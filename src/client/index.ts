@@ -1,3 +1,4 @@
 export * from './api-client.js';
 export * from './server-process.js';
 export * from './stop.js';
+export * from './list-watch.js';

@@ -145,9 +145,15 @@ export abstract class ContainerRuns extends PodWorkerBase {
     this.running.set(c.name, { id, name: c.name, restart, init });
     const s = this.cs(c.name, init);
     s.containerID = this.containerId(id);
-    const capture = captureRunLogs(this.k.runtime, this.k.config.logRoot, this.pod, c.name, id, restart).finally(() =>
-      this.captures.delete(id),
-    );
+    const capture = captureRunLogs(
+      this.k.runtime,
+      this.k.config.logRoot,
+      this.pod,
+      c.name,
+      id,
+      restart,
+      this.k.logWrites,
+    ).finally(() => this.captures.delete(id));
     this.captures.set(id, capture);
     if (exited && !exited.running) {
       this.enqueue(() => this.exited(c, init, id));

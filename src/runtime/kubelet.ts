@@ -7,6 +7,7 @@ import { engineVolumeName, removePodDirs, type ObjectSource } from './pod-resour
 import type { ContainerRuntime, ContainerSpec } from './cri.js';
 import { ExitWatcher } from './exits.js';
 import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
+import { LogWrites } from './log-capture.js';
 import { removePodLogs } from './log-files.js';
 import { isTerminal } from './pod-worker-base.js';
 import { PodWorker } from './pod-worker.js';
@@ -56,6 +57,8 @@ export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
   readonly now: () => Date;
   readonly exits: ExitWatcher;
+  /** Each write of a run's captured output, for `logs -f`. */
+  readonly logWrites = new LogWrites();
 
   constructor(
     readonly runtime: ContainerRuntime,

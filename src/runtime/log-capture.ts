@@ -1,5 +1,6 @@
 // A container run's output, captured into its own file as `<ts> <stream> <line>` lines (see
 // log-files.ts), from the runtime's followed log stream until the container stops.
+import { EventEmitter } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Pod } from '../api/index.js';
 import type { ContainerRuntime } from './cri.js';
@@ -13,6 +14,23 @@ export function runLogFile(logRoot: string, pod: Pod, container: string, restart
   return containerLogFile(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container, restart);
 }
 
+/**
+ * Tells a following reader (the server's `logs -f`) when a run's file has grown: it reads on
+ * each write instead of polling. Events are named by the file's path.
+ */
+export class LogWrites extends EventEmitter {
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** Calls `fn` after each write to `file`; returns the function that stops it. */
+  onWrite(file: string, fn: () => void): () => void {
+    this.on(file, fn);
+    return () => void this.off(file, fn);
+  }
+}
+
 /** Captures one run's output; resolves once the stream has ended and the file is flushed. */
 export async function captureRunLogs(
   runtime: Pick<ContainerRuntime, 'followLogs'>,
@@ -21,6 +39,7 @@ export async function captureRunLogs(
   container: string,
   id: string,
   restart: number,
+  writes?: LogWrites,
 ): Promise<void> {
   const m = pod.metadata;
   pruneOldRuns(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container, restart);
@@ -33,7 +52,7 @@ export async function captureRunLogs(
       ensureContainerLogDir(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container);
       out = createWriteStream(file, { flags: 'w', mode: 0o600 });
     }
-    out.write(line);
+    out.write(line, () => writes?.emit(file));
   };
   const partial: Record<string, string> = { stdout: '', stderr: '' };
   try {

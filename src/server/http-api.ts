@@ -33,6 +33,7 @@ import {
   type Status,
 } from '../api/index.js';
 import type { Change, Registry } from '../store/index.js';
+import type { LogWrites } from '../runtime/log-capture.js';
 import { streamLogs } from './logs.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -160,6 +161,8 @@ function validateDeleteOptions(body: unknown): { propagationPolicy?: string; gra
 export interface ApiOptions {
   token: string;
   logRoot: string;
+  /** The kubelet's writes of captured output: `logs -f` reads on each one. */
+  logWrites: Pick<LogWrites, 'onWrite'>;
   onActivity: () => void;
 }
 
@@ -265,6 +268,7 @@ export class HttpApi {
         },
         res,
         () => closed,
+        this.opts.logWrites,
       );
       return;
     }

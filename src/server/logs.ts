@@ -3,6 +3,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { badRequestError, notFoundError, type Pod } from '../api/index.js';
 import type { Store } from '../store/index.js';
+import type { LogWrites } from '../runtime/log-capture.js';
 import { containerLogFile } from '../runtime/log-files.js';
 
 export interface LogQuery {
@@ -21,7 +22,8 @@ function render(line: string, timestamps: boolean): string {
   return timestamps ? `${line.slice(0, a)} ${line.slice(b + 1)}` : line.slice(b + 1);
 }
 
-const FOLLOW_POLL_MS = 100;
+/** The longest a follower sleeps without a wake-up (a write, a change of the pod). */
+const FOLLOW_SAFETY_MS = 5_000;
 
 export async function streamLogs(
   store: Store,
@@ -31,6 +33,7 @@ export async function streamLogs(
   q: LogQuery,
   res: ServerResponse,
   isClosed: () => boolean,
+  follow: Pick<LogWrites, 'onWrite'>,
 ): Promise<void> {
   const pod = store.get<Pod>('Pod', ns, name);
   if (!pod) throw notFoundError('pods', '', name);
@@ -80,7 +83,9 @@ export async function streamLogs(
     res.end();
     return;
   }
-  // Follow: read what the kubelet appends until this run ends (or the pod goes away).
+  // Follow: read what the kubelet appends, woken by its writes and by the pod's changes, until
+  // this run ends (or the pod goes away). The kubelet records an exit only once the run's output
+  // is all in the file, so the read after the end is the last.
   let offset = Buffer.byteLength(text) - Buffer.byteLength(trailing);
   let carry = '';
   const runEnded = (): boolean => {
@@ -93,36 +98,48 @@ export async function streamLogs(
     if (s.restartCount !== run) return true;
     return Boolean(s.state.terminated) || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
   };
-  for (;;) {
-    if (isClosed()) return;
-    const ended = runEnded();
+  const readMore = async () => {
     const fh = await open(file, 'r').catch(() => undefined);
-    if (fh) {
+    if (!fh) return;
+    try {
       const { size } = await fh.stat();
-      if (size > offset) {
-        const buf = Buffer.alloc(size - offset);
-        await fh.read(buf, 0, buf.length, offset);
-        offset = size;
-        const chunk = carry + buf.toString('utf8');
-        const parts = chunk.split('\n');
-        carry = parts.pop() ?? '';
-        for (const l of parts) res.write(render(l, q.timestamps) + '\n');
-      }
+      if (size <= offset) return;
+      const buf = Buffer.alloc(size - offset);
+      await fh.read(buf, 0, buf.length, offset);
+      offset = size;
+      const parts = (carry + buf.toString('utf8')).split('\n');
+      carry = parts.pop() ?? '';
+      for (const l of parts) res.write(render(l, q.timestamps) + '\n');
+    } finally {
       await fh.close();
     }
-    if (ended) {
-      // One more read after the end: the log capture may flush just after the exit is recorded.
-      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS * 2));
-      const rest = await readFile(file).catch(() => Buffer.alloc(0));
-      if (rest.length > offset) {
-        const parts = (carry + rest.subarray(offset).toString('utf8')).split('\n');
-        carry = parts.pop() ?? '';
-        for (const l of parts) res.write(render(l, q.timestamps) + '\n');
+  };
+  let wake: () => void = () => undefined;
+  const woken = () => wake();
+  const stopWrites = follow.onWrite(file, woken);
+  const stopPods = store.subscribe((c) => {
+    if (c.object.kind === 'Pod' && c.object.metadata.name === name && c.object.metadata.namespace === ns) woken();
+  });
+  res.on('close', woken);
+  try {
+    for (;;) {
+      if (isClosed()) return;
+      const ended = runEnded();
+      await readMore();
+      if (ended) {
+        if (carry) res.write(render(carry, q.timestamps) + '\n');
+        res.end();
+        return;
       }
-      if (carry) res.write(render(carry, q.timestamps) + '\n');
-      res.end();
-      return;
+      await new Promise<void>((r) => {
+        wake = r;
+        // A safety net, not the mechanism: a missed wake-up costs at most this long.
+        setTimeout(r, FOLLOW_SAFETY_MS).unref();
+      });
     }
-    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+  } finally {
+    stopWrites();
+    stopPods();
+    res.off('close', woken);
   }
 }

@@ -142,7 +142,12 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const gc = new GarbageCollector(registry);
     const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
-    const api = new HttpApi(registry, { token, logRoot: paths.logs, onActivity: () => (lastActivity = Date.now()) });
+    const api = new HttpApi(registry, {
+      token,
+      logRoot: paths.logs,
+      logWrites: kubelet.logWrites,
+      onActivity: () => (lastActivity = Date.now()),
+    });
 
     try {
       await runtime.ping();

@@ -1,0 +1,104 @@
+// One way to watch, as client-go's informers do: list, then watch from the list's
+// resourceVersion; a dropped stream is reopened from the last revision seen, and a 410 Gone (the
+// revision was compacted away) lists again, reporting what changed meanwhile as events. Every
+// verb that waits (`get -w`, `wait`, `delete`, `logs`) uses it.
+import { StatusError, type ApiObject } from '../api/index.js';
+import type { ApiClient, ListResult, WatchEvent } from './api-client.js';
+
+export type ObjectEvent<T extends ApiObject> = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T };
+
+export interface ListWatchHandlers<T extends ApiObject> {
+  /** The first list, before any event; return true to stop there. */
+  onList?(items: T[], resourceVersion: string): boolean | void | Promise<boolean | void>;
+  /** Each change after it (a re-list's differences included); return true to stop. */
+  onEvent(ev: ObjectEvent<T>): boolean | void | Promise<boolean | void>;
+}
+
+export interface ListWatchOptions {
+  /** `labelSelector`, `fieldSelector`. */
+  query?: URLSearchParams;
+  /** Ends the watch (a timeout, an interrupt); the call then resolves. */
+  signal?: AbortSignal;
+  /** A new client after a dropped stream (the server may have restarted on another port). */
+  reconnect?: () => Promise<ApiClient>;
+  /** Wait before reopening a dropped stream. */
+  retryMs?: number;
+}
+
+const keyOf = (o: ApiObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Lists `path` and follows its changes until a handler returns true or the signal aborts.
+ * Resolves true when a handler stopped it, false when aborted.
+ */
+export async function listAndWatch<T extends ApiObject>(
+  client: ApiClient,
+  path: string,
+  handlers: ListWatchHandlers<T>,
+  opts: ListWatchOptions = {},
+): Promise<boolean> {
+  const known = new Map<string, T>();
+  const list = async () => {
+    const q = opts.query?.size ? `?${opts.query}` : '';
+    return client.get<ListResult<T>>(`${path}${q}`);
+  };
+  const first = await list();
+  for (const o of first.items) known.set(keyOf(o), o);
+  if (await handlers.onList?.(first.items, first.metadata.resourceVersion)) return true;
+  let rv = first.metadata.resourceVersion;
+  while (!opts.signal?.aborted) {
+    const q = new URLSearchParams(opts.query);
+    q.set('watch', 'true');
+    q.set('resourceVersion', rv);
+    try {
+      for await (const ev of client.watch<T>(`${path}?${q}`, opts.signal)) {
+        if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
+        rv = ev.object.metadata.resourceVersion ?? rv;
+        if (ev.type === 'DELETED') known.delete(keyOf(ev.object));
+        else known.set(keyOf(ev.object), ev.object);
+        if (await handlers.onEvent(ev as ObjectEvent<T>)) return true;
+      }
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
+      if (e.status.code === 410) {
+        // Compacted past our revision: list again and report the differences as events.
+        const again = await list();
+        rv = again.metadata.resourceVersion;
+        if (await relist(known, again.items, handlers)) return true;
+        continue;
+      }
+      if (e.status.code !== 503) throw e; // unreachable: reconnect below; anything else is the caller's
+    }
+    if (opts.signal?.aborted) break;
+    // The server closed the stream (restart, slow reader): resume from the last revision.
+    await sleep(opts.retryMs ?? 200, opts.signal);
+    if (opts.reconnect) client = await opts.reconnect().catch(() => client);
+  }
+  return false;
+}
+
+async function relist<T extends ApiObject>(
+  known: Map<string, T>,
+  items: T[],
+  handlers: ListWatchHandlers<T>,
+): Promise<boolean> {
+  const now = new Map(items.map((o) => [keyOf(o), o]));
+  for (const [k, old] of known) {
+    if (!now.has(k) && (await handlers.onEvent({ type: 'DELETED', object: old }))) return true;
+  }
+  for (const [k, o] of now) {
+    const old = known.get(k);
+    if (old?.metadata.resourceVersion === o.metadata.resourceVersion) continue;
+    if (await handlers.onEvent({ type: old ? 'MODIFIED' : 'ADDED', object: o })) return true;
+  }
+  known.clear();
+  for (const [k, o] of now) known.set(k, o);
+  return false;
+}
+
+export type { WatchEvent };
