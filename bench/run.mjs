@@ -3,6 +3,7 @@
 // engine in the same run. Prints a table, then as the last line a JSON object of the figures.
 //   npm run bench             the full run (targets in issue 6)
 //   npm run bench -- --quick  smaller versions, a couple of minutes; asserts nothing
+//   npm run bench -- --scale  the scale benchmark on the simulated runtime (bench/scale.mjs)
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -10,6 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+
+// The scale benchmark (simulated runtime) is its own run.
+if (process.argv.includes('--scale')) {
+  await import('./scale.mjs');
+  process.exit(0);
+}
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../bin/jobctl');
