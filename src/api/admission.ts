@@ -3,7 +3,8 @@
 import { DEFAULT_NAMESPACE, prepareJobForCreate, toRfc3339 } from './defaults.js';
 import { newUid } from './names.js';
 import { invalidError } from './status.js';
-import { validateConfigMap, validateJob, validateSecret } from './validation.js';
+import { validateJob } from './validation.js';
+import { validateConfigMap, validateSecret } from './validation-meta.js';
 import { computeJobWarnings } from './warnings.js';
 import type { ApiObject, ConfigMap, Job, Secret } from './types.js';
 

@@ -3,6 +3,8 @@ export * from './field-errors.js';
 export * from './status.js';
 export * from './defaults.js';
 export * from './validation.js';
+export * from './validation-meta.js';
+export * from './validation-pod.js';
 export * from './warnings.js';
 export * from './admission.js';
 export * from './resources.js';

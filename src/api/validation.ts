@@ -1,20 +1,20 @@
 // Validation with the API server's exact field paths and detail texts (reference §1.3–1.4).
 import {
   duplicate,
-  forbidden,
   invalid,
   invalidNoValue,
-  notFound,
   notSupported,
   required,
   tooMany,
   type FieldError,
 } from './field-errors.js';
-import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
+import { isDns1123Label, isDns1123Subdomain, isQualifiedName } from './names.js';
 import { parseIndexes } from './indexes.js';
-import { parseQuantity } from './quantity.js';
+
 import { LABEL_CONTROLLER_UID } from './defaults.js';
-import type { ConfigMap, Container, Job, LabelSelector, ObjectMeta, PodSpec, Secret, Volume } from './types.js';
+import { nonNegative, selectorMatches, validateLabels, validateObjectMeta } from './validation-meta.js';
+import { validatePodSpec } from './validation-pod.js';
+import type { Job } from './types.js';
 
 export const MAX_PARALLELISM_FOR_INDEXED = 100000;
 export const MAX_COMPLETIONS_FOR_PER_INDEX_WITHOUT_MAX_FAILED = 100000;
@@ -24,80 +24,13 @@ export const MAX_POD_FAILURE_POLICY_EXIT_CODES = 255;
 export const MAX_POD_FAILURE_POLICY_CONDITIONS = 20;
 export const MAX_SUCCESS_POLICY_RULES = 20;
 export const MAX_SUCCEEDED_INDEXES_LENGTH = 65536;
-export const MAX_SECRET_BYTES = 1024 * 1024;
 
 const RESTART_POLICIES = ['OnFailure', 'Never'];
-const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const COMPLETION_MODES = ['NonIndexed', 'Indexed'];
 const POD_REPLACEMENT_POLICIES = ['Failed', 'TerminatingOrFailed'];
 const FAILURE_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
 const CONDITION_STATUSES = ['False', 'True', 'Unknown'];
-const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
-const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
-const VOLUME_SOURCES = [
-  'emptyDir',
-  'hostPath',
-  'configMap',
-  'secret',
-  'downwardAPI',
-  'persistentVolumeClaim',
-  'projected',
-  'nfs',
-  'csi',
-  'ephemeral',
-  'image',
-];
 
-const nonNegative = (path: string, v: number | null | undefined, errs: FieldError[]): void => {
-  if (typeof v === 'number' && v < 0) errs.push(invalid(path, v, 'must be greater than or equal to 0'));
-};
-
-export function validateObjectMeta(meta: ObjectMeta | undefined, errs: FieldError[]): void {
-  const name = meta?.name;
-  if (!name && !meta?.generateName) {
-    errs.push(required('metadata.name', 'name or generateName is required'));
-  } else if (name) {
-    for (const msg of isDns1123Subdomain(name)) errs.push(invalid('metadata.name', name, msg));
-  }
-  if (meta?.namespace)
-    for (const msg of isDns1123Label(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, msg));
-  validateLabels(meta?.labels, 'metadata.labels', errs);
-  for (const key of Object.keys(meta?.annotations ?? {})) {
-    for (const msg of isQualifiedName(key.toLowerCase())) errs.push(invalid('metadata.annotations', key, msg));
-  }
-}
-
-function validateLabels(labels: Record<string, string> | undefined, path: string, errs: FieldError[]): void {
-  const seen = new Set<string>();
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    for (const msg of isQualifiedName(k)) errs.push(invalid(path, k, msg));
-    for (const msg of isValidLabelValue(v)) {
-      const key = `${v}\u0000${msg}`;
-      if (!seen.has(key)) errs.push(invalid(path, v, msg));
-      seen.add(key);
-    }
-  }
-}
-
-export function selectorMatches(
-  selector: LabelSelector | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const r of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    const inValues = has && (r.values ?? []).includes(l[r.key]);
-    if (r.operator === 'In' && !inValues) return false;
-    if (r.operator === 'NotIn' && inValues) return false;
-    if (r.operator === 'Exists' && !has) return false;
-    if (r.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
-/** Validates a Job as it would be stored (defaults applied, selector generated). */
 const MAX_MANAGED_BY_LENGTH = 63;
 const HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
 const HTTP_PATH = new RegExp(`^${HTTP_PATH_FMT}$`);
@@ -116,6 +49,7 @@ function validateDomainPrefixedPath(field: string, value: string): FieldError[] 
   return errs;
 }
 
+/** Validates a Job as it would be stored (defaults applied, selector generated). */
 export function validateJob(job: Job): FieldError[] {
   const errs: FieldError[] = [];
   const meta = job.metadata ?? {};
@@ -417,203 +351,4 @@ function validateSuccessPolicy(job: Job, errs: FieldError[]): void {
       }
     }
   });
-}
-
-export function validatePodSpec(spec: PodSpec, path: string, errs: FieldError[]): void {
-  const volumeNames = validateVolumes(spec.volumes ?? [], `${path}.volumes`, errs);
-  const seenNames = new Set<string>();
-  (spec.initContainers ?? []).forEach((c, i) =>
-    validateContainer(c, `${path}.initContainers[${i}]`, seenNames, volumeNames, errs),
-  );
-  const containers = spec.containers ?? [];
-  if (containers.length === 0) errs.push(required(`${path}.containers`));
-  containers.forEach((c, i) => validateContainer(c, `${path}.containers[${i}]`, seenNames, volumeNames, errs));
-  if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy))
-    errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
-  nonNegative(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, errs);
-  if (
-    spec.activeDeadlineSeconds !== undefined &&
-    (spec.activeDeadlineSeconds < 1 || spec.activeDeadlineSeconds > 2147483647)
-  ) {
-    errs.push(
-      invalid(
-        `${path}.activeDeadlineSeconds`,
-        spec.activeDeadlineSeconds,
-        'must be between 1 and 2147483647, inclusive',
-      ),
-    );
-  }
-  if (spec.hostname !== undefined)
-    for (const msg of isDns1123Label(spec.hostname)) errs.push(invalid(`${path}.hostname`, spec.hostname, msg));
-  if (spec.subdomain !== undefined)
-    for (const msg of isDns1123Label(spec.subdomain)) errs.push(invalid(`${path}.subdomain`, spec.subdomain, msg));
-}
-
-function validateVolumes(volumes: Volume[], path: string, errs: FieldError[]): Set<string> {
-  const names = new Set<string>();
-  volumes.forEach((v, i) => {
-    const p = `${path}[${i}]`;
-    if (!v.name) errs.push(required(`${p}.name`));
-    else {
-      for (const msg of isDns1123Label(v.name)) errs.push(invalid(`${p}.name`, v.name, msg));
-      if (names.has(v.name)) errs.push(duplicate(`${p}.name`, v.name));
-      names.add(v.name);
-    }
-    const sources = VOLUME_SOURCES.filter((s) => v[s] !== undefined);
-    if (sources.length > 1) errs.push(forbidden(`${p}.${sources[1]}`, `may not specify more than 1 volume type`));
-    const hostPath = v.hostPath as { path?: string } | undefined;
-    if (hostPath && !hostPath.path) errs.push(required(`${p}.hostPath.path`));
-    const cm = v.configMap as { name?: string } | undefined;
-    if (cm && !cm.name) errs.push(required(`${p}.configMap.name`));
-    const secret = v.secret as { secretName?: string } | undefined;
-    if (secret && !secret.secretName) errs.push(required(`${p}.secret.secretName`));
-    const pvc = v.persistentVolumeClaim as { claimName?: string } | undefined;
-    if (pvc && !pvc.claimName) errs.push(required(`${p}.persistentVolumeClaim.claimName`));
-  });
-  return names;
-}
-
-function validateContainer(
-  c: Container,
-  p: string,
-  seenNames: Set<string>,
-  volumeNames: Set<string>,
-  errs: FieldError[],
-): void {
-  if (!c.name) errs.push(required(`${p}.name`));
-  else {
-    for (const msg of isDns1123Label(c.name)) errs.push(invalid(`${p}.name`, c.name, msg));
-    if (seenNames.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
-    seenNames.add(c.name);
-  }
-  if (!c.image) errs.push(required(`${p}.image`));
-  else if (c.image.trim() !== c.image)
-    errs.push(invalid(`${p}.image`, c.image, 'must not have leading or trailing whitespace'));
-  if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(c.imagePullPolicy)) {
-    errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, PULL_POLICIES));
-  }
-  if (
-    c.terminationMessagePolicy !== undefined &&
-    !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy)
-  ) {
-    errs.push(
-      notSupported(`${p}.terminationMessagePolicy`, c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError']),
-    );
-  }
-  (c.env ?? []).forEach((e, i) => {
-    const ep = `${p}.env[${i}]`;
-    if (!e.name) errs.push(required(`${ep}.name`));
-    else if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(e.name)) {
-      errs.push(
-        invalid(
-          `${ep}.name`,
-          e.name,
-          "a valid environment variable name must consist only of printable ASCII characters other than '='",
-        ),
-      );
-    }
-    if (e.valueFrom) {
-      const sources = Object.keys(e.valueFrom).filter((k) => e.valueFrom![k] !== undefined);
-      if (e.value) errs.push(invalid(`${ep}.valueFrom`, '', 'may not be specified when `value` is not empty'));
-      if (sources.length === 0)
-        errs.push(
-          invalid(
-            `${ep}.valueFrom`,
-            '',
-            'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
-          ),
-        );
-      else if (sources.length > 1)
-        errs.push(invalid(`${ep}.valueFrom`, '', 'may not have more than one field specified at a time'));
-    }
-  });
-  (c.volumeMounts ?? []).forEach((m, i) => {
-    const mp = `${p}.volumeMounts[${i}]`;
-    if (!m.name) errs.push(required(`${mp}.name`));
-    else if (!volumeNames.has(m.name)) errs.push(notFound(`${mp}.name`, m.name));
-    if (!m.mountPath) errs.push(required(`${mp}.mountPath`));
-  });
-  validateResources(c, `${p}.resources`, errs);
-}
-
-function validateResources(c: Container, p: string, errs: FieldError[]): void {
-  const limits = c.resources?.limits ?? {};
-  const requests = c.resources?.requests ?? {};
-  const check = (kind: 'limits' | 'requests', map: Record<string, string>): void => {
-    for (const [name, q] of Object.entries(map)) {
-      const rp = `${p}.${kind}[${name}]`;
-      if (!STANDARD_RESOURCES.has(name) && !name.startsWith('hugepages-') && !name.includes('/')) {
-        errs.push(invalid(rp, name, 'must be a standard resource type or fully qualified'));
-        continue;
-      }
-      if (parseQuantity(q) < 0) errs.push(invalid(rp, q, 'must be greater than or equal to 0'));
-    }
-  };
-  check('limits', limits);
-  check('requests', requests);
-  for (const [name, req] of Object.entries(requests)) {
-    const lim = limits[name];
-    if (lim !== undefined && parseQuantity(req) > parseQuantity(lim)) {
-      errs.push(invalid(`${p}.requests`, req, `must be less than or equal to ${name} limit of ${lim}`));
-    }
-  }
-}
-
-const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
-
-function validateConfigKeys(map: Record<string, string> | undefined, path: string, errs: FieldError[]): void {
-  for (const key of Object.keys(map ?? {})) {
-    if (key.length > 253) errs.push(invalid(`${path}[${key}]`, key, 'must be no more than 253 characters'));
-    if (!CONFIG_KEY_RE.test(key)) {
-      errs.push(
-        invalid(
-          `${path}[${key}]`,
-          key,
-          "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
-        ),
-      );
-    } else if (key === '.' || key === '..' || key.startsWith('..')) {
-      errs.push(
-        invalid(
-          `${path}[${key}]`,
-          key,
-          key.startsWith('..') && key.length > 2 ? "must not start with '..'" : `must not be '${key}'`,
-        ),
-      );
-    }
-  }
-}
-
-export function validateConfigMap(cm: ConfigMap): FieldError[] {
-  const errs: FieldError[] = [];
-  validateObjectMeta(cm.metadata, errs);
-  validateConfigKeys(cm.data, 'data', errs);
-  validateConfigKeys(cm.binaryData, 'binaryData', errs);
-  for (const key of Object.keys(cm.data ?? {}))
-    if (cm.binaryData && key in cm.binaryData)
-      errs.push(invalid(`data[${key}]`, key, 'duplicate of key present in binaryData'));
-  return errs;
-}
-
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-export function validateSecret(s: Secret): FieldError[] {
-  const errs: FieldError[] = [];
-  validateObjectMeta(s.metadata, errs);
-  validateConfigKeys(s.data, 'data', errs);
-  validateConfigKeys(s.stringData, 'stringData', errs);
-  let total = 0;
-  for (const [k, v] of Object.entries(s.data ?? {})) {
-    if (!BASE64_RE.test(v)) errs.push(invalid(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
-    total += Math.floor((v.length * 3) / 4);
-  }
-  for (const v of Object.values(s.stringData ?? {})) total += Buffer.byteLength(v);
-  if (total > MAX_SECRET_BYTES)
-    errs.push({
-      type: 'FieldValueTooLong',
-      field: 'data',
-      value: '',
-      detail: `may not be more than ${MAX_SECRET_BYTES} bytes`,
-    });
-  return errs;
 }
