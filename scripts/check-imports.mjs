@@ -10,9 +10,10 @@ const SRC = resolve(import.meta.dirname, '..', 'src');
 const ALLOWED = {
   api: [],
   store: ['api'],
+  apiserver: ['api', 'store'],
   runtime: ['api'],
-  controller: ['api', 'store', 'runtime'],
-  server: ['api', 'store', 'runtime', 'controller'],
+  controller: ['api', 'apiserver', 'store', 'runtime'],
+  server: ['api', 'apiserver', 'store', 'runtime', 'controller'],
   client: ['api'],
   print: ['api'],
   cli: ['api', 'client', 'print'],
@@ -55,6 +56,13 @@ for (const file of walk(SRC)) {
       if (!homes) problems.push(`${rel}: imports ${pkg}, which has no home in scripts/check-imports.mjs`);
       else if (!homes.includes(room)) problems.push(`${rel}: imports ${pkg}, which belongs in ${homes.join(' or ')}/`);
     }
+  }
+}
+// Controllers write through the API server's registry, never to the store underneath it.
+for (const file of walk(join(SRC, 'controller'))) {
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/\bregistry\.store\b|\bnew Store\(/g)) {
+    problems.push(`${relative(SRC, file)}: uses ${m[0]}: a controller goes through the API server's registry`);
   }
 }
 if (problems.length) {

@@ -1,7 +1,8 @@
 // The garbage collector: pods whose Job is gone are stopped and removed (their tracking finalizer
 // stripped first); a Job deleted in the foreground goes once its pods are gone.
 import type { Job, Pod } from '../api/index.js';
-import type { Change, Registry } from '../store/index.js';
+import type { Registry } from '../apiserver/index.js';
+import type { Change } from '../store/index.js';
 import { JOB_TRACKING_FINALIZER } from './job/pods.js';
 
 const ORPHAN_DISRUPTION = { reason: 'DeletionByPodGC', message: "PodGC: the pod's Job was deleted" };
@@ -24,12 +25,12 @@ export class GarbageCollector {
   /** A full pass, at start-up. */
   collectAll(): void {
     this.collectOrphans();
-    for (const j of this.registry.store.list<Job>('Job')) if (j.metadata.deletionTimestamp) this.foreground(j);
+    for (const j of this.registry.listJobs()) if (j.metadata.deletionTimestamp) this.foreground(j);
   }
 
   private collectOrphans(): void {
-    const jobs = new Set(this.registry.store.list<Job>('Job').map((j) => j.metadata.uid));
-    for (const pod of this.registry.store.list<Pod>('Pod')) {
+    const jobs = new Set(this.registry.listJobs().map((j) => j.metadata.uid));
+    for (const pod of this.registry.listPods(undefined)) {
       const owner = pod.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
       if (!owner || jobs.has(owner.uid)) continue;
       this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', {

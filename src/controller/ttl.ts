@@ -1,7 +1,8 @@
 // ttlSecondsAfterFinished: a finished Job is deleted (foreground: pods first) once its TTL after
 // the Complete or Failed condition has passed.
 import type { Job } from '../api/index.js';
-import type { Change, Registry } from '../store/index.js';
+import type { Registry } from '../apiserver/index.js';
+import type { Change } from '../store/index.js';
 import { WorkQueue } from './queue.js';
 
 export function computeExpiryMs(job: Job): number | undefined {
@@ -35,7 +36,7 @@ export class TtlController {
   }
 
   resyncAll(): void {
-    for (const j of this.registry.store.list<Job>('Job')) this.queue.add(`${j.metadata.namespace}/${j.metadata.name}`);
+    for (const j of this.registry.listJobs()) this.queue.add(`${j.metadata.namespace}/${j.metadata.name}`);
   }
 
   private async sync(key: string): Promise<void> {

@@ -3,36 +3,22 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  admitCreate,
   badRequestError,
-  jsonPatch,
-  mergePatch,
-  PatchError,
-  defaultJob,
-  invalidError,
   makeStatus,
   matchesFields,
-  notFoundError,
   apiVersionOf,
   parseFieldSelector,
   parseLabelSelector,
-  groupResource,
-  mustResource,
   resourceByPlural,
   selectorMatches,
   StatusError,
-  validateJobStatusUpdate,
-  validateJobUpdate,
-  forbidden,
   type ApiObject,
-  type ConfigMap,
   type FieldRequirement,
-  type Job,
   type LabelSelector,
-  type Secret,
   type Status,
 } from '../api/index.js';
-import type { Change, Registry } from '../store/index.js';
+import type { ApiServer } from '../apiserver/index.js';
+import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
 import { streamLogs } from './logs.js';
 
@@ -122,12 +108,6 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** An update that changes nothing is not written (no new resourceVersion), as in Kubernetes. */
-function sameObject(a: ApiObject, b: ApiObject): boolean {
-  const strip = (o: ApiObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
-}
-
 const DELETE_OPTIONS_FIELDS = new Set([
   'kind',
   'apiVersion',
@@ -170,7 +150,7 @@ export class HttpApi {
   private readonly watchers = new Set<ServerResponse>();
 
   constructor(
-    private readonly registry: Registry,
+    private readonly api: ApiServer,
     private readonly opts: ApiOptions,
   ) {}
 
@@ -224,7 +204,6 @@ export class HttpApi {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
     const info = resourceByPlural(r.resource)!;
-    const store = this.registry.store;
     const method = req.method ?? 'GET';
     const ns = r.namespace ?? 'default';
     if (!r.name) {
@@ -232,15 +211,14 @@ export class HttpApi {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
-        const items = store
-          .listJson(info.kind, r.namespace)
-          .filter(
-            (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
-          );
+        const list = this.api.listJson(info.kind, r.namespace);
+        const items = list.items.filter(
+          (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
+        );
         const head = {
           kind: `${info.kind}List`,
           apiVersion: apiVersionOf(info),
-          metadata: { resourceVersion: String(store.currentRevision()) },
+          metadata: { resourceVersion: list.resourceVersion },
         };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
@@ -255,7 +233,7 @@ export class HttpApi {
       res.on('close', () => (closed = true));
       const tail = q.get('tailLines');
       await streamLogs(
-        store,
+        this.api.registry.store,
         this.opts.logRoot,
         ns,
         r.name,
@@ -274,50 +252,23 @@ export class HttpApi {
     }
     if (r.sub && !(r.sub === 'status' && info.subresources.includes('status')))
       throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+    const dryRun = q.get('dryRun') === 'All';
+    const status = r.sub === 'status';
     switch (method) {
       case 'GET':
-        sendJson(res, 200, store.mustGet(info.kind, ns, r.name));
+        sendJson(res, 200, this.api.get(info.kind, ns, r.name));
         return;
       case 'PUT': {
         const body = (await readBody(req)) as ApiObject;
         if (!body || typeof body !== 'object' || body.kind !== info.kind)
           throw badRequestError(`the body of the request is not a ${info.kind}`);
-        if (info.kind === 'ConfigMap' || info.kind === 'Secret') {
-          sendJson(res, 200, this.updateConfig(ns, r.name, body, q.get('dryRun') === 'All'));
-          return;
-        }
-        if (info.kind !== 'Job')
-          throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not update ${r.resource}`));
-        const updated = this.updateJob(ns, r.name, body as Job, r.sub === 'status', q.get('dryRun') === 'All');
-        sendJson(res, 200, updated);
+        sendJson(res, 200, this.api.update(info.kind, ns, r.name, body, { status, dryRun }));
         return;
       }
       case 'PATCH': {
-        if (info.kind !== 'Job') throw new StatusError(makeStatus(405, 'MethodNotAllowed', 'jobctl patches only jobs'));
         const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
         const patch = await readBody(req);
-        const current = store.mustGet<Job>('Job', ns, r.name);
-        let patched: Job;
-        try {
-          if (type === 'application/json-patch+json') patched = jsonPatch(current, patch) as Job;
-          else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json')
-            patched = mergePatch(current, patch) as Job;
-          else
-            throw new StatusError(
-              makeStatus(
-                415,
-                'UnsupportedMediaType',
-                `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-              ),
-            );
-        } catch (e) {
-          if (e instanceof PatchError) throw badRequestError(e.message);
-          throw e;
-        }
-        if (!patched || typeof patched !== 'object' || !patched.metadata || !patched.spec)
-          throw badRequestError('the patch leaves no Job');
-        patched.metadata.resourceVersion = current.metadata.resourceVersion;
-        sendJson(res, 200, this.updateJob(ns, r.name, patched, r.sub === 'status', q.get('dryRun') === 'All'));
+        sendJson(res, 200, this.api.patch(info.kind, ns, r.name, type, patch, { status, dryRun }));
         return;
       }
       case 'DELETE': {
@@ -325,29 +276,12 @@ export class HttpApi {
         const hasBody =
           (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'];
         if (hasBody) body = validateDeleteOptions(await readBody(req));
-        const propagation = body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined;
-        const grace =
-          body.gracePeriodSeconds ??
-          (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
-        const warnings: string[] = [];
-        let deleted: ApiObject | undefined;
-        if (info.kind === 'Job') {
-          if (!propagation)
-            warnings.push(
-              'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
-            );
-          const p = (propagation ?? 'Orphan') as 'Background' | 'Foreground' | 'Orphan';
-          if (!['Background', 'Foreground', 'Orphan'].includes(p))
-            throw badRequestError(`propagationPolicy ${p} is not supported`);
-          deleted = this.registry.deleteJob(ns, r.name, p);
-        } else if (info.kind === 'Pod') {
-          deleted = this.registry.deletePod(ns, r.name, { graceSeconds: grace });
-        } else {
-          deleted = store.get(info.kind, ns, r.name);
-          if (deleted) this.registry.removeObject(deleted);
-        }
-        if (!deleted) throw notFoundError(info.plural, info.group, r.name);
-        sendJson(res, 200, deleted, warnings);
+        const grace = q.get('gracePeriodSeconds');
+        const { object, warnings } = this.api.delete(info.kind, ns, r.name, {
+          propagation: body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined,
+          graceSeconds: body.gracePeriodSeconds ?? (grace !== null ? Number(grace) : undefined),
+        });
+        sendJson(res, 200, object, warnings);
         return;
       }
       default:
@@ -396,78 +330,8 @@ export class HttpApi {
     const body = (await readBody(req)) as ApiObject;
     if (!body || typeof body !== 'object' || body.kind !== kind)
       throw badRequestError(`the body of the request is not a ${kind}`);
-    if (kind === 'Pod' || kind === 'Event')
-      throw new StatusError(
-        makeStatus(405, 'MethodNotAllowed', `jobctl creates ${kind === 'Pod' ? 'pods' : 'events'} itself`),
-      );
-    body.metadata ??= {};
-    if (body.metadata.namespace && body.metadata.namespace !== ns) {
-      throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    body.metadata.namespace = ns;
-    const { object, warnings } = admitCreate(body, this.registry.now());
-    if (q.get('dryRun') === 'All') {
-      const r = mustResource(kind);
-      if (this.registry.store.get(kind, ns, object.metadata.name ?? ''))
-        throw new StatusError(
-          makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, {
-            name: object.metadata.name,
-            group: r.group,
-            kind: r.plural,
-          }),
-        );
-      sendJson(res, 201, object, warnings);
-      return;
-    }
-    sendJson(res, 201, this.registry.store.create(object), warnings);
-  }
-
-  /** ConfigMaps and Secrets are replaced whole (validated as on create), unless marked immutable. */
-  private updateConfig(ns: string, name: string, body: ApiObject, dryRun: boolean): ApiObject {
-    const store = this.registry.store;
-    return store.transact(() => {
-      const old = store.mustGet<ConfigMap | Secret>(body.kind, ns, name);
-      body.metadata = { ...body.metadata, name, namespace: ns };
-      const { object } = admitCreate(body, this.registry.now(), old.metadata.uid);
-      object.metadata.creationTimestamp = old.metadata.creationTimestamp;
-      object.metadata.resourceVersion = body.metadata.resourceVersion ?? old.metadata.resourceVersion;
-      const next = object as ConfigMap | Secret;
-      if (old.immutable) {
-        const changed =
-          JSON.stringify(next.data ?? {}) !== JSON.stringify(old.data ?? {}) ||
-          (old.kind === 'ConfigMap' &&
-            JSON.stringify((next as ConfigMap).binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}));
-        if (changed)
-          throw invalidError(body.kind, '', name, [forbidden('data', 'field is immutable when `immutable` is set')]);
-      }
-      return dryRun || sameObject(next, old) ? next : store.update(next);
-    });
-  }
-
-  private updateJob(ns: string, name: string, body: Job, status: boolean, dryRun: boolean): Job {
-    const store = this.registry.store;
-    return store.transact(() => {
-      const old = store.mustGet<Job>('Job', ns, name);
-      if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) {
-        return store.update(body); // throws the Conflict
-      }
-      const next = structuredClone(old);
-      if (status) {
-        next.status = body.status ?? {};
-        const errs = validateJobStatusUpdate(next, old);
-        if (errs.length) throw invalidError('Job', 'batch', name, errs);
-      } else {
-        next.metadata.labels = body.metadata?.labels;
-        next.metadata.annotations = body.metadata?.annotations;
-        next.spec = defaultJob(structuredClone(body)).spec;
-        const errs = validateJobUpdate(next, old);
-        if (errs.length) throw invalidError('Job', 'batch', name, errs);
-        if (JSON.stringify(next.spec) !== JSON.stringify(old.spec))
-          next.metadata.generation = (old.metadata.generation ?? 1) + 1;
-      }
-      if (dryRun || sameObject(next, old)) return next;
-      return store.update(next);
-    });
+    const { object, warnings } = this.api.create(kind, ns, body, q.get('dryRun') === 'All');
+    sendJson(res, 201, object, warnings);
   }
 
   private watch(
@@ -495,7 +359,7 @@ export class HttpApi {
     };
     let stop: () => void = () => undefined;
     try {
-      stop = this.registry.store.watch(kind, rv, send);
+      stop = this.api.watch(kind, rv, send);
     } catch (e) {
       if (e instanceof StatusError) {
         res.write(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');

@@ -14,7 +14,6 @@ import {
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
-import { EventExpiry } from '../controller/event-ttl.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
@@ -22,7 +21,8 @@ import type { ContainerRuntime } from '../runtime/cri.js';
 import { DockerRuntime } from '../runtime/docker/engine.js';
 import { SimulatedRuntime } from '../runtime/simulated/runtime.js';
 import { Kubelet, type PodHost } from '../runtime/kubelet.js';
-import { Registry, Store } from '../store/index.js';
+import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
+import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 import { HttpApi } from './http-api.js';
 
@@ -142,7 +142,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const gc = new GarbageCollector(registry);
     const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
-    const api = new HttpApi(registry, {
+    const api = new HttpApi(new ApiServer(registry), {
       token,
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,

@@ -1,2 +1,1 @@
 export * from './sqlite-store.js';
-export * from './registry.js';

@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
 import { GarbageCollector } from '../../src/controller/gc.js';
 import { JOB_TRACKING_FINALIZER } from '../../src/controller/job/pods.js';
-import { Registry, Store } from '../../src/store/index.js';
+import { Registry } from '../../src/apiserver/index.js';
+import { Store } from '../../src/store/index.js';
 
 function setup() {
   const store = new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-gc-')), 'state.db'));

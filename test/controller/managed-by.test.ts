@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { admitCreate, type Event, type Job, type Pod } from '../../src/api/index.js';
 import { JobController } from '../../src/controller/job/controller.js';
-import { Registry, Store } from '../../src/store/index.js';
+import { Registry } from '../../src/apiserver/index.js';
+import { Store } from '../../src/store/index.js';
 
 function run(managedBy?: string) {
   const store = new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-managed-')), 'state.db'));

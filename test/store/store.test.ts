@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event } from '../../src/api/index.js';
-import { EVENT_KEYS_MAX, Registry, Store, type Change } from '../../src/store/index.js';
+import { EVENT_KEYS_MAX, Registry } from '../../src/apiserver/index.js';
+import { Store, type Change } from '../../src/store/index.js';
 
 const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({
   apiVersion: 'v1',

@@ -1,7 +1,8 @@
 // The Job controller: handlers enqueue job keys; one sync per key reads the job and its pods,
 // asks decide() for a plan, and carries it out. Backoff and deadlines requeue, never sleep.
 import { type Job, type Pod } from '../../api/index.js';
-import type { Change, Registry } from '../../store/index.js';
+import type { Registry } from '../../apiserver/index.js';
+import type { Change } from '../../store/index.js';
 import { WorkQueue } from '../queue.js';
 import { decide, isFinished, type DecideConfig } from './decide.js';
 import {
@@ -105,7 +106,7 @@ export class JobController {
   }
 
   resyncAll(): void {
-    for (const j of this.registry.store.list<Job>('Job')) this.queue.add(keyOf(j.metadata.namespace, j.metadata.name));
+    for (const j of this.registry.listJobs()) this.queue.add(keyOf(j.metadata.namespace, j.metadata.name));
   }
 
   private async sync(key: string): Promise<void> {
@@ -124,11 +125,10 @@ export class JobController {
     });
     const now = this.registry.now();
     const plan = decide(job, pods, now, this.opts);
-    const store = this.registry.store;
 
     // The sync's writes are one commit (a sync that fails leaves nothing half done; each commit
     // costs SQLite a WAL append, and a pod's creation and its event were two).
-    store.transact(() => {
+    this.registry.transact(() => {
       // Deletions first (deletion and creation never happen in the same sync).
       const uncounted = new Set(plan.uncounted);
       for (const podName of plan.delete) {
@@ -151,7 +151,7 @@ export class JobController {
       if (current && current.metadata.uid === job.metadata.uid) {
         if (plan.status) {
           current.status = plan.status;
-          store.update(current);
+          this.registry.writeJobStatus(current);
         }
         for (const podName of plan.counted) {
           const pod = pods.find((p) => p.metadata.name === podName)!;

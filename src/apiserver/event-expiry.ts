@@ -4,7 +4,8 @@
 // last written before the newest note older than the TTL are due. Like the API server's leases,
 // which it shares among the events of a minute, an event goes up to one sweep late.
 import type { Event } from '../api/index.js';
-import type { Clock, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { Clock } from './registry.js';
 
 /** How many expired events one sweep removes (a big backlog goes over several sweeps). */
 export const EVENT_SWEEP_BATCH = 1000;

@@ -13,7 +13,7 @@ import {
   type ObjectReference,
   type Pod,
 } from '../api/index.js';
-import type { Store } from './sqlite-store.js';
+import type { Store } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -47,6 +47,20 @@ export class Registry {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /** Runs `fn`'s writes as one commit; watchers see them after it. */
+  transact<T>(fn: () => T): T {
+    return this.store.transact(fn);
+  }
+
+  listJobs(namespace?: string): Job[] {
+    return this.store.list<Job>('Job', namespace);
+  }
+
+  /** The Job controller's status write (the status subresource's, without its validation). */
+  writeJobStatus(job: Job): Job {
+    return this.store.update(job);
   }
 
   getJob(ns: string, name: string): Job | undefined {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event } from '../../src/api/index.js';
-import { EventExpiry } from '../../src/controller/event-ttl.js';
-import { Registry, Store } from '../../src/store/index.js';
+import { EventExpiry, Registry } from '../../src/apiserver/index.js';
+import { Store } from '../../src/store/index.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,0 +1,173 @@
+// The API server's verbs on any resource of the table: get, list, watch, create, update (and the
+// status subresource), patch, delete. Each kind's rules come from its strategy; the pod and Job
+// deletion semantics (grace periods, finalizers, propagation) from the registry. The HTTP layer
+// (server/http-api.ts) only routes, decodes and encodes.
+import {
+  groupResource,
+  jsonPatch,
+  makeStatus,
+  mergePatch,
+  mustResource,
+  notFoundError,
+  PatchError,
+  badRequestError,
+  StatusError,
+  type ApiObject,
+} from '../api/index.js';
+import type { Change } from '../store/index.js';
+import type { Registry } from './registry.js';
+import { strategyFor } from './strategies/index.js';
+
+export const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+] as const;
+
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+export interface Written<T = ApiObject> {
+  object: T;
+  warnings: string[];
+}
+
+/** An update that changes nothing is not written (no new resourceVersion), as in Kubernetes. */
+function sameObject(a: ApiObject, b: ApiObject): boolean {
+  const strip = (o: ApiObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+export class ApiServer {
+  constructor(readonly registry: Registry) {}
+
+  private get store() {
+    return this.registry.store;
+  }
+
+  get(kind: string, ns: string, name: string): ApiObject {
+    return this.store.mustGet(kind, ns, name);
+  }
+
+  /** The stored JSON of each object: lists go out without serialising again. */
+  listJson(kind: string, ns: string | undefined): { items: string[]; resourceVersion: string } {
+    return { items: this.store.listJson(kind, ns), resourceVersion: String(this.store.currentRevision()) };
+  }
+
+  /** Changes of a kind after `rv`; throws 410 Expired for a revision compacted away. */
+  watch(kind: string, rv: number, onChange: (c: Change) => void): () => void {
+    return this.store.watch(kind, rv, onChange);
+  }
+
+  create(kind: string, ns: string, body: ApiObject, dryRun: boolean): Written {
+    const strategy = strategyFor(kind);
+    if (!strategy.clientWritable) strategy.admitCreate(body, this.registry.now()); // refuses
+    body.metadata ??= {};
+    if (body.metadata.namespace && body.metadata.namespace !== ns) {
+      throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    body.metadata.namespace = ns;
+    const { object, warnings } = strategy.admitCreate(body, this.registry.now());
+    if (!dryRun) return { object: this.store.create(object), warnings };
+    const r = mustResource(kind);
+    if (this.store.get(kind, ns, object.metadata.name ?? '')) {
+      throw new StatusError(
+        makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, {
+          name: object.metadata.name,
+          group: r.group,
+          kind: r.plural,
+        }),
+      );
+    }
+    return { object, warnings };
+  }
+
+  /** A replacement (PUT), or of the status subresource; a stale resourceVersion is a Conflict. */
+  update(
+    kind: string,
+    ns: string,
+    name: string,
+    body: ApiObject,
+    opts: { status: boolean; dryRun: boolean },
+  ): ApiObject {
+    const strategy = strategyFor(kind);
+    return this.store.transact(() => {
+      const old = this.store.mustGet(kind, ns, name);
+      if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) {
+        return this.store.update(body); // throws the Conflict
+      }
+      const next = opts.status
+        ? this.statusOf(strategy.updateStatus, kind)(body, old)
+        : strategy.update(body, old, this.registry.now());
+      if (opts.dryRun || sameObject(next, old)) return next;
+      return this.store.update(next);
+    });
+  }
+
+  private statusOf(update: ((n: ApiObject, o: ApiObject) => ApiObject) | undefined, kind: string) {
+    if (!update) throw new StatusError(makeStatus(404, 'NotFound', `${kind} has no status subresource here`));
+    return update;
+  }
+
+  /** JSON merge, JSON patch and (as a merge patch, for now) strategic merge patch. */
+  patch(
+    kind: string,
+    ns: string,
+    name: string,
+    contentType: string,
+    patch: unknown,
+    opts: { status: boolean; dryRun: boolean },
+  ): ApiObject {
+    if (!strategyFor(kind).clientWritable) {
+      throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not patch ${mustResource(kind).plural}`));
+    }
+    if (!(PATCH_TYPES as readonly string[]).includes(contentType)) {
+      throw new StatusError(
+        makeStatus(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+        ),
+      );
+    }
+    const current = this.store.mustGet(kind, ns, name);
+    let patched: ApiObject;
+    try {
+      patched = (contentType === PATCH_TYPES[0] ? jsonPatch(current, patch) : mergePatch(current, patch)) as ApiObject;
+    } catch (e) {
+      if (e instanceof PatchError) throw badRequestError(e.message);
+      throw e;
+    }
+    if (!patched || typeof patched !== 'object' || !patched.metadata) {
+      throw badRequestError(`the patch leaves no ${kind}`);
+    }
+    patched.metadata.resourceVersion = current.metadata.resourceVersion;
+    return this.update(kind, ns, name, patched, opts);
+  }
+
+  /** A Job by its propagation policy, a pod gracefully, anything else at once. */
+  delete(kind: string, ns: string, name: string, opts: { propagation?: string; graceSeconds?: number }): Written {
+    const warnings: string[] = [];
+    let deleted: ApiObject | undefined;
+    if (kind === 'Job') {
+      if (!opts.propagation) {
+        warnings.push(
+          'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
+        );
+      }
+      const p = (opts.propagation ?? 'Orphan') as Propagation;
+      if (!['Background', 'Foreground', 'Orphan'].includes(p))
+        throw badRequestError(`propagationPolicy ${p} is not supported`);
+      deleted = this.registry.deleteJob(ns, name, p);
+    } else if (kind === 'Pod') {
+      deleted = this.registry.deletePod(ns, name, { graceSeconds: opts.graceSeconds });
+    } else {
+      deleted = this.store.get(kind, ns, name);
+      if (deleted) this.registry.removeObject(deleted);
+    }
+    if (!deleted) {
+      const r = mustResource(kind);
+      throw notFoundError(r.plural, r.group, name);
+    }
+    return { object: deleted, warnings };
+  }
+}
