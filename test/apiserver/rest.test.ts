@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StatusError} from '../../src/api/index.js';
+import type { StatusError } from '../../src/api/index.js';
 import { type ConfigMap, type Job } from '../../src/api/index.js';
 import { ApiServer, Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
