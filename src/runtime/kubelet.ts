@@ -121,6 +121,9 @@ export class Kubelet {
       this.workers.set(uid, w);
     }
     w.update(pod);
+    // A finished pod needs its worker no more (a later deletion gets a new one): a big Job's
+    // finished pods would otherwise each keep one for the server's life.
+    if (isTerminal(pod) && !pod.metadata.deletionTimestamp && !w.busy) this.workers.delete(uid);
   }
 
   /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */

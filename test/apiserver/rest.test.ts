@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StatusError } from '../../src/api/index.js';
+import type { ApiObject, StatusError } from '../../src/api/index.js';
 import { type ConfigMap, type Job } from '../../src/api/index.js';
 import { ApiServer, Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
@@ -84,7 +84,9 @@ describe('ApiServer', () => {
   it("pods and events are the server's own; an immutable ConfigMap keeps its data", () => {
     const api = server();
     expect(
-      code(() => api.create('Pod', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }, false)),
+      code(() =>
+        api.create('Pod', 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as ApiObject, false),
+      ),
     ).toBe(405);
     const cm: ConfigMap = {
       apiVersion: 'v1',
