@@ -5,12 +5,12 @@
 //   npm run bench -- --quick  smaller versions, a couple of minutes; asserts nothing
 //   npm run bench -- --scale  the scale benchmark on the simulated runtime (bench/scale.mjs)
 import { spawn, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { BenchHome, BIN } from './home.mjs';
 
 // The scale benchmark (simulated runtime) is its own run.
 if (process.argv.includes('--scale')) {
@@ -19,7 +19,6 @@ if (process.argv.includes('--scale')) {
 }
 
 const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../bin/jobctl');
 const QUICK = process.argv.includes('--quick');
 const SOCKET = (process.env.DOCKER_HOST ?? '').startsWith('unix://')
   ? process.env.DOCKER_HOST.slice(7)
@@ -78,30 +77,7 @@ async function rawContainers(count, parallel, cmd) {
 }
 
 // ---- jobctl ----
-class Home {
-  constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'jobctl-bench-'));
-    this.env = { ...process.env, JOBCTL_HOME: this.dir, NO_COLOR: '1' };
-  }
-  jobctl(args, stdin) {
-    return new Promise((res) => {
-      const c = spawn(BIN, args, { env: this.env });
-      let out = '';
-      let err = '';
-      c.stdout.on('data', (d) => (out += d));
-      c.stderr.on('data', (d) => (err += d));
-      c.on('close', (code) => res({ code, out, err }));
-      c.stdin.end(stdin ?? '');
-    });
-  }
-  async ok(args, stdin) {
-    const r = await this.jobctl(args, stdin);
-    if (r.code !== 0) throw new Error(`jobctl ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  }
-  pid() {
-    return JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')).pid;
-  }
+class Home extends BenchHome {
   /** Deletes jobs and waits until their pods are gone (the foreground cascade): the next scenario starts clean. */
   async deleteJobs(...names) {
     await this.ok(['delete', 'jobs', ...(names.length ? names : ['--all']), '--cascade=foreground', '--wait=true']);

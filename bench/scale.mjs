@@ -4,12 +4,9 @@
 // line a JSON object of the figures.
 //   npm run bench -- --scale            1k and 100k
 //   npm run bench -- --scale --quick    1k and 10k, in under two minutes
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { BenchHome } from './home.mjs';
 
-const BIN = resolve(import.meta.dirname, '../bin/jobctl');
 const QUICK = process.argv.includes('--quick');
 const BIG = QUICK ? 10_000 : 100_000;
 const SMALL = 1000;
@@ -29,33 +26,9 @@ function cpuMs(pid) {
 }
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-class Home {
-  dir = mkdtempSync(join(tmpdir(), 'jobctl-scale-'));
-  env = {
-    ...process.env,
-    JOBCTL_HOME: this.dir,
-    JOBCTL_RUNTIME: 'simulated',
-    DOCKER_HOST: 'unix:///nonexistent',
-    NO_COLOR: '1',
-  };
-  jobctl(args, stdin) {
-    return new Promise((res) => {
-      const c = spawn(BIN, args, { env: this.env });
-      let out = '';
-      let err = '';
-      c.stdout.on('data', (d) => (out += d));
-      c.stderr.on('data', (d) => (err += d));
-      c.on('close', (code) => res({ code, out, err }));
-      c.stdin.end(stdin ?? '');
-    });
-  }
-  async ok(args, stdin) {
-    const r = await this.jobctl(args, stdin);
-    if (r.code !== 0) throw new Error(`jobctl ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  }
-  pid() {
-    return JSON.parse(readFileSync(join(this.dir, 'server.json'), 'utf8')).pid;
+class Home extends BenchHome {
+  constructor() {
+    super('jobctl-scale-', { JOBCTL_RUNTIME: 'simulated', DOCKER_HOST: 'unix:///nonexistent' });
   }
   async cleanup() {
     await this.jobctl(['server', 'stop']);

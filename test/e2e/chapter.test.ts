@@ -1,11 +1,7 @@
 // The chapter's manifests, run on the real engine.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
-import { FIXTURES, Home } from './harness.js';
-
-interface List<T> {
-  items: T[];
-}
+import { FIXTURES, Home, type List } from './harness.js';
 
 const home = new Home('1s');
 afterAll(() => home.cleanup());

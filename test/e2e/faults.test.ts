@@ -3,18 +3,14 @@ import { execFile } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Job, Pod } from '../../src/api/index.js';
+import type { Job } from '../../src/api/index.js';
 import { Home, jobYaml, sleep, until } from './harness.js';
 
 const run = promisify(execFile);
-interface List<T> {
-  items: T[];
-}
-
 const home = new Home('500ms');
 afterAll(() => home.cleanup());
 
-const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
+const pods = (job: string) => home.podsOf(job);
 
 describe('faults and hostile input', () => {
   it("a container removed behind jobctl's back fails its pod with a clear reason, and the job retries", async () => {

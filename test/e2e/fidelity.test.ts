@@ -3,17 +3,13 @@
 // emptyDir.sizeLimit. Written from Kubernetes' own integration tests (test/integration/job).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Event, Job, Pod } from '../../src/api/index.js';
-import { Home, jobManifest, until } from './harness.js';
-
-interface List<T> {
-  items: T[];
-}
+import { Home, jobManifest, until, type List } from './harness.js';
 
 const home = new Home('500ms');
 afterAll(() => home.cleanup());
 
-const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
-const job = (name: string) => home.json<Job>(['get', 'job', name]);
+const pods = (job: string) => home.podsOf(job);
+const job = (name: string) => home.getJob(name);
 const events = async (name: string, reason: string) =>
   (await home.json<List<Event>>(['get', 'events'])).items.filter(
     (e) => e.involvedObject.name === name && e.reason === reason,

@@ -8,10 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import type { Job, Pod } from '../../src/api/index.js';
 
 const run = promisify(execFile);
 export const BIN = resolve(import.meta.dirname, '../../bin/jobctl');
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+
+/** A list as the API returns it. */
+export interface List<T> {
+  items: T[];
+}
 
 export interface Result {
   code: number;
@@ -92,6 +98,15 @@ export class Home {
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  /** The pods of a Job (by its job-name label) and the Job itself, as `-o json` prints them. */
+  async podsOf(job: string): Promise<Pod[]> {
+    return (await this.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
+  }
+
+  getJob(name: string): Promise<Job> {
+    return this.json<Job>(['get', 'job', name]);
   }
 
   instanceId(): string | undefined {

@@ -1,17 +1,13 @@
 // The whole Job API and pods as people write them, on the real engine (issue 4).
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Job, Pod } from '../../src/api/index.js';
+import type { Pod } from '../../src/api/index.js';
 import { Home, jobManifest, sleep, until } from './harness.js';
-
-interface List<T> {
-  items: T[];
-}
 
 const home = new Home('500ms');
 afterAll(() => home.cleanup());
 
-const pods = async (job: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
-const job = (name: string) => home.json<Job>(['get', 'job', name]);
+const pods = (job: string) => home.podsOf(job);
+const job = (name: string) => home.getJob(name);
 const waitFor = (cond: string, name: string, timeout = '90s') =>
   home.ok(['wait', `--for=condition=${cond}`, `job/${name}`, `--timeout=${timeout}`]);
 

@@ -3,13 +3,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
-import { Home, jobYaml, sleep, until } from './harness.js';
+import { Home, jobYaml, sleep, until, type List } from './harness.js';
 
 const run = promisify(execFile);
-interface List<T> {
-  items: T[];
-}
-
 const home = new Home('500ms');
 afterAll(() => home.cleanup());
 

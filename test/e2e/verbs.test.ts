@@ -3,11 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
-import { Home, jobYaml, sleep, until } from './harness.js';
-
-interface List<T> {
-  items: T[];
-}
+import { Home, jobYaml, sleep, until, type List } from './harness.js';
 
 const home = new Home('500ms');
 afterAll(() => home.cleanup());

@@ -2,18 +2,14 @@
 // kubelet → pod status → wait, logs, describe. The fast tier's proof that the pieces fit; the
 // end-to-end tests on the real engine remain the proof that features work on containers.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Job, Pod } from '../../src/api/index.js';
-import { Home, jobManifest, until } from '../e2e/harness.js';
 
-interface List<T> {
-  items: T[];
-}
+import { Home, jobManifest, until } from '../e2e/harness.js';
 
 const home = new Home('500ms', { runtime: 'simulated' });
 afterAll(() => home.cleanup());
 
-const job = (name: string) => home.json<Job>(['get', 'job', name]);
-const pods = async (name: string) => (await home.json<List<Pod>>(['get', 'pods', '-l', `job-name=${name}`])).items;
+const job = (name: string) => home.getJob(name);
+const pods = (job: string) => home.podsOf(job);
 const pod = (command: string, restartPolicy = 'Never', annotations = '') =>
   `${annotations ? `    metadata:\n      annotations: ${annotations}\n` : ''}    spec:
       restartPolicy: ${restartPolicy}

@@ -13,6 +13,22 @@ export function deletionOrder(a: Pod, b: Pod): number {
   return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
 }
 
+/** Whether the re-creation back-off of these pods' failures still holds; if so, the sync is requeued for its end. */
+function backingOff(
+  job: Job,
+  pods: readonly Pod[],
+  countsAsFailure: (p: Pod) => boolean,
+  nowMs: number,
+  config: DecideConfig,
+  plan: Plan,
+): boolean {
+  const record = computeBackoffRecord(job, pods, countsAsFailure);
+  const remaining = computeRemainingBackoffMs(record, nowMs, config.podBackoffBaseMs);
+  if (remaining <= 0) return false;
+  plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
+  return true;
+}
+
 export function removePods(plan: Plan, pods: readonly Pod[], uncounted: boolean): void {
   const names = pods.map((p) => p.metadata.name!);
   plan.delete.push(...names);
@@ -48,15 +64,7 @@ export function manageNonIndexed(
   const waitForTerminal = spec.podReplacementPolicy === 'Failed' ? terminating.length : 0;
   const missing = wantActive - activeCount - waitForTerminal;
   if (missing <= 0) return activeCount;
-  const remaining = computeRemainingBackoffMs(
-    computeBackoffRecord(job, pods, countsAsFailure),
-    nowMs,
-    config.podBackoffBaseMs,
-  );
-  if (remaining > 0) {
-    plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
-    return activeCount;
-  }
+  if (backingOff(job, pods, countsAsFailure, nowMs, config, plan)) return activeCount;
   for (let i = 0; i < missing; i++) plan.create.push({});
   activeCount += missing;
   return activeCount;
@@ -100,17 +108,7 @@ export function manageIndexed(
   let missing = wantActive - activeCount;
   if (missing <= 0) return activeCount;
   const perIndex = spec.backoffLimitPerIndex !== undefined;
-  if (!perIndex) {
-    const remaining = computeRemainingBackoffMs(
-      computeBackoffRecord(job, pods, countsAsFailure),
-      nowMs,
-      config.podBackoffBaseMs,
-    );
-    if (remaining > 0) {
-      plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
-      return activeCount;
-    }
-  }
+  if (!perIndex && backingOff(job, pods, countsAsFailure, nowMs, config, plan)) return activeCount;
   // Grouped once: a large Indexed job would otherwise rescan every pod for each pending index.
   const podsByIndex = new Map<number, Pod[]>();
   for (const p of pods) {
@@ -120,17 +118,7 @@ export function manageIndexed(
   for (const i of lowestPending(completions, completions, [completed, failedIdx, busy, waitingFor])) {
     if (missing <= 0) break;
     const ofIndex = podsByIndex.get(i) ?? [];
-    if (perIndex) {
-      const remaining = computeRemainingBackoffMs(
-        computeBackoffRecord(job, ofIndex, countsAsFailure),
-        nowMs,
-        config.podBackoffBaseMs,
-      );
-      if (remaining > 0) {
-        plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
-        continue;
-      }
-    }
+    if (perIndex && backingOff(job, ofIndex, countsAsFailure, nowMs, config, plan)) continue;
     plan.create.push(perIndex ? { index: i, ...carriedCounts(job, ofIndex, countsAsFailure) } : { index: i });
     missing--;
     activeCount++;
