@@ -1,7 +1,7 @@
 // Events expire a TTL after their last write (the API server's --event-ttl), on a fake clock.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event } from '../../src/api/index.js';
 import { EventExpiry, Registry } from '../../src/apiserver/index.js';
@@ -10,10 +10,7 @@ import { Store } from '../../src/store/index.js';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function setup(
-  path = join(mkdtempSync(join(tmpdir(), 'jobctl-events-')), 'state.db'),
-  startMs = Date.parse('2026-01-01T00:00:00Z'),
-) {
+function setup(path = join(tempDir('jobctl-events-'), 'state.db'), startMs = Date.parse('2026-01-01T00:00:00Z')) {
   let now = startMs;
   const clock = { now: () => new Date(now) };
   const store = new Store(path);

@@ -1,15 +1,14 @@
 // The API server's verbs through each kind's strategy, on a temporary store.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ApiObject, StatusError } from '../../src/api/index.js';
 import { type ConfigMap, type Job } from '../../src/api/index.js';
 import { ApiServer, Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
 
-const server = () =>
-  new ApiServer(new Registry(new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-api-')), 'state.db'))));
+const server = () => new ApiServer(new Registry(new Store(join(tempDir('jobctl-api-'), 'state.db'))));
 const job = (name: string, extra: Partial<Job['spec']> = {}): Job => ({
   apiVersion: 'batch/v1',
   kind: 'Job',

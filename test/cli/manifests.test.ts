@@ -1,7 +1,8 @@
 // Reading manifests: sources, formats, strict decoding with positions, and bounds.
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
+
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -32,7 +33,7 @@ describe('sources', () => {
   });
 
   it('reads a directory (yaml, yml, json only), repeated -f, and stdin', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobctl-m-'));
+    const dir = tempDir('jobctl-m-');
     writeFileSync(join(dir, 'a.yaml'), JOB('a'));
     writeFileSync(join(dir, 'b.yml'), JOB('b'));
     writeFileSync(

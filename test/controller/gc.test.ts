@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
 import { GarbageCollector } from '../../src/controller/gc.js';
@@ -9,7 +8,7 @@ import { Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
 
 function setup() {
-  const store = new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-gc-')), 'state.db'));
+  const store = new Store(join(tempDir('jobctl-gc-'), 'state.db'));
   const registry = new Registry(store);
   const gc = new GarbageCollector(registry);
   store.subscribe((c) => gc.onChange(c));

@@ -1,7 +1,7 @@
 // spec.managedBy: the Job controller leaves a Job that names another controller alone.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it, vi } from 'vitest';
 import { admitCreate, type Event, type Job, type Pod } from '../../src/api/index.js';
 import { JobController } from '../../src/controller/job/controller.js';
@@ -9,7 +9,7 @@ import { Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
 
 function run(managedBy?: string) {
-  const store = new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-managed-')), 'state.db'));
+  const store = new Store(join(tempDir('jobctl-managed-'), 'state.db'));
   const registry = new Registry(store);
   const jobs = new JobController(registry, { podBackoffBaseMs: 10_000 });
   store.subscribe((c) => jobs.onChange(c));

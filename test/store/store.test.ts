@@ -1,6 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event } from '../../src/api/index.js';
 import { EVENT_KEYS_MAX, Registry } from '../../src/apiserver/index.js';
@@ -12,7 +11,7 @@ const cm = (name: string, data: Record<string, string> = {}): ConfigMap => ({
   metadata: { name, namespace: 'default' },
   data,
 });
-const open = () => new Store(join(mkdtempSync(join(tmpdir(), 'jobctl-store-')), 'state.db'));
+const open = () => new Store(join(tempDir('jobctl-store-'), 'state.db'));
 
 describe('store', () => {
   it('every write bumps the global revision, which is the resourceVersion', () => {
@@ -74,7 +73,7 @@ describe('store', () => {
   });
 
   it('revisions keep growing across reopening', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobctl-store-'));
+    const dir = tempDir('jobctl-store-');
     const s1 = new Store(join(dir, 'state.db'));
     s1.create(cm('a'));
     s1.delete('ConfigMap', 'default', 'a');
