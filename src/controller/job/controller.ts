@@ -153,10 +153,9 @@ export class JobController {
           current.status = plan.status;
           this.registry.writeJobStatus(current);
         }
-        for (const podName of plan.counted) {
-          const pod = pods.find((p) => p.metadata.name === podName)!;
-          this.registry.removeFinalizer(pod, JOB_TRACKING_FINALIZER);
-        }
+        const byName = plan.counted.length ? new Map(pods.map((p) => [p.metadata.name, p])) : undefined;
+        for (const podName of plan.counted)
+          this.registry.removeFinalizer(byName!.get(podName)!, JOB_TRACKING_FINALIZER);
       }
       for (const e of plan.events) this.registry.recordEvent(job, e.type, e.reason, e.message, 'job-controller');
     });
