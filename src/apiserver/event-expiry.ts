@@ -4,7 +4,7 @@
 // last written before the newest note older than the TTL are due. Like the API server's leases,
 // which it shares among the events of a minute, an event goes up to one sweep late.
 import type { Event } from '../api/index.js';
-import type { Store } from '../store/index.js';
+import type { ObjectStore } from '../store/index.js';
 import type { Clock } from './registry.js';
 
 /** How many expired events one sweep removes (a big backlog goes over several sweeps). */
@@ -35,7 +35,7 @@ export class EventExpiry {
   readonly sweepEveryMs: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ObjectStore,
     private readonly clock: Clock,
     private readonly ttlMs: number,
   ) {

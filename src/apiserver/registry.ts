@@ -13,7 +13,7 @@ import {
   type ObjectReference,
   type Pod,
 } from '../api/index.js';
-import type { Store } from '../store/index.js';
+import type { ObjectStore } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -41,7 +41,7 @@ export class Registry {
   private lastEventNanos = 0n;
 
   constructor(
-    readonly store: Store,
+    readonly store: ObjectStore,
     readonly clock: Clock = systemClock,
   ) {}
 

@@ -2,7 +2,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { badRequestError, notFoundError, type Pod } from '../api/index.js';
-import type { Store } from '../store/index.js';
+import type { ObjectStore } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
 import { containerLogFile } from '../runtime/log-files.js';
 
@@ -26,7 +26,7 @@ function render(line: string, timestamps: boolean): string {
 const FOLLOW_SAFETY_MS = 5_000;
 
 export async function streamLogs(
-  store: Store,
+  store: ObjectStore,
   logRoot: string,
   ns: string,
   name: string,

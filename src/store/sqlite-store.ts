@@ -360,3 +360,24 @@ export class Store {
     return String(this.db.pragma('integrity_check', { simple: true }));
   }
 }
+
+/**
+ * The store as the API server and the server's log follower see it: the revision log's reads,
+ * writes, transactions and watches, not its SQLite handle or its container records.
+ */
+export type ObjectStore = Pick<
+  Store,
+  | 'get'
+  | 'mustGet'
+  | 'list'
+  | 'listJson'
+  | 'listOwnedBy'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'transact'
+  | 'watch'
+  | 'subscribe'
+  | 'currentRevision'
+  | 'keysUpTo'
+>;
