@@ -2,7 +2,7 @@
 // crash-loop restarts, stopping. What follows an exit is decideAfterExit's.
 import { readFileSync } from 'node:fs';
 import { goDuration, toRfc3339, type Container } from '../api/index.js';
-import { isZeroTime, RuntimeError, type ContainerInfo } from './cri.js';
+import { isRuntimeError, isZeroTime, RuntimeError, type ContainerInfo } from './cri.js';
 import { containerSpec, dockerContainerName } from './container-config.js';
 import { captureRunLogs, runLogFile } from './log-capture.js';
 import { LABEL_INSTANCE, LABEL_POD_UID } from './labels.js';
@@ -75,8 +75,8 @@ export abstract class ContainerRuns extends PodWorkerBase {
     try {
       id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), spec, m.uid ?? '');
     } catch (e) {
-      const err = e as RuntimeError;
-      if (err.statusCode === 0) throw err; // the engine is away: FailedSync, retried
+      if (!isRuntimeError(e) || e.unreachable) throw e; // a bug; or the runtime away: FailedSync, retried
+      const err = e;
       if (err.statusCode !== 409) {
         // As the kubelet does: the container waits in CreateContainerError and is tried again.
         this.waiting(c, init, 'CreateContainerError', err.message);
@@ -100,9 +100,10 @@ export abstract class ContainerRuns extends PodWorkerBase {
       await this.k.runtime.startContainer(id);
     } catch (e) {
       this.k.exits.forget(id);
-      if ((e as RuntimeError).statusCode === 0) {
+      if (!isRuntimeError(e)) throw e; // a bug
+      if (e.unreachable) {
         created();
-        throw e; // the engine is away: FailedSync, retried
+        throw e; // the runtime is away: FailedSync, retried
       }
       this.k.host.together(() => {
         created();
