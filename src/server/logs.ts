@@ -131,11 +131,13 @@ export async function streamLogs(
         res.end();
         return;
       }
+      let safety: NodeJS.Timeout | undefined;
       await new Promise<void>((r) => {
         wake = r;
         // A safety net, not the mechanism: a missed wake-up costs at most this long.
-        setTimeout(r, FOLLOW_SAFETY_MS).unref();
+        safety = setTimeout(r, FOLLOW_SAFETY_MS);
       });
+      clearTimeout(safety);
     }
   } finally {
     stopWrites();

@@ -336,3 +336,31 @@ describe('emptyDir.sizeLimit', () => {
     }
   });
 });
+
+describe('logs -f', () => {
+  it("follows a running container line by line, woken by the kubelet's writes, and ends with it", async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobManifest(
+        'chatty',
+        '',
+        `      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.35
+        command: ["sh", "-c", "for i in 1 2 3 4; do echo line $i; sleep 0.7; done"]`,
+      ),
+    );
+    const started = Date.now();
+    const f = home.background(['logs', '-f', 'job/chatty']);
+    const arrivals: number[] = [];
+    f.child.stdout!.on('data', () => arrivals.push(Date.now() - started));
+    const code = await new Promise<number | null>((r) => f.child.on('close', r));
+    expect(code).toBe(0);
+    expect(f.output()).toBe('line 1\nline 2\nline 3\nline 4\n');
+    // Streamed as printed, not read once at the end: the first line came well before the last.
+    expect(arrivals.at(-1)! - arrivals[0]).toBeGreaterThan(1000);
+    // Each line as it was written (0.7 s apart), not at the follower's 5 s safety net.
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 1]).toBeLessThan(2500);
+  });
+});
