@@ -80,7 +80,7 @@ export class EventExpiry {
     const due = takeDueRevision(this.marks, now - this.ttlMs);
     if (due !== undefined) this.pendingRev = due;
     if (this.pendingRev === undefined) return;
-    const keys = this.store.keysUpTo('Event', this.pendingRev, EVENT_SWEEP_BATCH);
+    const keys = this.store.eventKeysUpTo(this.pendingRev, EVENT_SWEEP_BATCH);
     this.remove(keys);
     if (keys.length < EVENT_SWEEP_BATCH) this.pendingRev = undefined;
   }
