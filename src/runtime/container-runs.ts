@@ -38,6 +38,9 @@ export const LOG_DRAIN_MAX_MS = 5_000;
  */
 const engineTime = (t: string): string => new Date(t).toISOString();
 
+/** How a run ended, as the runtime reports it. */
+type RunEnd = Pick<ContainerInfo, 'exitCode' | 'oomKilled' | 'startedAt' | 'finishedAt' | 'error'>;
+
 export abstract class ContainerRuns extends PodWorkerBase {
   protected async launch(c: Container, init: boolean): Promise<void> {
     if (this.terminating || this.stage === 'done') return;
@@ -191,7 +194,7 @@ export abstract class ContainerRuns extends PodWorkerBase {
   protected async exited(c: Container, init: boolean, id: string, reportedCode?: number): Promise<void> {
     if (this.running.get(c.name)?.id !== id) return; // already handled
     this.k.exits.forget(id);
-    let st: Pick<ContainerInfo, 'exitCode' | 'oomKilled' | 'startedAt' | 'finishedAt' | 'error'>;
+    let st: RunEnd;
     const runningSince = this.cs(c.name, init).state.running?.startedAt;
     if (reportedCode === 0 && runningSince) {
       // A clean exit needs no inspection (one engine call fewer per pod of a big Job): it started
@@ -209,18 +212,31 @@ export abstract class ContainerRuns extends PodWorkerBase {
       }
     }
     if (!this.terminating && this.stage !== 'done' && isKillExit(st.exitCode, st.oomKilled)) {
-      // Killed, and not by us: removed behind our back (`docker rm -f`) unless it is still there.
-      await new Promise((r) => setTimeout(r, VANISH_CHECK_MS));
-      const still = await this.k.runtime.inspectContainer(id).then(
-        () => true,
-        (e: RuntimeError) => e.statusCode !== 404,
-      );
-      if (!still) return this.vanished(c, init, id);
+      // Killed, and not by us: removed behind our back (`docker rm -f`) unless it is still there,
+      // which is asked a moment later, in turn with the pod's other work (the chain never sleeps).
+      const seen = st;
+      this.after(VANISH_CHECK_MS, () => this.confirmKilled(c, init, id, seen));
+      return;
     }
+    await this.finishRun(c, init, id, st);
+  }
+
+  private async confirmKilled(c: Container, init: boolean, id: string, st: RunEnd): Promise<void> {
+    if (this.running.get(c.name)?.id !== id) return; // handled meanwhile (a deletion stopped it)
+    const still = await this.k.runtime.inspectContainer(id).then(
+      () => true,
+      (e: unknown) => !isRuntimeError(e, 404),
+    );
+    if (!still) return this.vanished(c, init, id);
+    await this.finishRun(c, init, id, st);
+  }
+
+  /** Records a run's end once its whole output is in its file (the termination message reads it). */
+  private async finishRun(c: Container, init: boolean, id: string, st: RunEnd): Promise<void> {
     const reason = terminatedReason(st.exitCode, st.oomKilled);
     const restart = this.running.get(c.name)?.restart ?? 0;
-    // The run's whole output is in its file before the exit is recorded: a fast failure's
-    // FallbackToLogsOnError message is the tail of all of it, and so is `logs` once the pod is done.
+    // A fast failure's FallbackToLogsOnError message is the tail of all of it, and so is `logs`
+    // once the pod is done.
     await this.drained(id);
     const message = this.terminationMessage(c, restart, st.exitCode) || st.error;
     this.recordExit(c, init, {
