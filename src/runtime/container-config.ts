@@ -1,15 +1,7 @@
 // Pod + container → the runtime's container spec. Kubernetes' command/args map onto entrypoint/cmd.
 import { cpuMillis, bytes, type Container, type Pod } from '../api/index.js';
 import type { ContainerSpec } from './cri.js';
-import {
-  LABEL_CONTAINER_NAME,
-  LABEL_INIT,
-  LABEL_INSTANCE,
-  LABEL_POD_NAME,
-  LABEL_POD_NAMESPACE,
-  LABEL_POD_UID,
-  LABEL_RESTART_COUNT,
-} from './labels.js';
+import { LABEL_CONTAINER_NAME, LABEL_INIT, LABEL_RESTART_COUNT, podLabels } from './labels.js';
 
 /** Docker's lower bound for CPU shares. */
 const MIN_CPU_SHARES = 2;
@@ -68,10 +60,7 @@ export function containerSpec(pod: Pod, c: Container, opts: CreateOptions): Cont
     ...(opts.sandboxId ? {} : { hostname: podHostname(pod) }),
     ...(user ? { user } : {}),
     labels: {
-      [LABEL_INSTANCE]: opts.instanceId,
-      [LABEL_POD_NAMESPACE]: pod.metadata.namespace ?? 'default',
-      [LABEL_POD_NAME]: pod.metadata.name ?? '',
-      [LABEL_POD_UID]: pod.metadata.uid ?? '',
+      ...podLabels(pod, opts.instanceId),
       [LABEL_CONTAINER_NAME]: c.name,
       [LABEL_RESTART_COUNT]: String(opts.restart),
       ...(opts.init ? { [LABEL_INIT]: 'true' } : {}),

@@ -74,22 +74,22 @@ export abstract class ContainerRuns extends PodWorkerBase {
       mounts,
       sandboxId: this.sandboxId && this.sharesNetwork() ? this.sandboxId : undefined,
     });
+    const name = dockerContainerName(this.pod, c, restart);
     let id: string;
     try {
-      id = await this.k.createContainer(dockerContainerName(this.pod, c, restart), spec, m.uid ?? '');
+      id = await this.k.createContainer(name, spec, m.uid ?? '');
     } catch (e) {
       if (!isRuntimeError(e) || e.unreachable) throw e; // a bug; or the runtime away: FailedSync, retried
-      const err = e;
-      if (err.statusCode !== 409) {
+      if (e.statusCode !== 409) {
         // As the kubelet does: the container waits in CreateContainerError and is tried again.
-        this.waiting(c, init, 'CreateContainerError', err.message);
-        this.event('Warning', 'Failed', `Error: ${err.message}`, c, init);
+        this.waiting(c, init, 'CreateContainerError', e.message);
+        this.event('Warning', 'Failed', `Error: ${e.message}`, c, init);
         this.write();
         this.after(this.nextBackoff(this.pullBackoffs, c.name, IMAGE_PULL_CAP_FACTOR), () => this.launch(c, init));
         return;
       }
       // Created before a crash and never recorded: take it over rather than run the attempt twice.
-      const existing = await this.takeOver(dockerContainerName(this.pod, c, restart));
+      const existing = await this.takeOver(name);
       id = existing.id;
       this.k.host.recordContainer(id, m.uid ?? '');
       if (existing.running || !isZeroTime(existing.finishedAt)) return this.followStarted(c, init, id, restart);
@@ -110,7 +110,7 @@ export abstract class ContainerRuns extends PodWorkerBase {
       }
       this.k.host.together(() => {
         created();
-        this.failToStart(c, init, 'StartError', (e as Error).message, id);
+        this.failToStart(c, init, 'StartError', e.message, id);
       });
       return;
     }
@@ -204,10 +204,9 @@ export abstract class ContainerRuns extends PodWorkerBase {
       try {
         st = await this.k.runtime.inspectContainer(id);
       } catch (e) {
-        if ((e as RuntimeError).statusCode === 404) return this.vanished(c, init, id);
+        if (isRuntimeError(e, 404)) return this.vanished(c, init, id);
         // The engine is away (stopping, say): the exit is recorded when it answers again.
-        if ((e as RuntimeError).statusCode === 0)
-          this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
+        if (isRuntimeError(e, 0)) this.after(this.k.config.backoffBaseMs, () => this.exited(c, init, id, reportedCode));
         throw e;
       }
     }

@@ -2,7 +2,7 @@
 // long-lived `wait` request per container: a request and a connection fewer per pod. When the
 // stream drops (the engine restarted, the connection broke), it is opened again and every
 // container still awaited is inspected, so an exit that happened meanwhile is not missed.
-import type { ContainerRuntime, RuntimeError } from './cri.js';
+import { isRuntimeError, type ContainerRuntime } from './cri.js';
 import { LABEL_INSTANCE } from './labels.js';
 
 /** The container's exit code, or `undefined` when it is gone from the engine. */
@@ -129,9 +129,9 @@ export class ExitWatcher {
           this.awaited.delete(id);
           handler(info.exitCode);
         },
-        (e: RuntimeError) => {
+        (e: unknown) => {
           if (this.awaited.get(id) !== handler) return;
-          if (e.statusCode !== 404) {
+          if (!isRuntimeError(e, 404)) {
             this.gap = true; // the engine is away again: try later
             this.reopen();
             return;

@@ -3,7 +3,7 @@
 // stops pods with their grace period, and captures every run's output to files. This is the
 // node's side (one PodWorker per pod, adoption, clean-up); a pod's work is in pod-worker.ts.
 import type { Pod, PodStatus } from '../api/index.js';
-import { engineVolumeName, removePodDirs, type ObjectSource } from './pod-resources.js';
+import { engineVolumeName, removePodDirs, tmpfsBytes, type ObjectSource } from './pod-resources.js';
 import type { ContainerRuntime, ContainerSpec } from './cri.js';
 import { ExitWatcher } from './exits.js';
 import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
@@ -163,8 +163,7 @@ export class Kubelet {
   /** The engine volumes of a removed pod, once its containers are gone. */
   private async removeVolumesOf(pod: Pod): Promise<void> {
     for (const v of pod.spec.volumes ?? []) {
-      const ed = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
-      if (ed?.medium !== 'Memory' || ed.sizeLimit === undefined) continue;
+      if (tmpfsBytes(v) === undefined) continue;
       await this.runtime
         .removeVolume(engineVolumeName(pod, v.name))
         .catch((e: Error) => this.config.log?.(`removing volume of pod ${pod.metadata.uid}: ${e.message}`));

@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
-import { bytes, cpuMillis, type ConfigMap, type Container, type Pod, type Secret } from '../api/index.js';
+import { bytes, cpuMillis, type ConfigMap, type Container, type Pod, type Secret, type Volume } from '../api/index.js';
 import { expandVars } from './container-config.js';
 
 /** A reference the pod needs is missing: the container waits with CreateContainerConfigError. */
@@ -209,6 +209,14 @@ export async function diskUsageBytes(path: string): Promise<number> {
   return total;
 }
 
+/** A `medium: Memory` emptyDir's size when it has a positive sizeLimit: it is an engine tmpfs volume. */
+export function tmpfsBytes(v: Volume): number | undefined {
+  const ed = v.emptyDir as EmptyDirSource | undefined;
+  if (ed?.medium !== 'Memory' || ed.sizeLimit === undefined) return undefined;
+  const size = bytes(ed.sizeLimit);
+  return size > 0 ? size : undefined;
+}
+
 /** The engine volume that holds a sized memory-backed emptyDir of a pod. */
 export function engineVolumeName(pod: Pod, volume: string): string {
   return `jobctl-${pod.metadata.uid ?? 'unknown'}-${volume}`;
@@ -243,15 +251,12 @@ export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Ma
   for (const v of pod.spec.volumes ?? []) {
     const dir = join(base, v.name);
     if (v.emptyDir !== undefined) {
-      const { medium, sizeLimit } = v.emptyDir as EmptyDirSource;
-      if (medium === 'Memory' && sizeLimit !== undefined && bytes(sizeLimit) > 0) {
-        out.set(v.name, {
-          hostPath: engineVolumeName(pod, v.name),
-          readOnly: false,
-          engineTmpfsBytes: bytes(sizeLimit),
-        });
+      const tmpfs = tmpfsBytes(v);
+      if (tmpfs !== undefined) {
+        out.set(v.name, { hostPath: engineVolumeName(pod, v.name), readOnly: false, engineTmpfsBytes: tmpfs });
         continue;
       }
+      const { medium } = v.emptyDir as EmptyDirSource;
       const path = medium === 'Memory' ? memoryDir(pod, v.name) : dir;
       mkdirSync(path, { recursive: true, mode: 0o777 });
       chmodSync(path, 0o777);

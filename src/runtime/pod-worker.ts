@@ -2,25 +2,14 @@
 // containers, deadlines and evictions, deletion with the grace period, adoption after a restart.
 import { toRfc3339, type Pod } from '../api/index.js';
 import { podHostname } from './container-config.js';
-import { RuntimeError, type ContainerSpec } from './cri.js';
-import {
-  LABEL_CONTAINER_NAME,
-  LABEL_INSTANCE,
-  LABEL_POD_NAME,
-  LABEL_POD_NAMESPACE,
-  LABEL_POD_UID,
-  LABEL_RESTART_COUNT,
-} from './labels.js';
+import { isRuntimeError, RuntimeError, type ContainerSpec } from './cri.js';
+import { LABEL_CONTAINER_NAME, LABEL_RESTART_COUNT, podLabels } from './labels.js';
 import { diskUsageBytes, MountError, prepareVolumes, sizedDiskEmptyDirs } from './pod-resources.js';
 import { ContainerRuns } from './container-runs.js';
-import type { Kubelet } from './kubelet.js';
+
 import { isTerminal } from './pod-worker-base.js';
 
 export class PodWorker extends ContainerRuns {
-  constructor(k: Kubelet, pod: Pod) {
-    super(k, pod);
-  }
-
   update(pod: Pod): void {
     this.pod = pod;
     if (pod.metadata.deletionTimestamp && !this.terminating) {
@@ -91,16 +80,10 @@ export class PodWorker extends ContainerRuns {
   /** The engine's tmpfs volumes of the pod's sized memory-backed emptyDirs (created once; idempotent). */
   protected async ensureEngineVolumes(): Promise<void> {
     if (this.engineVolumesReady || !this.volumes) return;
-    const m = this.pod.metadata;
+    const labels = podLabels(this.pod, this.k.config.instanceId);
     for (const v of this.volumes.values()) {
-      if (v.engineTmpfsBytes === undefined) continue;
-      const labels = {
-        [LABEL_INSTANCE]: this.k.config.instanceId,
-        [LABEL_POD_UID]: m.uid ?? '',
-        [LABEL_POD_NAMESPACE]: m.namespace ?? '',
-        [LABEL_POD_NAME]: m.name ?? '',
-      };
-      await this.k.runtime.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
+      if (v.engineTmpfsBytes !== undefined)
+        await this.k.runtime.createTmpfsVolume(v.hostPath, v.engineTmpfsBytes, labels);
     }
     this.engineVolumesReady = true;
   }
@@ -160,10 +143,7 @@ export class PodWorker extends ContainerRuns {
       env: [],
       hostname: podHostname(this.pod),
       labels: {
-        [LABEL_INSTANCE]: this.k.config.instanceId,
-        [LABEL_POD_NAMESPACE]: m.namespace ?? '',
-        [LABEL_POD_NAME]: m.name ?? '',
-        [LABEL_POD_UID]: m.uid ?? '',
+        ...podLabels(this.pod, this.k.config.instanceId),
         [LABEL_CONTAINER_NAME]: 'POD',
         [LABEL_RESTART_COUNT]: '0',
       },
@@ -177,13 +157,13 @@ export class PodWorker extends ContainerRuns {
     try {
       id = await this.k.createContainer(name, spec, m.uid ?? '');
     } catch (e) {
-      if ((e as RuntimeError).statusCode !== 409) throw e;
+      if (!isRuntimeError(e, 409)) throw e;
       id = (await this.takeOver(name)).id;
       this.k.host.recordContainer(id, m.uid ?? '');
     }
     if (this.detached) return;
-    await this.k.runtime.startContainer(id).catch((e: RuntimeError) => {
-      if (e.statusCode !== 304) throw e;
+    await this.k.runtime.startContainer(id).catch((e: unknown) => {
+      if (!isRuntimeError(e, 304)) throw e;
     });
     this.sandboxId = id;
   }

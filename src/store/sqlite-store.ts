@@ -37,7 +37,6 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS containers (id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS containers_by_pod ON containers (pod_uid);
-DROP INDEX IF EXISTS objects_by_rev;
 CREATE INDEX IF NOT EXISTS events_by_rev ON objects (rev) WHERE kind = 'Event';
 `;
 const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
