@@ -67,7 +67,10 @@ export class Registry {
     return this.store.get<Job>('Job', ns, name);
   }
 
-  /** Pods owned by the job (controller reference with its uid), from the store's owner index. Read-only. */
+  /**
+   * Pods owned by the job (controller reference with its uid), from the store's owner index.
+   * Read-only; a settled pod (finished, counted) is its summary: read it with `get` to write it.
+   */
   podsOf(job: Job): readonly Pod[] {
     return this.store
       .listOwnedBy<Pod>(job.metadata.uid)
@@ -197,8 +200,10 @@ export class Registry {
         return this.store.update(job);
       }
       if (propagation === 'Orphan') {
-        for (const shared of this.podsOf(job)) {
-          const p = structuredClone(shared);
+        for (const owned of this.podsOf(job)) {
+          // Read whole: the owner index holds a settled pod as its summary.
+          const p = this.store.get<Pod>('Pod', owned.metadata.namespace ?? '', owned.metadata.name ?? '');
+          if (!p) continue;
           p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((o) => o.uid !== job.metadata.uid);
           p.metadata.finalizers = p.metadata.finalizers?.filter((f) => f !== 'batch.kubernetes.io/job-tracking');
           this.store.update(p);

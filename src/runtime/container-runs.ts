@@ -61,11 +61,11 @@ export abstract class ContainerRuns extends PodWorkerBase {
       return;
     }
     await this.ensureEngineVolumes();
-    const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
-    const mounts = [
-      ...containerBinds(c, this.volumes ?? new Map()),
-      `${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`,
-    ];
+    const mounts = containerBinds(c, this.volumes ?? new Map());
+    if (this.k.runtime.bindsHostPaths) {
+      const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);
+      mounts.push(`${termFile}:${c.terminationMessagePath ?? '/dev/termination-log'}`);
+    }
     const spec = containerSpec(this.pod, c, {
       instanceId: this.k.config.instanceId,
       restart,
@@ -268,7 +268,10 @@ export abstract class ContainerRuns extends PodWorkerBase {
     return computeTerminationMessage(
       c,
       exitCode,
-      read(terminationMessageHostPath(this.k.config.podRoot, this.pod, c.name, restart)),
+      // No host file when the runtime binds none (the simulated runtime's containers write none).
+      this.k.runtime.bindsHostPaths
+        ? read(terminationMessageHostPath(this.k.config.podRoot, this.pod, c.name, restart))
+        : '',
       () => read(runLogFile(this.k.config.logRoot, this.pod, c.name, restart)).split('\n'),
     );
   }

@@ -89,6 +89,11 @@ export interface ContainerRuntime {
   readonly name: string;
   /** Where it is reached (a socket path, `memory`). */
   readonly endpoint: string;
+  /**
+   * Whether its containers see host paths bind-mounted (`mounts`). Docker's do; the simulated
+   * runtime's run no process, so the kubelet makes no host files (termination messages) for them.
+   */
+  readonly bindsHostPaths: boolean;
   ping(): Promise<void>;
   /** The image's id, or undefined when the runtime does not have it. */
   imageId(image: string): Promise<string | undefined>;

@@ -9,6 +9,7 @@ import {
   makeStatus,
   type ApiObject,
 } from '../api/index.js';
+import { isSummary, OwnerIndex } from './owner-index.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -77,9 +78,7 @@ export class Store {
   private revision?: number;
   private outbox: Change[] = [];
   private dispatching = false;
-  /** Live objects by controller owner uid: the controller asks for a Job's pods on every sync. */
-  private readonly byOwner = new Map<string, Map<string, ApiObject>>();
-  private readonly ownerOfKey = new Map<string, string>();
+  private readonly owners = new OwnerIndex();
   private writesSinceCompact = 0;
 
   constructor(path: string) {
@@ -114,25 +113,15 @@ export class Store {
   }
 
   private index(obj: ApiObject, present: boolean): void {
-    const key = keyOf(obj).join('/');
-    const previous = this.ownerOfKey.get(key);
-    if (previous !== undefined) {
-      const m = this.byOwner.get(previous);
-      m?.delete(key);
-      if (m?.size === 0) this.byOwner.delete(previous);
-      this.ownerOfKey.delete(key);
-    }
-    const owner = present ? obj.metadata.ownerReferences?.find((o) => o.controller)?.uid : undefined;
-    if (!owner) return;
-    let m = this.byOwner.get(owner);
-    if (!m) this.byOwner.set(owner, (m = new Map()));
-    m.set(key, obj);
-    this.ownerOfKey.set(key, owner);
+    this.owners.set(keyOf(obj).join('/'), obj, present);
   }
 
-  /** The live objects a controller owns. Shared, not copies: callers must not change them. */
+  /**
+   * The live objects a controller owns. Shared, not copies: callers must not change them. A
+   * settled pod is its summary (owner-index.ts); `get` reads it whole.
+   */
   listOwnedBy<T extends ApiObject>(ownerUid: string | undefined): readonly T[] {
-    return ownerUid ? ([...(this.byOwner.get(ownerUid)?.values() ?? [])] as T[]) : [];
+    return ownerUid ? (this.owners.list(ownerUid) as T[]) : [];
   }
 
   close(): void {
@@ -155,10 +144,10 @@ export class Store {
    */
   peek<T extends ApiObject>(kind: string, namespace: string, name: string): T | undefined {
     const key = `${kind}/${namespace}/${name}`;
-    const owner = this.ownerOfKey.get(key);
-    const live = owner === undefined ? undefined : this.byOwner.get(owner)?.get(key);
+    const live = this.owners.get(key);
     // Written in the transaction under way: the index has it only once that commits.
-    if (!live || this.pending.some((c) => keyOf(c.object).join('/') === key)) return this.get<T>(kind, namespace, name);
+    if (!live || isSummary(live) || this.pending.some((c) => keyOf(c.object).join('/') === key))
+      return this.get<T>(kind, namespace, name);
     return live as T;
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
-import type { ConfigMap, Event } from '../../src/api/index.js';
+import type { ConfigMap, Event, Pod } from '../../src/api/index.js';
 import { EVENT_KEYS_MAX, Registry } from '../../src/apiserver/index.js';
 import { Store, type Change } from '../../src/store/index.js';
 
@@ -81,6 +81,63 @@ describe('store', () => {
     s1.close();
     const s2 = new Store(join(dir, 'state.db'));
     expect(Number(s2.create(cm('b')).metadata.resourceVersion)).toBe(rev + 1);
+  });
+});
+
+describe('owner index', () => {
+  const owned = (name: string): Pod => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      finalizers: ['batch.kubernetes.io/job-tracking'],
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'job-uid', controller: true }],
+    },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35', command: ['true'] }] },
+  });
+  const terminated = { exitCode: 3, reason: 'Error', startedAt: 't0', finishedAt: 't1' };
+  const finished = (p: Pod, phase: 'Succeeded' | 'Failed'): Pod => ({
+    ...p,
+    status: {
+      phase,
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [
+        {
+          name: 'c',
+          state: { terminated },
+          lastState: {},
+          ready: false,
+          restartCount: 1,
+          image: 'busybox:1.35',
+          imageID: 'sha256:x',
+          containerID: 'docker://x',
+        },
+      ],
+    },
+  });
+
+  it('holds live pods whole, settled ones (finished, no finalizer) as summaries, read whole by get', () => {
+    const s = open();
+    const a = s.create(owned('a'));
+    s.create(owned('b'));
+    const aDone = s.update(finished(a, 'Failed'));
+    // Finished but not yet counted: still whole.
+    expect(s.listOwnedBy<Pod>('job-uid').find((p) => p.metadata.name === 'a')).toEqual(aDone);
+    const settled = s.update({ ...aDone, metadata: { ...aDone.metadata, finalizers: [] } });
+    const summary = s.listOwnedBy<Pod>('job-uid').find((p) => p.metadata.name === 'a')!;
+    expect(summary.metadata).toEqual(settled.metadata);
+    expect(summary.spec.containers).toEqual([]);
+    expect(summary.status?.phase).toBe('Failed');
+    expect(summary.status?.conditions).toEqual([{ type: 'Ready', status: 'False' }]);
+    expect(summary.status?.containerStatuses?.[0]).toMatchObject({ name: 'c', restartCount: 1, state: { terminated } });
+    expect(summary.status?.containerStatuses?.[0].containerID).toBeUndefined();
+    expect(s.get('Pod', 'default', 'a')).toEqual(settled);
+    // The index's own reads never hand out a summary as the object.
+    expect(s.peek('Pod', 'default', 'a')).toEqual(settled);
+    expect(s.listOwnedBy<Pod>('job-uid').map((p) => p.metadata.name)).toEqual(['a', 'b']);
+    s.delete('Pod', 'default', 'a');
+    expect(s.listOwnedBy<Pod>('job-uid').map((p) => p.metadata.name)).toEqual(['b']);
   });
 });
 

@@ -109,13 +109,20 @@ export function manageIndexed(
   if (missing <= 0) return activeCount;
   const perIndex = spec.backoffLimitPerIndex !== undefined;
   if (!perIndex && backingOff(job, pods, countsAsFailure, nowMs, config, plan)) return activeCount;
-  // Grouped once: a large Indexed job would otherwise rescan every pod for each pending index.
+  // Per index only: grouped once (a large Indexed job would otherwise rescan every pod for each
+  // pending index), and not at all without a per-index limit.
   const podsByIndex = new Map<number, Pod[]>();
-  for (const p of pods) {
-    const i = podIndex(p);
-    if (i !== undefined) podsByIndex.set(i, [...(podsByIndex.get(i) ?? []), p]);
+  if (perIndex) {
+    for (const p of pods) {
+      const i = podIndex(p);
+      if (i === undefined) continue;
+      const list = podsByIndex.get(i);
+      if (list) list.push(p);
+      else podsByIndex.set(i, [p]);
+    }
   }
-  for (const i of lowestPending(completions, completions, [completed, failedIdx, busy, waitingFor])) {
+  const wanted = perIndex ? completions : missing; // per index, some may be backing off
+  for (const i of lowestPending(completions, wanted, [completed, failedIdx, busy, waitingFor])) {
     if (missing <= 0) break;
     const ofIndex = podsByIndex.get(i) ?? [];
     if (perIndex && backingOff(job, ofIndex, countsAsFailure, nowMs, config, plan)) continue;

@@ -58,6 +58,7 @@ interface EngineEvent {
 
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
+  readonly bindsHostPaths = true;
   private readonly socket: string;
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();

@@ -41,6 +41,7 @@ const matches = (labels: Record<string, string>, filters: string[]) =>
 export class SimulatedRuntime implements ContainerRuntime {
   readonly name = 'simulated';
   readonly endpoint = 'memory';
+  readonly bindsHostPaths = false;
   private readonly containers = new Map<string, SimContainer>();
   private readonly byName = new Map<string, string>();
   private readonly volumes = new Map<string, VolumeSummary>();
