@@ -17,3 +17,4 @@ export * from './selectors.js';
 export * from './validation-update.js';
 export * from './patch.js';
 export * from './validation-status.js';
+export * from './pod-facts.js';

@@ -14,15 +14,13 @@ import {
   type Pod,
 } from '../api/index.js';
 import type { ObjectStore } from '../store/index.js';
+import { EventCorrelator } from './event-correlator.js';
 
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** Kubernetes' event correlator keeps this many (maxLruCacheEntries). */
-export const EVENT_KEYS_MAX = 4096;
 
 /** How a pod is deleted: its grace, why (a DisruptionTarget condition), a finalizer taken off first. */
 export interface PodDeletion {
@@ -37,7 +35,7 @@ export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | '
 
 export class Registry {
   /** Recent events by what they say, to count repeats: least recently used first, bounded as Kubernetes' event correlator's cache is. */
-  private readonly eventKeys = new Map<string, string>();
+  private readonly correlator = new EventCorrelator();
   private lastEventNanos = 0n;
 
   constructor(
@@ -68,13 +66,23 @@ export class Registry {
   }
 
   /**
-   * Pods owned by the job (controller reference with its uid), from the store's owner index.
-   * Read-only; a settled pod (finished, counted) is its summary: read it with `get` to write it.
+   * What the Job controller reads of the job's pods (controller reference with its uid), from the
+   * store's owner index: read-only; a settled pod (finished, counted) is its summary (read it
+   * with `get` to write it), and of the settled succeeded pods only the newest is there.
    */
   podsOf(job: Job): readonly Pod[] {
     return this.store
       .listOwnedBy<Pod>(job.metadata.uid)
       .filter((p) => p.kind === 'Pod' && p.metadata.namespace === job.metadata.namespace);
+  }
+
+  /** The names of all the job's pods. */
+  podNamesOf(job: Job): string[] {
+    const prefix = `Pod/${job.metadata.namespace}/`;
+    return this.store
+      .ownedKeys(job.metadata.uid)
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length));
   }
 
   listPods(ns: string | undefined, selector?: LabelSelector): Pod[] {
@@ -200,9 +208,8 @@ export class Registry {
         return this.store.update(job);
       }
       if (propagation === 'Orphan') {
-        for (const owned of this.podsOf(job)) {
-          // Read whole: the owner index holds a settled pod as its summary.
-          const p = this.store.get<Pod>('Pod', owned.metadata.namespace ?? '', owned.metadata.name ?? '');
+        for (const podName of this.podNamesOf(job)) {
+          const p = this.store.get<Pod>('Pod', ns, podName);
           if (!p) continue;
           p.metadata.ownerReferences = p.metadata.ownerReferences?.filter((o) => o.uid !== job.metadata.uid);
           p.metadata.finalizers = p.metadata.finalizers?.filter((f) => f !== 'batch.kubernetes.io/job-tracking');
@@ -258,40 +265,41 @@ export class Registry {
       resourceVersion: m.resourceVersion,
     };
     if (fieldPath) involved.fieldPath = fieldPath;
-    const key = [m.uid, fieldPath ?? '', type, reason, message, source].join('\u0000');
-    const now = toRfc3339(this.now());
+    const nowDate = this.now();
+    const now = toRfc3339(nowDate);
+    const c = this.correlator.correlate({ source, involved, type, reason, message }, nowDate.getTime(), now);
+    if (c.skip) return;
     const ns = m.namespace ?? 'default';
     try {
       this.store.transact(() => {
-        const existingName = this.eventKeys.get(key);
-        const existing = existingName ? this.store.get<Event>('Event', ns, existingName) : undefined;
-        if (existingName) this.eventKeys.delete(key);
+        const existing = c.name ? this.store.get<Event>('Event', ns, c.name) : undefined;
         if (existing) {
-          this.eventKeys.set(key, existingName!);
-          existing.count += 1;
+          existing.count = c.count;
+          existing.message = c.message;
           existing.lastTimestamp = now;
           this.store.update(existing);
           return;
         }
+        // New, or gone since (expired, or its object deleted): written again with its count.
         const name = this.eventName(m.name ?? '');
+        const firstTimestamp = c.firstTimestamp ?? now;
         this.store.create<Event>({
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name, namespace: ns, uid: newUid(), creationTimestamp: now },
           involvedObject: involved,
           reason,
-          message,
+          message: c.message,
           source: { component: source },
-          firstTimestamp: now,
+          firstTimestamp,
           lastTimestamp: now,
-          count: 1,
+          count: c.count,
           type,
           eventTime: null,
           reportingComponent: source,
           reportingInstance: '',
         });
-        this.eventKeys.set(key, name);
-        if (this.eventKeys.size > EVENT_KEYS_MAX) this.eventKeys.delete(this.eventKeys.keys().next().value!);
+        this.correlator.recorded(c.key, name, c.count, firstTimestamp);
       });
     } catch {
       /* events are best effort, as in Kubernetes */

@@ -53,6 +53,16 @@ export class ApiServer {
     return { items: this.store.listJson(kind, ns), resourceVersion: String(this.store.currentRevision()) };
   }
 
+  /** The stored JSON of the events about the object of this uid. */
+  eventsAboutJson(uid: string, ns: string | undefined): { items: string[]; resourceVersion: string } {
+    return { items: this.store.eventsAboutJson(uid, ns), resourceVersion: String(this.store.currentRevision()) };
+  }
+
+  /** Commits every write so far: called before anything that reveals them leaves the server. */
+  flush(): void {
+    this.store.flush();
+  }
+
   /** Changes of a kind after `rv`; throws 410 Expired for a revision compacted away. */
   watch(kind: string, rv: number, onChange: (c: Change) => void): () => void {
     return this.store.watch(kind, rv, onChange);

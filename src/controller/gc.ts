@@ -41,15 +41,16 @@ export class GarbageCollector {
   }
 
   private foreground(job: Job): void {
-    for (const pod of this.registry.podsOf(job)) {
+    const ns = job.metadata.namespace ?? '';
+    const held = new Map(this.registry.podsOf(job).map((p) => [p.metadata.name, p]));
+    for (const name of this.registry.podNamesOf(job)) {
       // Done already (deleted, our finalizer off): each of the pods' deletions calls this again,
-      // and would read every remaining pod back from the store (quadratic in a big Job).
-      if (pod.metadata.deletionTimestamp && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) continue;
-      this.registry.deletePod(pod.metadata.namespace ?? '', pod.metadata.name ?? '', {
-        disruption: ORPHAN_DISRUPTION,
-        dropFinalizer: JOB_TRACKING_FINALIZER,
-      });
+      // and would read every remaining pod back from the store (quadratic in a big Job). A pod
+      // not held (a settled success) has no finalizer and goes at once.
+      const pod = held.get(name);
+      if (pod?.metadata.deletionTimestamp && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) continue;
+      this.registry.deletePod(ns, name, { disruption: ORPHAN_DISRUPTION, dropFinalizer: JOB_TRACKING_FINALIZER });
     }
-    if (this.registry.podsOf(job).length === 0) this.registry.removeObject(job);
+    if (this.registry.podNamesOf(job).length === 0) this.registry.removeObject(job);
   }
 }

@@ -125,5 +125,33 @@ export interface ContainerRuntime {
   close(): void;
 }
 
+/** The calls that change what the engine runs or holds. */
+const ENGINE_WRITES = new Set<string>([
+  'pullImage',
+  'createContainer',
+  'startContainer',
+  'stopContainer',
+  'removeContainer',
+  'createTmpfsVolume',
+  'removeVolume',
+]);
+
+/**
+ * The runtime with `first` called before each call that changes the engine: the server commits
+ * its pending writes there, so the engine never acts on a decision a crash could take back.
+ */
+export function beforeEngineWrites(runtime: ContainerRuntime, first: () => void): ContainerRuntime {
+  return new Proxy(runtime, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || !ENGINE_WRITES.has(prop) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        first();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 /** The zero time a runtime reports for a container never started or finished. */
 export const isZeroTime = (t: string): boolean => !t || t.startsWith('0001-');

@@ -15,14 +15,13 @@ import {
   type ApiObject,
   type FieldRequirement,
   type LabelSelector,
-  type Status,
 } from '../api/index.js';
 import type { ApiServer } from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
+import { readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
 import { streamLogs } from './logs.js';
 
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const MAX_WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
 
 interface Route {
@@ -50,92 +49,6 @@ export function parsePath(pathname: string): Route | undefined {
   const r = resource ? resourceByPlural(resource) : undefined;
   if (!r || extra.length || r.group !== group || r.version !== version) return undefined;
   return { resource, namespace, name, sub };
-}
-
-function sendStatus(res: ServerResponse, status: Status): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const body = JSON.stringify(status);
-  res.writeHead(status.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, code: number, obj: unknown, warnings: string[] = []): void {
-  sendRawJson(res, code, JSON.stringify(obj), warnings);
-}
-
-function sendRawJson(res: ServerResponse, code: number, body: string, warnings: string[] = []): void {
-  const headers: Record<string, string | number | string[]> = {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-  };
-  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-  res.writeHead(code, headers);
-  res.end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    // Past the limit the body is drained, not kept, so the client can read the 413; far past it, cut.
-    if (size > MAX_BODY_BYTES * 4) {
-      req.socket.destroy();
-      break;
-    }
-    if (size <= MAX_BODY_BYTES) chunks.push(c as Buffer);
-  }
-  if (size > MAX_BODY_BYTES)
-    throw new StatusError(
-      makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
-    );
-  if (!/json/.test(type.split(';')[0]))
-    throw new StatusError(
-      makeStatus(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`,
-      ),
-    );
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (e) {
-    throw badRequestError(`the body of the request could not be decoded: ${(e as Error).message}`);
-  }
-}
-
-const DELETE_OPTIONS_FIELDS = new Set([
-  'kind',
-  'apiVersion',
-  'propagationPolicy',
-  'gracePeriodSeconds',
-  'preconditions',
-  'orphanDependents',
-  'dryRun',
-]);
-
-/** A DELETE body must be a DeleteOptions; anything else is refused before anything is deleted. */
-function validateDeleteOptions(body: unknown): { propagationPolicy?: string; gracePeriodSeconds?: number } {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw badRequestError('the body of a delete must be a DeleteOptions object');
-  const o = body as Record<string, unknown>;
-  const unknown = Object.keys(o).filter((k) => !DELETE_OPTIONS_FIELDS.has(k));
-  if (unknown.length) throw badRequestError(`DeleteOptions: unknown field ${JSON.stringify(unknown[0])}`);
-  if (o.kind !== undefined && o.kind !== 'DeleteOptions')
-    throw badRequestError(`the body of a delete must be a DeleteOptions, not a ${String(o.kind)}`);
-  if (o.propagationPolicy !== undefined && typeof o.propagationPolicy !== 'string')
-    throw badRequestError('propagationPolicy must be a string');
-  if (
-    o.gracePeriodSeconds !== undefined &&
-    (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds) || o.gracePeriodSeconds < 0)
-  ) {
-    throw badRequestError('gracePeriodSeconds must be a non-negative integer');
-  }
-  return o as { propagationPolicy?: string; gracePeriodSeconds?: number };
 }
 
 export interface ApiOptions {
@@ -172,6 +85,12 @@ export class HttpApi {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.opts.onActivity();
+    // No answer tells a client of a write that a crash could still take back.
+    const writeHead = res.writeHead;
+    res.writeHead = ((...args: Parameters<typeof writeHead>) => {
+      this.api.flush();
+      return writeHead.apply(res, args);
+    }) as typeof writeHead;
     try {
       if (!this.authorized(req)) {
         sendStatus(res, makeStatus(401, 'Unauthorized', 'Unauthorized'));
@@ -211,7 +130,11 @@ export class HttpApi {
         if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
-        const list = this.api.listJson(info.kind, r.namespace);
+        const about = info.kind === 'Event' ? match?.equalities.get('involvedObject.uid') : undefined;
+        const list =
+          about !== undefined
+            ? this.api.eventsAboutJson(about, r.namespace)
+            : this.api.listJson(info.kind, r.namespace);
         const items = list.items.filter(
           (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
         );
@@ -297,7 +220,9 @@ export class HttpApi {
    * requirements name: lists check them before parsing, so that `describe job` among thousands of
    * events, or a selector that matches few of many pods, parses only the candidates.
    */
-  private matcher(q: URLSearchParams): (((o: ApiObject) => boolean) & { needles: string[] }) | undefined {
+  private matcher(
+    q: URLSearchParams,
+  ): (((o: ApiObject) => boolean) & { needles: string[]; equalities: Map<string, string> }) | undefined {
     const ls = q.get('labelSelector');
     const fs = q.get('fieldSelector');
     if (!ls && !fs) return undefined;
@@ -317,7 +242,8 @@ export class HttpApi {
     ].filter(plain);
     const test = (o: ApiObject) =>
       (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
-    return Object.assign(test, { needles });
+    const equalities = new Map((reqs ?? []).filter((r) => r.equal).map((r) => [r.path, r.value]));
+    return Object.assign(test, { needles, equalities });
   }
 
   private async create(
@@ -346,16 +272,26 @@ export class HttpApi {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders(); // a watcher learns at once that its stream is open, even before any event
     this.watchers.add(res);
-    const send = (c: Change) => {
-      const o = c.object;
-      if (namespace && o.metadata.namespace !== namespace) return;
-      if (match && !match(o)) return;
+    // Events go out once per turn of the event loop, after the writes they tell of are committed.
+    let queued: string[] = [];
+    const deliver = () => {
+      const lines = queued;
+      queued = [];
+      if (res.writableEnded) return;
       if (res.writableLength > MAX_WATCH_BUFFER_BYTES) {
         // A reader this far behind re-lists: end its stream rather than buffer without bound.
         res.end();
         return;
       }
-      res.write(`{"type":"${c.type}","object":${c.json}}\n`);
+      this.api.flush();
+      res.write(lines.join(''));
+    };
+    const send = (c: Change) => {
+      const o = c.object;
+      if (namespace && o.metadata.namespace !== namespace) return;
+      if (match && !match(o)) return;
+      if (queued.length === 0) setImmediate(deliver);
+      queued.push(`{"type":"${c.type}","object":${c.json}}\n`);
     };
     let stop: () => void = () => undefined;
     try {

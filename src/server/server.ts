@@ -17,7 +17,7 @@ import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type 
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { TtlController } from '../controller/ttl.js';
-import type { ContainerRuntime } from '../runtime/cri.js';
+import { beforeEngineWrites, type ContainerRuntime } from '../runtime/cri.js';
 import { DockerRuntime } from '../runtime/docker/engine.js';
 import { SimulatedRuntime } from '../runtime/simulated/runtime.js';
 import { Kubelet, type PodHost } from '../runtime/kubelet.js';
@@ -88,7 +88,10 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       store.setMeta('instanceId', instanceId);
     }
     const registry = new Registry(store);
-    const runtime: ContainerRuntime = config.runtime === 'simulated' ? new SimulatedRuntime() : new DockerRuntime();
+    const runtime: ContainerRuntime = beforeEngineWrites(
+      config.runtime === 'simulated' ? new SimulatedRuntime() : new DockerRuntime(),
+      () => store.flush(),
+    );
     const nodeName = hostname();
     const host: PodHost = {
       setPodStatus(pod, status) {

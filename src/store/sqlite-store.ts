@@ -10,6 +10,7 @@ import {
   type ApiObject,
 } from '../api/index.js';
 import { isSummary, OwnerIndex } from './owner-index.js';
+import * as sql from './sql.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -23,45 +24,6 @@ export interface Change {
 
 export const LOG_KEEP_REVISIONS = 20000;
 export const COMPACT_EVERY_WRITES = 1000;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS log (
-  rev INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-  type TEXT NOT NULL, object TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS objects (
-  kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-  rev INTEGER NOT NULL, object TEXT NOT NULL,
-  PRIMARY KEY (kind, namespace, name)
-);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS containers (id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS containers_by_pod ON containers (pod_uid);
-CREATE INDEX IF NOT EXISTS events_by_rev ON objects (rev) WHERE kind = 'Event';
-`;
-const SQL_INSERT_LOG = 'INSERT INTO log (rev, kind, namespace, name, type, object) VALUES (?, ?, ?, ?, ?, ?)';
-const SQL_UPSERT_OBJECT =
-  'INSERT INTO objects (kind, namespace, name, rev, object) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, namespace, name) DO UPDATE SET rev = excluded.rev, object = excluded.object';
-const SQL_DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
-const SQL_GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
-const SQL_GET_REV = 'SELECT rev FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
-const SQL_LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
-const SQL_LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
-const SQL_EVENT_KEYS_UP_TO_REV =
-  "SELECT namespace, name FROM objects INDEXED BY events_by_rev WHERE kind = 'Event' AND rev <= ? ORDER BY rev LIMIT ?";
-const SQL_ALL_OWNED = 'SELECT object FROM objects WHERE object LIKE \'%"ownerReferences"%\'';
-const SQL_LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
-const SQL_MIN_REV = 'SELECT MIN(rev) AS rev FROM log';
-const SQL_MAX_REV = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) AS rev";
-const SQL_COMPACT = 'DELETE FROM log WHERE rev <= ?';
-const SQL_CONTAINER_ADD = 'INSERT OR IGNORE INTO containers (id, pod_uid) VALUES (?, ?)';
-const SQL_CONTAINER_REMOVE = 'DELETE FROM containers WHERE id = ?';
-const SQL_CONTAINER_LIST = 'SELECT id FROM containers';
-const SQL_CONTAINER_LIST_OF_POD = 'SELECT id FROM containers WHERE pod_uid = ?';
-const SQL_META_GET = 'SELECT value FROM meta WHERE key = ?';
-const SQL_META_SET =
-  'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
 const keyOf = (o: ApiObject): [string, string, string] => [o.kind, o.metadata.namespace ?? '', o.metadata.name ?? ''];
 
@@ -79,6 +41,9 @@ export class Store {
   private outbox: Change[] = [];
   private dispatching = false;
   private readonly owners = new OwnerIndex();
+  /** Transactions under way (nested ones run inside the outermost). */
+  private depth = 0;
+  private flushWanted = false;
   private writesSinceCompact = 0;
 
   constructor(path: string) {
@@ -86,29 +51,36 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
-    for (const row of this.db.prepare(SQL_ALL_OWNED).all() as { object: string }[])
+    this.db.exec(sql.SCHEMA);
+    for (const row of this.db.prepare(sql.ALL_OWNED).all() as { object: string }[])
       this.index(JSON.parse(row.object) as ApiObject, true);
     const p = (sql: string) => this.db.prepare(sql);
     this.stmts = {
-      insertLog: p(SQL_INSERT_LOG),
-      upsert: p(SQL_UPSERT_OBJECT),
-      del: p(SQL_DELETE_OBJECT),
-      get: p(SQL_GET_OBJECT),
-      getRev: p(SQL_GET_REV),
-      listNs: p(SQL_LIST_NS),
-      listAll: p(SQL_LIST_ALL),
-      logAfter: p(SQL_LOG_AFTER),
-      minRev: p(SQL_MIN_REV),
-      maxRev: p(SQL_MAX_REV),
-      compact: p(SQL_COMPACT),
-      metaGet: p(SQL_META_GET),
-      metaSet: p(SQL_META_SET),
-      containerAdd: p(SQL_CONTAINER_ADD),
-      containerRemove: p(SQL_CONTAINER_REMOVE),
-      containerList: p(SQL_CONTAINER_LIST),
-      containerListOfPod: p(SQL_CONTAINER_LIST_OF_POD),
-      eventKeysUpToRev: p(SQL_EVENT_KEYS_UP_TO_REV),
+      insertLog: p(sql.INSERT_LOG),
+      upsert: p(sql.UPSERT_OBJECT),
+      del: p(sql.DELETE_OBJECT),
+      get: p(sql.GET_OBJECT),
+      getRev: p(sql.GET_REV),
+      listNs: p(sql.LIST_NS),
+      listAll: p(sql.LIST_ALL),
+      logAfter: p(sql.LOG_AFTER),
+      minRev: p(sql.MIN_REV),
+      maxRev: p(sql.MAX_REV),
+      compact: p(sql.COMPACT),
+      metaGet: p(sql.META_GET),
+      metaSet: p(sql.META_SET),
+      containerAdd: p(sql.CONTAINER_ADD),
+      containerRemove: p(sql.CONTAINER_REMOVE),
+      containerList: p(sql.CONTAINER_LIST),
+      containerListOfPod: p(sql.CONTAINER_LIST_OF_POD),
+      eventKeysUpToRev: p(sql.EVENT_KEYS_UP_TO_REV),
+      eventsAboutNs: p(sql.EVENTS_ABOUT_NS),
+      eventsAboutAll: p(sql.EVENTS_ABOUT_ALL),
+      begin: p('BEGIN'),
+      commit: p('COMMIT'),
+      savepoint: p('SAVEPOINT tx'),
+      release: p('RELEASE tx'),
+      rollbackTo: p('ROLLBACK TO tx'),
     };
   }
 
@@ -117,14 +89,21 @@ export class Store {
   }
 
   /**
-   * The live objects a controller owns. Shared, not copies: callers must not change them. A
-   * settled pod is its summary (owner-index.ts); `get` reads it whole.
+   * What a controller reads of the live objects it owns (owner-index.ts): shared, not copies
+   * (callers must not change them); a settled pod is its summary (`get` reads it whole), and of
+   * the settled succeeded pods only the newest is there (`ownedKeys` names them all).
    */
   listOwnedBy<T extends ApiObject>(ownerUid: string | undefined): readonly T[] {
     return ownerUid ? (this.owners.list(ownerUid) as T[]) : [];
   }
 
+  /** The keys (`kind/namespace/name`) of everything a controller owns, held or not. */
+  ownedKeys(ownerUid: string | undefined): string[] {
+    return ownerUid ? this.owners.keys(ownerUid) : [];
+  }
+
   close(): void {
+    this.flush();
     this.db.close();
   }
 
@@ -176,6 +155,17 @@ export class Store {
   }
 
   /**
+   * The stored JSON of the events about one object (`describe` asks for them by its uid): read
+   * through an index, not by scanning every event (a Job of 100,000 pods leaves 400,000).
+   */
+  eventsAboutJson(uid: string, namespace?: string): string[] {
+    const rows = (namespace ? this.stmts.eventsAboutNs.all(uid, namespace) : this.stmts.eventsAboutAll.all(uid)) as {
+      object: string;
+    }[];
+    return rows.map((r) => r.object);
+  }
+
+  /**
    * The oldest events, last written at or before `rev` (at most `limit`), for their expiry. A
    * partial index keeps this cheap without a cost to every other kind's writes.
    */
@@ -183,28 +173,58 @@ export class Store {
     return this.stmts.eventKeysUpToRev.all(rev, limit) as { namespace: string; name: string }[];
   }
 
-  /** Runs `fn` atomically; watchers see its changes after it commits. */
+  /**
+   * Runs `fn` atomically; watchers see its changes once it is done. It is a savepoint in the
+   * write batch of this turn of the event loop, committed to disk at the turn's end, or sooner by
+   * `flush`, which whatever lets a write's effect leave the process calls first (see README.md).
+   */
   transact<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    let result!: T;
-    const revisionBefore = this.revision;
-    try {
-      this.db.transaction(() => {
-        result = fn();
-      })();
-    } catch (e) {
-      this.pending = [];
-      this.revision = revisionBefore; // rolled back with the transaction
-      throw e;
+    if (this.depth > 0) return fn();
+    if (!this.db.inTransaction) {
+      this.stmts.begin.run();
+      setImmediate(this.flushNow);
     }
-    const committed = this.pending;
+    const revisionBefore = this.revision;
+    let result: T;
+    this.stmts.savepoint.run();
+    this.depth++;
+    try {
+      result = fn();
+      this.stmts.release.run();
+    } catch (e) {
+      this.stmts.rollbackTo.run();
+      this.stmts.release.run();
+      this.pending = [];
+      this.revision = revisionBefore; // rolled back with the savepoint
+      throw e;
+    } finally {
+      this.depth--;
+    }
+    const done = this.pending;
     this.pending = [];
-    for (const c of committed) this.index(c.object, c.type !== 'DELETED');
-    this.outbox.push(...committed);
+    for (const c of done) this.index(c.object, c.type !== 'DELETED');
+    this.outbox.push(...done);
     this.dispatch();
-    this.maybeCompact(committed.length);
+    this.maybeCompact(done.length);
+    if (this.flushWanted) this.flush();
     return result;
   }
+
+  /**
+   * Commits the write batch: every change done so far is on disk when this returns. Called
+   * before an answer, a watch event or an engine call leaves the process, so nothing outside it
+   * ever saw a change a crash could take back. Within a transaction, it commits at its end.
+   */
+  flush(): void {
+    if (this.depth > 0) {
+      this.flushWanted = true;
+      return;
+    }
+    this.flushWanted = false;
+    if (this.db.inTransaction) this.stmts.commit.run();
+  }
+
+  private readonly flushNow = () => this.flush();
 
   /** Delivers committed changes in revision order, also when a listener writes in turn. */
   private dispatch(): void {
@@ -365,6 +385,7 @@ export type ObjectStore = Pick<
   | 'list'
   | 'listJson'
   | 'listOwnedBy'
+  | 'ownedKeys'
   | 'create'
   | 'update'
   | 'delete'
@@ -373,4 +394,6 @@ export type ObjectStore = Pick<
   | 'subscribe'
   | 'currentRevision'
   | 'eventKeysUpTo'
+  | 'eventsAboutJson'
+  | 'flush'
 >;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Event, Pod } from '../../src/api/index.js';
@@ -62,6 +63,46 @@ describe('store', () => {
     expect(s.get('ConfigMap', 'default', 'a')).toBeUndefined();
   });
 
+  it("transactions share the turn's commit: seen in-process at once, on disk after flush or the turn", async () => {
+    const dir = tempDir('jobctl-store-');
+    const s = new Store(join(dir, 'state.db'));
+    const disk = new Database(join(dir, 'state.db'), { readonly: true });
+    const onDisk = (name: string) =>
+      disk.prepare("SELECT 1 FROM objects WHERE kind = 'ConfigMap' AND name = ?").get(name) !== undefined;
+    const seen: string[] = [];
+    s.subscribe((c) => seen.push(c.object.metadata.name!));
+    s.create(cm('a'));
+    s.create(cm('b'));
+    expect(s.get('ConfigMap', 'default', 'b')).toBeDefined();
+    expect(seen).toEqual(['a', 'b']);
+    expect([onDisk('a'), onDisk('b')]).toEqual([false, false]);
+    s.flush();
+    expect([onDisk('a'), onDisk('b')]).toEqual([true, true]);
+    s.create(cm('c'));
+    // Within a transaction a flush waits for its end.
+    s.transact(() => {
+      s.create(cm('d'));
+      s.flush();
+      expect(onDisk('c')).toBe(false);
+    });
+    expect([onDisk('c'), onDisk('d')]).toEqual([true, true]);
+    s.create(cm('e'));
+    await new Promise((r) => setImmediate(r));
+    expect(onDisk('e')).toBe(true);
+    // A failed transaction takes back only its own writes.
+    s.create(cm('f'));
+    expect(() =>
+      s.transact(() => {
+        s.create(cm('g'));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    s.flush();
+    expect([onDisk('f'), onDisk('g')]).toEqual([true, false]);
+    disk.close();
+    s.close();
+  });
+
   it('compaction keeps a window; watching from before it is 410 Expired', () => {
     const s = open();
     for (let i = 0; i < 20; i++) s.create(cm(`o${i}`));
@@ -91,6 +132,10 @@ describe('owner index', () => {
     metadata: {
       name,
       namespace: 'default',
+      uid: `uid-${name}`,
+      creationTimestamp: '2026-11-30T12:00:00Z',
+      labels: { 'batch.kubernetes.io/job-completion-index': '3', 'job-name': 'j' },
+      annotations: { 'batch.kubernetes.io/job-completion-index': '3', 'sim.jobctl.io/duration': '1s' },
       finalizers: ['batch.kubernetes.io/job-tracking'],
       ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'job-uid', controller: true }],
     },
@@ -126,16 +171,31 @@ describe('owner index', () => {
     expect(s.listOwnedBy<Pod>('job-uid').find((p) => p.metadata.name === 'a')).toEqual(aDone);
     const settled = s.update({ ...aDone, metadata: { ...aDone.metadata, finalizers: [] } });
     const summary = s.listOwnedBy<Pod>('job-uid').find((p) => p.metadata.name === 'a')!;
-    expect(summary.metadata).toEqual(settled.metadata);
+    expect(summary.metadata).toEqual({
+      name: 'a',
+      namespace: 'default',
+      uid: settled.metadata.uid,
+      creationTimestamp: settled.metadata.creationTimestamp,
+      annotations: { 'batch.kubernetes.io/job-completion-index': '3' },
+    });
     expect(summary.spec.containers).toEqual([]);
     expect(summary.status?.phase).toBe('Failed');
     expect(summary.status?.conditions).toEqual([{ type: 'Ready', status: 'False' }]);
-    expect(summary.status?.containerStatuses?.[0]).toMatchObject({ name: 'c', restartCount: 1, state: { terminated } });
+    expect(summary.status?.containerStatuses?.[0]).toMatchObject({
+      name: 'c',
+      restartCount: 1,
+      state: { terminated: { exitCode: 3, reason: 'Error', finishedAt: 't1' } },
+    });
     expect(summary.status?.containerStatuses?.[0].containerID).toBeUndefined();
     expect(s.get('Pod', 'default', 'a')).toEqual(settled);
     // The index's own reads never hand out a summary as the object.
     expect(s.peek('Pod', 'default', 'a')).toEqual(settled);
-    expect(s.listOwnedBy<Pod>('job-uid').map((p) => p.metadata.name)).toEqual(['a', 'b']);
+    expect(
+      s
+        .listOwnedBy<Pod>('job-uid')
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     s.delete('Pod', 'default', 'a');
     expect(s.listOwnedBy<Pod>('job-uid').map((p) => p.metadata.name)).toEqual(['b']);
   });
@@ -144,21 +204,23 @@ describe('owner index', () => {
 describe('events', () => {
   it('a repeated event is counted; what it counts by is bounded, as in Kubernetes', () => {
     const registry = new Registry(open());
-    const subject = cm('subject');
-    subject.metadata.uid = 'u-1';
-    const say = (message: string) => registry.recordEvent(subject, 'Normal', 'Said', message, 'kubelet');
-    const countsOf = (message: string) =>
+    const subject = (i: number | string) => ({
+      ...cm(`subject-${i}`),
+      metadata: { name: `s-${i}`, namespace: 'default', uid: `u-${i}` },
+    });
+    const say = (i: number | string) => registry.recordEvent(subject(i), 'Normal', 'Said', 'hello', 'kubelet');
+    const countsOf = (i: number | string) =>
       registry.store
         .list<Event>('Event', 'default')
-        .filter((e) => e.message === message)
+        .filter((e) => e.involvedObject.uid === `u-${i}`)
         .map((e) => e.count);
     say('first');
     say('first');
     expect(countsOf('first')).toEqual([2]);
-    for (let i = 0; i < EVENT_KEYS_MAX; i++) say(`other ${i}`);
+    for (let i = 0; i < EVENT_KEYS_MAX; i++) say(i);
     say('first'); // forgotten by now: a new event, not a third count
     expect(countsOf('first')).toEqual([2, 1]);
-    say(`other ${EVENT_KEYS_MAX - 1}`); // recent: still counted
-    expect(countsOf(`other ${EVENT_KEYS_MAX - 1}`)).toEqual([2]);
+    say(EVENT_KEYS_MAX - 1); // recent: still counted
+    expect(countsOf(EVENT_KEYS_MAX - 1)).toEqual([2]);
   });
 });

@@ -153,9 +153,11 @@ export class JobController {
           current.status = plan.status;
           this.registry.writeJobStatus(current);
         }
-        const byName = plan.counted.length ? new Map(pods.map((p) => [p.metadata.name, p])) : undefined;
-        for (const podName of plan.counted)
-          this.registry.removeFinalizer(byName!.get(podName)!, JOB_TRACKING_FINALIZER);
+        if (plan.counted.length) {
+          const counted = new Set(plan.counted);
+          for (const p of pods)
+            if (counted.has(p.metadata.name!)) this.registry.removeFinalizer(p, JOB_TRACKING_FINALIZER);
+        }
       }
       for (const e of plan.events) this.registry.recordEvent(job, e.type, e.reason, e.message, 'job-controller');
     });

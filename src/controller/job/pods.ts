@@ -1,5 +1,5 @@
 // Facts about a Job's pods the controller's rules are written in.
-import type { Job, Pod } from '../../api/index.js';
+import { podFinishTime, type Job, type Pod } from '../../api/index.js';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /**
@@ -35,21 +35,8 @@ export function isFailed(job: Job, p: Pod): boolean {
   return isDeleting(p) && job.spec.podReplacementPolicy !== 'Failed';
 }
 
-const ms = (t: string | undefined | null): number | undefined => (t ? Date.parse(t) : undefined);
-
 /** When a pod finished: its newest container finish, else its deletion, else its creation. */
-export function finishTime(p: Pod): number {
-  let latest: number | undefined;
-  for (const s of [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])]) {
-    const f = ms(s.state.terminated?.finishedAt);
-    if (f !== undefined && (latest === undefined || f > latest)) latest = f;
-  }
-  if (latest !== undefined) return latest;
-  const grace = (p.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
-  const del = ms(p.metadata.deletionTimestamp);
-  if (del !== undefined) return del - grace;
-  return ms(p.metadata.creationTimestamp) ?? 0;
-}
+export const finishTime = podFinishTime;
 
 export function restartCount(p: Pod): number {
   let n = 0;

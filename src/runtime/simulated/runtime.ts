@@ -21,7 +21,9 @@ const SIGTERM_EXIT = 143;
 interface SimContainer {
   id: string;
   name: string;
-  spec: ContainerSpec;
+  labels: Record<string, string>;
+  /** What it runs: read when it starts, then let go (100,000 exited containers keep only their labels). */
+  spec?: ContainerSpec;
   status: 'created' | 'running' | 'exited';
   exitCode: number;
   startedAt: string;
@@ -63,6 +65,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.containers.set(id, {
       id,
       name,
+      labels: spec.labels,
       spec,
       status: 'created',
       exitCode: 0,
@@ -84,17 +87,19 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     const c = this.get(id);
-    if (c.status !== 'created') throw new RuntimeError(304, 'container already started');
+    if (c.status !== 'created' || !c.spec) throw new RuntimeError(304, 'container already started');
+    const spec = c.spec;
+    c.spec = undefined;
     c.status = 'running';
     c.startedAt = this.now().toISOString();
     const env = new Map(
-      c.spec.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+      spec.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
     );
     const program: Program = programFor(
       c.name,
-      [...(c.spec.entrypoint ?? []), ...(c.spec.cmd ?? [])],
+      [...(spec.entrypoint ?? []), ...(spec.cmd ?? [])],
       env,
-      c.spec.annotations,
+      spec.annotations,
     );
     for (const line of program.output) {
       c.timers.push(setTimeout(() => this.print(c, line.stream, line.text), line.atMs));
@@ -117,7 +122,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     c.finishedAt = this.now().toISOString();
     for (const f of c.followers) f.done();
     c.followers.clear();
-    for (const w of this.exitWatchers) if (matches(c.spec.labels, [w.label])) w.onExit(c.id, code);
+    for (const w of this.exitWatchers) if (matches(c.labels, [w.label])) w.onExit(c.id, code);
   }
 
   async inspectContainer(idOrName: string): Promise<ContainerInfo> {
@@ -131,7 +136,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       startedAt: c.startedAt,
       finishedAt: c.finishedAt,
       error: '',
-      labels: c.spec.labels,
+      labels: c.labels,
     };
   }
 
@@ -150,8 +155,8 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async listContainers(labelFilters: string[]): Promise<ContainerSummary[]> {
     return [...this.containers.values()]
-      .filter((c) => matches(c.spec.labels, labelFilters))
-      .map((c) => ({ id: c.id, labels: c.spec.labels, state: c.status }));
+      .filter((c) => matches(c.labels, labelFilters))
+      .map((c) => ({ id: c.id, labels: c.labels, state: c.status }));
   }
 
   followLogs(id: string, onFrame: LogFrameHandler): Promise<void> {
