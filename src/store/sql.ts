@@ -29,9 +29,9 @@ export const LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY name
 export const EVENT_KEYS_UP_TO_REV =
   "SELECT namespace, name FROM objects INDEXED BY events_by_rev WHERE kind = 'Event' AND rev <= ? ORDER BY rev LIMIT ?";
 export const EVENTS_ABOUT_NS =
-  "SELECT object FROM objects WHERE kind = 'Event' AND json_extract(object, '$.involvedObject.uid') = ? AND namespace = ? ORDER BY name";
+  "SELECT object FROM objects INDEXED BY events_by_involved_uid WHERE kind = 'Event' AND json_extract(object, '$.involvedObject.uid') = ? AND namespace = ? ORDER BY name";
 export const EVENTS_ABOUT_ALL =
-  "SELECT object FROM objects WHERE kind = 'Event' AND json_extract(object, '$.involvedObject.uid') = ? ORDER BY namespace, name";
+  "SELECT object FROM objects INDEXED BY events_by_involved_uid WHERE kind = 'Event' AND json_extract(object, '$.involvedObject.uid') = ? ORDER BY namespace, name";
 export const ALL_OWNED = 'SELECT object FROM objects WHERE object LIKE \'%"ownerReferences"%\'';
 export const LOG_AFTER = 'SELECT rev, type, object FROM log WHERE rev > ? AND kind = ? ORDER BY rev';
 export const MIN_REV = 'SELECT MIN(rev) AS rev FROM log';

@@ -223,4 +223,19 @@ describe('events', () => {
     say(EVENT_KEYS_MAX - 1); // recent: still counted
     expect(countsOf(EVENT_KEYS_MAX - 1)).toEqual([2]);
   });
+
+  it('reads the events about one object by its uid, through their index', () => {
+    const registry = new Registry(open());
+    const a = { ...cm('a'), metadata: { name: 'a', namespace: 'default', uid: 'u-a' } };
+    const b = { ...cm('b'), metadata: { name: 'b', namespace: 'default', uid: 'u-b' } };
+    registry.recordEvent(a, 'Normal', 'One', 'first', 'kubelet');
+    registry.recordEvent(b, 'Normal', 'One', 'other', 'kubelet');
+    registry.recordEvent(a, 'Warning', 'Two', 'second', 'kubelet');
+    const about = (uid: string, ns?: string) =>
+      registry.store.eventsAboutJson(uid, ns).map((j) => (JSON.parse(j) as Event).message);
+    expect(about('u-a').sort()).toEqual(['first', 'second']);
+    expect(about('u-a', 'default').sort()).toEqual(['first', 'second']);
+    expect(about('u-a', 'elsewhere')).toEqual([]);
+    expect(about('u-b')).toEqual(['other']);
+  });
 });

@@ -30,8 +30,9 @@ interface SimContainer {
   finishedAt: string;
   /** Everything printed so far, as log frames. */
   frames: [stream: 'stdout' | 'stderr', frame: string][];
-  followers: Set<{ onFrame: LogFrameHandler; done: () => void }>;
-  timers: NodeJS.Timeout[];
+  /** While it runs: who follows its output, and its program's timers. */
+  followers?: Set<{ onFrame: LogFrameHandler; done: () => void }>;
+  timers?: NodeJS.Timeout[];
 }
 
 const matches = (labels: Record<string, string>, filters: string[]) =>
@@ -72,8 +73,6 @@ export class SimulatedRuntime implements ContainerRuntime {
       startedAt: ZERO_TIME,
       finishedAt: ZERO_TIME,
       frames: [],
-      followers: new Set(),
-      timers: [],
     });
     this.byName.set(name, id);
     return id;
@@ -92,6 +91,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     c.spec = undefined;
     c.status = 'running';
     c.startedAt = this.now().toISOString();
+    const timers: NodeJS.Timeout[] = (c.timers = []);
     const env = new Map(
       spec.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
     );
@@ -102,26 +102,26 @@ export class SimulatedRuntime implements ContainerRuntime {
       spec.annotations,
     );
     for (const line of program.output) {
-      c.timers.push(setTimeout(() => this.print(c, line.stream, line.text), line.atMs));
+      timers.push(setTimeout(() => this.print(c, line.stream, line.text), line.atMs));
     }
-    c.timers.push(setTimeout(() => this.exit(c, program.exitCode), program.durationMs));
+    timers.push(setTimeout(() => this.exit(c, program.exitCode), program.durationMs));
   }
 
   private print(c: SimContainer, stream: 'stdout' | 'stderr', text: string): void {
     const frame = `${this.now().toISOString()} ${text}\n`;
     c.frames.push([stream, frame]);
-    for (const f of c.followers) f.onFrame(stream, frame);
+    for (const f of c.followers ?? []) f.onFrame(stream, frame);
   }
 
   private exit(c: SimContainer, code: number): void {
     if (c.status !== 'running') return;
-    for (const t of c.timers) clearTimeout(t);
-    c.timers = [];
+    for (const t of c.timers ?? []) clearTimeout(t);
+    c.timers = undefined;
     c.status = 'exited';
     c.exitCode = code;
     c.finishedAt = this.now().toISOString();
-    for (const f of c.followers) f.done();
-    c.followers.clear();
+    for (const f of c.followers ?? []) f.done();
+    c.followers = undefined; // an exited container keeps only what inspect and list report
     for (const w of this.exitWatchers) if (matches(c.labels, [w.label])) w.onExit(c.id, code);
   }
 
@@ -163,7 +163,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     const c = this.get(id);
     for (const [stream, frame] of c.frames) onFrame(stream, frame);
     if (c.status === 'exited') return Promise.resolve();
-    return new Promise((resolve) => c.followers.add({ onFrame, done: resolve }));
+    return new Promise((resolve) => (c.followers ??= new Set()).add({ onFrame, done: resolve }));
   }
 
   async watchExits(label: string, onExit: (id: string, code: number | undefined) => void): Promise<() => void> {
