@@ -13,6 +13,12 @@ export const homePaths = (home: string) => ({
   database: join(home, 'state.db'),
   token: join(home, 'token'),
   address: join(home, 'server.json'),
+  /** The port the server listens on, kept across restarts (an exported kubeconfig names it). */
+  port: join(home, 'server.port'),
+  caCert: join(home, 'ca.crt'),
+  caKey: join(home, 'ca.key'),
+  serverCert: join(home, 'server.crt'),
+  serverKey: join(home, 'server.key'),
   pid: join(home, 'server.pid'),
   serverLog: join(home, 'server.log'),
   logs: join(home, 'logs'),

@@ -18,3 +18,4 @@ export * from './validation-update.js';
 export * from './patch.js';
 export * from './validation-status.js';
 export * from './pod-facts.js';
+export * from './kubeconfig.js';

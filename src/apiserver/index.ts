@@ -4,3 +4,4 @@ export * from './event-expiry.js';
 export * from './rest.js';
 export * from './strategy.js';
 export { strategyFor } from './strategies/index.js';
+export * from './discovery.js';

@@ -215,16 +215,28 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       );
     });
 
+  program
+    .command('kubeconfig')
+    .description(
+      'Print a kubeconfig for the local server (context "jobctl"), starting it if needed; --merge writes it into the file kubectl uses',
+    )
+    .option('--merge', "add or update the jobctl entries in KUBECONFIG's first file (else ~/.kube/config)")
+    .action(async (o: { merge?: boolean }) => (await import('./kubeconfig.js')).runKubeconfig(o, io));
+
   const server = program
     .command('server')
     .description('Run the jobctl server in the foreground (CLI commands start it on demand)')
     .action(async () => runServer());
   server
+    .command('start')
+    .description('Start the server of this JOBCTL_HOME in the background (if none runs) and say where it listens')
+    .action(async () => (await import('./server-control.js')).runServerStart(io));
+  server
     .command('stop')
     .description(
       'Stop the server of this JOBCTL_HOME; running containers keep running and are adopted on the next start',
     )
-    .action(async () => (await import('./server-stop.js')).runServerStop(io));
+    .action(async () => (await import('./server-control.js')).runServerStop(io));
 
   return program;
 }

@@ -1,5 +1,6 @@
 // The CLI's typed client for the Kubernetes-shaped API.
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request } from 'node:https';
 import { makeStatus, StatusError, type ApiObject, type Status } from '../api/index.js';
 import type { Connection } from './server-process.js';
 
@@ -43,6 +44,7 @@ export class ApiClient {
         {
           host: '127.0.0.1',
           port: this.conn.port,
+          ca: this.conn.ca,
           method,
           path,
           headers: {

@@ -1,6 +1,6 @@
 // Finding the server for this JOBCTL_HOME, and starting it detached when none answers.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homePaths, jobctlHome, type ServerAddress } from '../api/index.js';
@@ -12,6 +12,8 @@ export interface Connection {
   port: number;
   token: string;
   home: string;
+  /** The CA of the server's certificate (JOBCTL_HOME/ca.crt): the only one trusted. */
+  ca: Buffer;
 }
 
 export class ServerUnavailableError extends Error {}
@@ -21,7 +23,7 @@ function readAddress(home: string): Connection | undefined {
   try {
     const addr = JSON.parse(readFileSync(p.address, 'utf8')) as ServerAddress;
     const token = readFileSync(p.token, 'utf8').trim();
-    return { port: addr.port, token, home };
+    return { port: addr.port, token, home, ca: readFileSync(p.caCert) };
   } catch {
     return undefined;
   }
@@ -33,6 +35,7 @@ export function healthy(c: Connection, timeoutMs = 1000): Promise<boolean> {
       {
         host: '127.0.0.1',
         port: c.port,
+        ca: c.ca,
         path: '/healthz',
         headers: { Authorization: `Bearer ${c.token}` },
         timeout: timeoutMs,

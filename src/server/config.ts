@@ -26,6 +26,8 @@ export interface ServerConfig {
   evictionIntervalMs: number;
   /** JOBCTL_SANDBOX_IMAGE: holds the network namespace of pods with several containers. */
   sandboxImage?: string;
+  /** JOBCTL_PORT: the port on 127.0.0.1 (default: the one kept from the last start, else any free one). */
+  port?: number;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +38,13 @@ function durationFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): n
   const ms = parseDuration(v);
   if (ms === undefined || ms < 0) throw new ConfigError(`${name}=${v} is not a duration (examples: 200ms, 10s, 1m)`);
   return ms;
+}
+
+function portFrom(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw new ConfigError(`JOBCTL_PORT=${v} is not a port (1-65535)`);
+  return n;
 }
 
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -53,5 +62,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     eventTtlMs: durationFrom(env, 'JOBCTL_EVENT_TTL', DEFAULT_EVENT_TTL_MS),
     evictionIntervalMs: durationFrom(env, 'JOBCTL_EVICTION_INTERVAL', DEFAULT_EVICTION_INTERVAL_MS),
     sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
+    port: portFrom(env.JOBCTL_PORT),
   };
 }

@@ -16,7 +16,7 @@ import {
   type FieldRequirement,
   type LabelSelector,
 } from '../api/index.js';
-import type { ApiServer } from '../apiserver/index.js';
+import { apiGroup, coreVersions, groupList, resourceList, type ApiServer } from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
 import { readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
@@ -29,6 +29,20 @@ interface Route {
   namespace?: string;
   name?: string;
   sub?: string;
+}
+
+/** Discovery's documents: `/api`, `/apis`, `/api/v1`, `/apis/batch`, `/apis/batch/v1`. */
+function discoveryAt(path: string, serverAddress: string): object | undefined {
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api') {
+    if (parts.length === 1) return coreVersions(serverAddress);
+    if (parts.length === 2) return resourceList('', parts[1]);
+  } else if (parts[0] === 'apis') {
+    if (parts.length === 1) return groupList();
+    if (parts.length === 2) return apiGroup(parts[1]);
+    if (parts.length === 3) return resourceList(parts[1], parts[2]);
+  }
+  return undefined;
 }
 
 /** `/apis/batch/v1/namespaces/ns/jobs/name/status`, `/api/v1/pods`, ... */
@@ -109,6 +123,11 @@ export class HttpApi {
           gitVersion: 'v1.32.0-jobctl',
           platform: `${process.platform}/${process.arch}`,
         });
+        return;
+      }
+      const discovered = discoveryAt(url.pathname, `127.0.0.1:${req.socket.localPort}`);
+      if (discovered && req.method === 'GET') {
+        sendJson(res, 200, discovered);
         return;
       }
       const route = parsePath(url.pathname);

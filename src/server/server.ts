@@ -11,7 +11,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
@@ -25,6 +25,7 @@ import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
 import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 import { HttpApi } from './http-api.js';
+import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
 
 export class ServerStartError extends Error {}
 
@@ -64,6 +65,47 @@ export function readOrCreateToken(path: string): string {
   return token;
 }
 
+/**
+ * Listens on the port asked for (JOBCTL_PORT), else the one kept from the last start (exported
+ * kubeconfigs name it), else one the system picks, which is then kept. A kept port another
+ * process took is given up, with a warning: kubeconfigs must be exported again.
+ */
+async function listenOnKeptPort(
+  http: Server,
+  portFile: string,
+  asked: number | undefined,
+  log: (m: string) => void,
+): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      const failed = (e: Error) => reject(e);
+      http.once('error', failed);
+      http.listen(port, '127.0.0.1', () => {
+        http.off('error', failed);
+        resolve();
+      });
+    });
+  let kept: number | undefined;
+  try {
+    kept = Number(readFileSync(portFile, 'utf8').trim()) || undefined;
+  } catch {
+    /* first start */
+  }
+  const want = asked ?? kept ?? 0;
+  try {
+    await listen(want);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || asked !== undefined) {
+      throw new ServerStartError(`cannot listen on 127.0.0.1:${want}: ${(e as Error).message}`);
+    }
+    log(`port ${want} is taken by another process: listening on another; run \`jobctl kubeconfig --merge\` again`);
+    await listen(0);
+  }
+  const port = (http.address() as { port: number }).port;
+  if (port !== kept) writeFileSync(portFile, `${port}\n`, { mode: 0o600 });
+  return port;
+}
+
 export interface RunningServer {
   port: number;
   stop(): Promise<void>;
@@ -79,6 +121,13 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
     mkdirSync(paths.pods, { recursive: true, mode: 0o711 });
     const token = readOrCreateToken(paths.token);
+    let tls: ServerTls;
+    try {
+      tls = ensureTls(config.home);
+    } catch (e) {
+      if (e instanceof TlsSetupError) throw new ServerStartError(e.message);
+      throw e;
+    }
     const store = new Store(paths.database);
     for (const f of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`])
       if (existsSync(f)) chmodSync(f, 0o600);
@@ -169,7 +218,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     ttl.resyncAll();
     eventExpiry.start();
 
-    http = createServer((req, res) => void api.handle(req, res));
+    http = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void api.handle(req, res));
     http.keepAliveTimeout = 5000;
     http.maxHeadersCount = 100;
     http.headersTimeout = 10_000;
@@ -189,11 +238,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      http!.once('error', reject);
-      http!.listen(0, '127.0.0.1', resolve);
-    });
-    const port = (http.address() as { port: number }).port;
+    const port = await listenOnKeptPort(http, paths.port, config.port, log);
     const address: ServerAddress = { pid: process.pid, port, startedAt: new Date().toISOString() };
     writeFileSync(paths.address, JSON.stringify(address), { mode: 0o600 });
     log(`listening on 127.0.0.1:${port} (pid ${process.pid}, home ${config.home})`);

@@ -3,7 +3,7 @@
 // only those.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,7 +87,14 @@ export class Home {
     return new Promise((resolve) => {
       const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
       const req = request(
-        { host: '127.0.0.1', port, method, path, headers: { Authorization: `Bearer ${token}`, ...length, ...headers } },
+        {
+          host: '127.0.0.1',
+          port,
+          ca: readFileSync(join(this.dir, 'ca.crt')),
+          method,
+          path,
+          headers: { Authorization: `Bearer ${token}`, ...length, ...headers },
+        },
         (res) => {
           let text = '';
           res.on('data', (d) => (text += d));

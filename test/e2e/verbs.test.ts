@@ -1,5 +1,5 @@
 // kubectl's verbs and their output, against a real server and engine.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
@@ -15,7 +15,6 @@ describe('verbs', () => {
     expect(b.stderr).toBe('No resources found in default namespace.\n');
     const pid = JSON.parse(readFileSync(join(home.dir, 'server.json'), 'utf8')).pid as number;
     expect(() => process.kill(pid, 0)).not.toThrow();
-    const { statSync } = await import('node:fs');
     expect(statSync(home.dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(home.dir, 'token')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(home.dir, 'server.log'), 'utf8').match(/listening on/g)).toHaveLength(1);
@@ -23,9 +22,27 @@ describe('verbs', () => {
 
   it('the API wants the token', async () => {
     const { port } = JSON.parse(readFileSync(join(home.dir, 'server.json'), 'utf8'));
-    const res = await fetch(`http://127.0.0.1:${port}/apis/batch/v1/namespaces/default/jobs`);
+    const { request } = await import('node:https');
+    const ca = readFileSync(join(home.dir, 'ca.crt'));
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, ca, path: '/apis/batch/v1/namespaces/default/jobs' }, (r) => {
+        let body = '';
+        r.on('data', (d) => (body += d));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    // Over TLS only, verified against jobctl's own CA: plain HTTP gets no API.
+    const plain = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(plain).not.toBe(200);
+    expect(statSync(join(home.dir, 'ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home.dir, 'server.key')).mode & 0o777).toBe(0o600);
   });
 
   it('apply: configured for a mutable change, the immutable error for a template change', async () => {

@@ -22,6 +22,42 @@ const manifest = (name: string, spec: string, body: string) =>
   jobManifest(name, spec, '').replace('  template:\n    spec:\n\n', `  template:\n${body}\n`);
 
 describe('the whole server on the simulated runtime', () => {
+  it('answers discovery from the resource table, over TLS with its CA and the token', async () => {
+    await home.ok(['get', 'jobs']);
+    const get = async (path: string) => {
+      const r = await home.api('GET', path);
+      expect(r.status).toBe(200);
+      return JSON.parse(r.body);
+    };
+    expect(await get('/api')).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
+    const batch = { groupVersion: 'batch/v1', version: 'v1' };
+    expect(await get('/apis')).toEqual({
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [{ name: 'batch', versions: [batch], preferredVersion: batch }],
+    });
+    expect(await get('/apis/batch')).toMatchObject({ kind: 'APIGroup', name: 'batch' });
+    const v1 = await get('/api/v1');
+    const byName = new Map(v1.resources.map((r: { name: string }) => [r.name, r]));
+    expect([...byName.keys()].sort()).toEqual(['configmaps', 'events', 'pods', 'pods/log', 'secrets']);
+    expect(byName.get('pods')).toEqual({
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['delete', 'get', 'list', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+    });
+    const jobs = (await get('/apis/batch/v1')).resources;
+    expect(jobs.map((r: { name: string; verbs: string[] }) => `${r.name} ${r.verbs.join(',')}`)).toEqual([
+      'jobs create,delete,get,list,patch,update,watch',
+      'jobs/status get,patch,update',
+    ]);
+    expect((await home.api('GET', '/apis/apps')).status).toBe(404);
+    expect((await home.api('GET', '/apis/batch/v2')).status).toBe(404);
+  });
+
   it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {
     await home.ok(['apply', '-f', 'fixtures/hello-world-job.yaml']);
     expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=30s'])).toBe(

@@ -1,0 +1,124 @@
+// The stock kubectl 1.32 against jobctl's server, on a real engine: TLS with jobctl's CA, the
+// token, discovery, and a kubeconfig exported once that keeps working across restarts. kubectl is
+// also the oracle for the merged kubeconfig. (Issue 14; tables, OpenAPI and patches come next.)
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/api/index.js';
+import { Home, jobYaml, until } from './harness.js';
+
+/** The stock binary beside the wrapper on the path (the wrapper picks a version and adds requests). */
+function findKubectl(): string {
+  let wrapper: string;
+  try {
+    wrapper = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], { encoding: 'utf8' }).trim();
+  } catch {
+    wrapper = '';
+  }
+  const path = join(dirname(wrapper || '/nonexistent/kubectl'), 'kubectl.1.32');
+  if (!wrapper || !existsSync(path))
+    throw new Error(`kubectl 1.32 is needed for this test and was not found (looked for ${path})`);
+  return path;
+}
+
+const KUBECTL = findKubectl();
+const home = new Home('500ms');
+const kubeconfig = join(home.dir, 'kube', 'config');
+afterAll(() => home.cleanup());
+
+const OTHER = `apiVersion: v1
+kind: Config
+clusters:
+- name: prod
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: prod
+  context:
+    cluster: prod
+    user: admin
+current-context: prod
+users:
+- name: admin
+  user:
+    token: secret-of-prod
+`;
+
+async function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfig, ...args], {
+      env: { ...process.env, HOME: home.dir, KUBECONFIG: kubeconfig },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+describe('kubectl 1.32 against jobctl', () => {
+  it('kubeconfig --merge adds the jobctl entries and leaves the others as they were', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dirname(kubeconfig), { recursive: true });
+    writeFileSync(kubeconfig, OTHER);
+    home.env.KUBECONFIG = `${kubeconfig}:${join(home.dir, 'missing')}`;
+    const r = await home.jobctl(['kubeconfig', '--merge']);
+    expect(r.stderr).toBe(`Set kubectl context to "jobctl" in ${kubeconfig}\n`);
+    const view = JSON.parse((await kubectl(['config', 'view', '--raw', '-o', 'json'])).stdout);
+    expect(view['current-context']).toBe('jobctl');
+    expect(view.contexts.map((c: { name: string }) => c.name).sort()).toEqual(['jobctl', 'prod']);
+    expect(view.users.find((u: { name: string }) => u.name === 'admin').user.token).toBe('secret-of-prod');
+    const mine = view.clusters.find((c: { name: string }) => c.name === 'jobctl').cluster;
+    expect(mine.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(Buffer.from(mine['certificate-authority-data'], 'base64').toString()).toBe(
+      readFileSync(join(home.dir, 'ca.crt'), 'utf8'),
+    );
+    expect(view.contexts.find((c: { name: string }) => c.name === 'jobctl').context).toEqual({
+      cluster: 'jobctl',
+      user: 'jobctl',
+      namespace: 'default',
+    });
+    // Merging again replaces, never duplicates.
+    await home.ok(['kubeconfig', '--merge']);
+    const again = JSON.parse((await kubectl(['config', 'view', '--raw', '-o', 'json'])).stdout);
+    expect(again.clusters).toHaveLength(2);
+    // `jobctl kubeconfig` prints the same entries.
+    const printed = await home.ok(['kubeconfig']);
+    expect(printed).toContain(`server: ${mine.server}`);
+    expect(printed).toContain('current-context: jobctl');
+  });
+
+  it('discovery, get, delete over TLS with the token', async () => {
+    await home.ok(['apply', '-f', '-'], jobYaml('kube', ['true']));
+    await home.ok(['wait', '--for=condition=complete', 'job/kube', '--timeout=60s']);
+    const resources = await kubectl(['api-resources', '--no-headers']);
+    expect(resources.stderr).toBe('');
+    expect(resources.stdout).toMatch(/^jobs\s+batch\/v1\s+true\s+Job$/m);
+    expect(resources.stdout).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+    expect((await kubectl(['get', 'jobs', '-o', 'name'])).stdout).toBe('job.batch/kube\n');
+    const viaKubectl = JSON.parse((await kubectl(['get', 'job', 'kube', '-o', 'json'])).stdout) as Job;
+    const viaJobctl = await home.json<Job>(['get', 'job', 'kube']);
+    expect(viaKubectl).toEqual(viaJobctl);
+    expect((await kubectl(['get', 'pods', '-l', 'job-name=kube', '-o', 'name'])).stdout).toMatch(/^pod\/kube-/);
+    const del = await kubectl(['delete', 'job', 'kube']);
+    expect(del).toMatchObject({ code: 0, stdout: 'job.batch "kube" deleted\n' });
+    expect((await home.jobctl(['get', 'job', 'kube'])).code).toBe(1);
+  });
+
+  it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
+    expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
+    const stopped = await kubectl(['get', 'jobs', '-o', 'name']);
+    expect(stopped.code).not.toBe(0);
+    expect(stopped.stderr).toMatch(
+      /^The connection to the server 127\.0\.0\.1:\d+ was refused - did you specify the right host or port\?$/m,
+    );
+    expect(await home.ok(['server', 'start'])).toMatch(/^jobctl server listening on https:\/\/127\.0\.0\.1:\d+ /);
+    await home.ok(['apply', '-f', '-'], jobYaml('again', ['true']));
+    await until('kubectl to see the job', async () =>
+      (await kubectl(['get', 'jobs', '-o', 'name'])).stdout.includes('job.batch/again'),
+    );
+  });
+});
