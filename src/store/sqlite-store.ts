@@ -182,7 +182,7 @@ export class Store {
     if (this.depth > 0) return fn();
     if (!this.db.inTransaction) {
       this.stmts.begin.run();
-      setImmediate(this.flushNow);
+      setImmediate(() => this.flush());
     }
     const revisionBefore = this.revision;
     let result: T;
@@ -192,8 +192,11 @@ export class Store {
       result = fn();
       this.stmts.release.run();
     } catch (e) {
-      this.stmts.rollbackTo.run();
-      this.stmts.release.run();
+      // (An I/O error may have ended the whole batch already: then there is nothing to undo.)
+      if (this.db.inTransaction) {
+        this.stmts.rollbackTo.run();
+        this.stmts.release.run();
+      }
       this.pending = [];
       this.revision = revisionBefore; // rolled back with the savepoint
       throw e;
@@ -223,8 +226,6 @@ export class Store {
     this.flushWanted = false;
     if (this.db.inTransaction) this.stmts.commit.run();
   }
-
-  private readonly flushNow = () => this.flush();
 
   /** Delivers committed changes in revision order, also when a listener writes in turn. */
   private dispatch(): void {
