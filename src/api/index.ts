@@ -19,3 +19,4 @@ export * from './patch.js';
 export * from './validation-status.js';
 export * from './pod-facts.js';
 export * from './kubeconfig.js';
+export * from './columns.js';

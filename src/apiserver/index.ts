@@ -5,3 +5,4 @@ export * from './rest.js';
 export * from './strategy.js';
 export { strategyFor } from './strategies/index.js';
 export * from './discovery.js';
+export * from './tables.js';

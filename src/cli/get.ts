@@ -1,18 +1,9 @@
 // `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
-import { humanDuration, StatusError, type ApiObject, type Event, type Job, type Pod } from '../api/index.js';
+import { resourceByPlural, StatusError, type ApiObject, type Event } from '../api/index.js';
 import { listAndWatch, type ListResult } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
-import {
-  EVENT_HEADERS,
-  eventRow,
-  JOB_HEADERS,
-  JOB_WIDE_HEADERS,
-  jobRow,
-  POD_HEADERS,
-  POD_WIDE_HEADERS,
-  podRow,
-} from '../print/rows.js';
+import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
 import type { Palette } from '../print/colour.js';
 import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
@@ -42,27 +33,9 @@ function parseFormat(o: string | undefined): Format {
   );
 }
 
-function headersFor(resource: string, wide: boolean): string[] {
-  if (resource === 'jobs') return wide ? JOB_WIDE_HEADERS : JOB_HEADERS;
-  if (resource === 'pods') return wide ? POD_WIDE_HEADERS : POD_HEADERS;
-  if (resource === 'events') return EVENT_HEADERS;
-  return resource === 'configmaps' ? ['NAME', 'DATA', 'AGE'] : ['NAME', 'TYPE', 'DATA', 'AGE'];
-}
-
-function rowFor(resource: string, o: ApiObject, nowMs: number, wide: boolean, p: Palette): string[] {
-  if (resource === 'jobs') return jobRow(o as Job, nowMs, wide, p);
-  if (resource === 'pods') return podRow(o as Pod, nowMs, wide, p);
-  if (resource === 'events') return eventRow(o as Event, nowMs);
-  const data =
-    Object.keys((o as { data?: object }).data ?? {}).length +
-    Object.keys((o as { binaryData?: object }).binaryData ?? {}).length;
-  const age = o.metadata.creationTimestamp ? rowAge(o.metadata.creationTimestamp, nowMs) : '<unknown>';
-  return resource === 'configmaps'
-    ? [o.metadata.name ?? '', String(data), age]
-    : [o.metadata.name ?? '', (o as { type?: string }).type ?? 'Opaque', String(data), age];
-}
-
-const rowAge = (t: string, nowMs: number) => humanDuration(nowMs - Date.parse(t));
+const kindOf = (resource: string) => resourceByPlural(resource)?.kind ?? '';
+const headersFor = (resource: string, wide: boolean) => headersOf(kindOf(resource), wide);
+const rowFor = (_resource: string, o: ApiObject, nowMs: number, wide: boolean, p: Palette) => rowOf(o, nowMs, wide, p);
 
 export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);

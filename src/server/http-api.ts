@@ -16,7 +16,16 @@ import {
   type FieldRequirement,
   type LabelSelector,
 } from '../api/index.js';
-import { apiGroup, coreVersions, groupList, resourceList, type ApiServer } from '../apiserver/index.js';
+import {
+  apiGroup,
+  coreVersions,
+  groupList,
+  resourceList,
+  TABLE_CONTENT_TYPE,
+  toTable,
+  wantsTable,
+  type ApiServer,
+} from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
 import { readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
@@ -157,6 +166,15 @@ export class HttpApi {
         const items = list.items.filter(
           (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
         );
+        if (wantsTable(req.headers.accept)) {
+          const objects = items.map((j) => JSON.parse(j) as ApiObject);
+          const table = toTable(info.kind, objects, Date.now(), {
+            resourceVersion: list.resourceVersion,
+            includeObject: q.get('includeObject'),
+          });
+          sendRawJson(res, 200, JSON.stringify(table), [], TABLE_CONTENT_TYPE);
+          return;
+        }
         const head = {
           kind: `${info.kind}List`,
           apiVersion: apiVersionOf(info),
@@ -197,9 +215,14 @@ export class HttpApi {
     const dryRun = q.get('dryRun') === 'All';
     const status = r.sub === 'status';
     switch (method) {
-      case 'GET':
-        sendJson(res, 200, this.api.get(info.kind, ns, r.name));
+      case 'GET': {
+        const o = this.api.get(info.kind, ns, r.name);
+        if (!status && wantsTable(req.headers.accept)) {
+          const table = toTable(info.kind, [o], Date.now(), { includeObject: q.get('includeObject') });
+          sendRawJson(res, 200, JSON.stringify(table), [], TABLE_CONTENT_TYPE);
+        } else sendJson(res, 200, o);
         return;
+      }
       case 'PUT': {
         const body = (await readBody(req)) as ApiObject;
         if (!body || typeof body !== 'object' || body.kind !== info.kind)
@@ -305,12 +328,21 @@ export class HttpApi {
       this.api.flush();
       res.write(lines.join(''));
     };
+    // As Tables when asked (kubectl's `get -w`): one row each, the columns in the first only.
+    const tables = wantsTable(req.headers.accept);
+    let columnsSent = false;
     const send = (c: Change) => {
       const o = c.object;
       if (namespace && o.metadata.namespace !== namespace) return;
       if (match && !match(o)) return;
       if (queued.length === 0) setImmediate(deliver);
-      queued.push(`{"type":"${c.type}","object":${c.json}}\n`);
+      let object = c.json;
+      if (tables) {
+        const includeObject = q.get('includeObject');
+        object = JSON.stringify(toTable(kind, [o], Date.now(), { includeObject, withColumns: !columnsSent }));
+        columnsSent = true;
+      }
+      queued.push(`{"type":"${c.type}","object":${object}}\n`);
     };
     let stop: () => void = () => undefined;
     try {

@@ -19,9 +19,15 @@ export function sendJson(res: ServerResponse, code: number, obj: unknown, warnin
   sendRawJson(res, code, JSON.stringify(obj), warnings);
 }
 
-export function sendRawJson(res: ServerResponse, code: number, body: string, warnings: string[] = []): void {
+export function sendRawJson(
+  res: ServerResponse,
+  code: number,
+  body: string,
+  warnings: string[] = [],
+  contentType = 'application/json',
+): void {
   const headers: Record<string, string | number | string[]> = {
-    'Content-Type': 'application/json',
+    'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
   };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);

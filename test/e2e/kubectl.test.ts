@@ -108,6 +108,31 @@ describe('kubectl 1.32 against jobctl', () => {
     expect((await home.jobctl(['get', 'job', 'kube'])).code).toBe(1);
   });
 
+  it('kubectl prints, from the server Tables, what jobctl prints (ages aside)', async () => {
+    await home.ok(['apply', '-f', '-'], jobYaml('shown', ['true']));
+    await home.ok(['apply', '-f', '-'], jobYaml('broken', ['sh', '-c', 'exit 3'], { spec: '  backoffLimit: 0\n' }));
+    await home.ok(['wait', '--for=condition=complete', 'job/shown', '--timeout=60s']);
+    await home.ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=60s']);
+    // Ages move between the two commands: compared as cells, with every age-like cell masked.
+    const cells = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(/ {2,}/).map((c) => (/^\d+(s|m\d*s?|h\d*m?|d\d*h?)$/.test(c) ? '<age>' : c)));
+    for (const args of [
+      ['get', 'jobs'],
+      ['get', 'jobs', '-o', 'wide'],
+      ['get', 'pods'],
+      ['get', 'pods', '-o', 'wide'],
+    ]) {
+      const ours = await home.ok(args);
+      const theirs = await kubectl(args);
+      expect(theirs.stderr).toBe('');
+      expect(cells(theirs.stdout)).toEqual(cells(ours));
+    }
+    expect((await kubectl(['get', 'jobs'])).stdout).toMatch(/^broken +Failed +0\/1 /m);
+  });
+
   it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
     expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
     const stopped = await kubectl(['get', 'jobs', '-o', 'name']);
