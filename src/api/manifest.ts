@@ -178,6 +178,23 @@ function decodeDocument(
   result.objects.push({ source: label, object: decoded as ApiObject });
 }
 
+/**
+ * A request body as the API server decodes it: strictly against the kind's schema. `unknown`
+ * are the unknown fields (dropped from `object`); `invalid` the values of the wrong type. An
+ * object of a kind without a schema here comes back as it is.
+ */
+export function decodeBody(body: ApiObject): { object: ApiObject; unknown: string[]; invalid: string[] } {
+  const info = SERVED_KINDS.find((k) => k.kind === body.kind && k.apiVersion === body.apiVersion);
+  if (!info) return { object: body, unknown: [], invalid: [] };
+  const problems: DecodeProblem[] = [];
+  const object = decodeValue(body, info.schema, [], problems) as ApiObject;
+  return {
+    object,
+    unknown: problems.filter((p) => p.atKey).map((p) => p.text),
+    invalid: problems.filter((p) => !p.atKey).map((p) => p.text),
+  };
+}
+
 const nameOf = (o: Record<string, unknown>): string => {
   const m = o.metadata;
   return isPlainObject(m) && typeof m.name === 'string' ? m.name : '';

@@ -6,3 +6,4 @@ export * from './strategy.js';
 export { strategyFor } from './strategies/index.js';
 export * from './discovery.js';
 export * from './tables.js';
+export * from './openapi.js';

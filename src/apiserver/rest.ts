@@ -14,6 +14,8 @@ import {
   StatusError,
   type ApiObject,
 } from '../api/index.js';
+// Direct, not through the index: the CLI loads manifest.ts (and yaml) only when it reads files.
+import { decodeBody } from '../api/manifest.js';
 import type { Change } from '../store/index.js';
 import type { Registry } from './registry.js';
 import { strategyFor } from './strategies/index.js';
@@ -26,6 +28,14 @@ export const PATCH_TYPES = [
 
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
 
+export interface UpdateOptions {
+  status: boolean;
+  dryRun: boolean;
+  fieldValidation?: FieldValidation;
+  /** Receives the update's warnings (unknown fields, under Warn). */
+  warnings?: string[];
+}
+
 export interface Written<T = ApiObject> {
   object: T;
   warnings: string[];
@@ -35,6 +45,26 @@ export interface Written<T = ApiObject> {
 function sameObject(a: ApiObject, b: ApiObject): boolean {
   const strip = (o: ApiObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+/** `fieldValidation`: unknown fields refused (Strict), warned about (Warn, the default) or dropped silently (Ignore). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequestError(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+}
+
+/** A body decoded as the API server does: values of the wrong type refused, unknown fields as `mode` says. */
+function decodeFields(body: ApiObject, mode: FieldValidation): Written {
+  const { object, unknown, invalid } = decodeBody(body);
+  if (invalid.length || (mode === 'Strict' && unknown.length)) {
+    const version = (body.apiVersion ?? '').split('/').pop();
+    const what = invalid.length ? invalid.join(', ') : `strict decoding error: ${unknown.join(', ')}`;
+    throw badRequestError(`${body.kind} in version "${version}" cannot be handled as a ${body.kind}: ${what}`);
+  }
+  return { object, warnings: mode === 'Warn' ? unknown : [] };
 }
 
 export class ApiServer {
@@ -68,15 +98,18 @@ export class ApiServer {
     return this.store.watch(kind, rv, onChange);
   }
 
-  create(kind: string, ns: string, body: ApiObject, dryRun: boolean): Written {
+  create(kind: string, ns: string, given: ApiObject, dryRun: boolean, fields: FieldValidation = 'Warn'): Written {
     const strategy = strategyFor(kind);
-    if (!strategy.clientWritable) strategy.admitCreate(body, this.registry.now()); // refuses
+    if (!strategy.clientWritable) strategy.admitCreate(given, this.registry.now()); // refuses
+    const { object: body, warnings: fieldWarnings } = decodeFields(given, fields);
     body.metadata ??= {};
     if (body.metadata.namespace && body.metadata.namespace !== ns) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
     }
     body.metadata.namespace = ns;
-    const { object, warnings } = strategy.admitCreate(body, this.registry.now());
+    const admitted = strategy.admitCreate(body, this.registry.now());
+    const object = admitted.object;
+    const warnings = [...fieldWarnings, ...admitted.warnings];
     if (!dryRun) return { object: this.store.create(object), warnings };
     const r = mustResource(kind);
     if (this.store.get(kind, ns, object.metadata.name ?? '')) {
@@ -92,14 +125,12 @@ export class ApiServer {
   }
 
   /** A replacement (PUT), or of the status subresource; a stale resourceVersion is a Conflict. */
-  update(
-    kind: string,
-    ns: string,
-    name: string,
-    body: ApiObject,
-    opts: { status: boolean; dryRun: boolean },
-  ): ApiObject {
+  update(kind: string, ns: string, name: string, given: ApiObject, opts: UpdateOptions): ApiObject {
     const strategy = strategyFor(kind);
+    const { object: body, warnings } = strategy.clientWritable
+      ? decodeFields(given, opts.fieldValidation ?? 'Warn')
+      : { object: given, warnings: [] };
+    opts.warnings?.push(...warnings);
     return this.store.transact(() => {
       const old = this.store.mustGet(kind, ns, name);
       if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) {
@@ -119,14 +150,7 @@ export class ApiServer {
   }
 
   /** JSON merge, JSON patch and (as a merge patch, for now) strategic merge patch. */
-  patch(
-    kind: string,
-    ns: string,
-    name: string,
-    contentType: string,
-    patch: unknown,
-    opts: { status: boolean; dryRun: boolean },
-  ): ApiObject {
+  patch(kind: string, ns: string, name: string, contentType: string, patch: unknown, opts: UpdateOptions): ApiObject {
     if (!strategyFor(kind).clientWritable) {
       throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not patch ${mustResource(kind).plural}`));
     }

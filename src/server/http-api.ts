@@ -20,6 +20,9 @@ import {
   apiGroup,
   coreVersions,
   groupList,
+  openapiDocument,
+  openapiIndex,
+  parseFieldValidation,
   resourceList,
   TABLE_CONTENT_TYPE,
   toTable,
@@ -134,6 +137,15 @@ export class HttpApi {
         });
         return;
       }
+      if (url.pathname === '/openapi/v3' && req.method === 'GET') {
+        sendJson(res, 200, openapiIndex());
+        return;
+      }
+      const openapi = url.pathname.startsWith('/openapi/v3/') && openapiDocument(url.pathname.slice(12));
+      if (openapi && req.method === 'GET') {
+        sendRawJson(res, 200, openapi);
+        return;
+      }
       const discovered = discoveryAt(url.pathname, `127.0.0.1:${req.socket.localPort}`);
       if (discovered && req.method === 'GET') {
         sendJson(res, 200, discovered);
@@ -227,13 +239,19 @@ export class HttpApi {
         const body = (await readBody(req)) as ApiObject;
         if (!body || typeof body !== 'object' || body.kind !== info.kind)
           throw badRequestError(`the body of the request is not a ${info.kind}`);
-        sendJson(res, 200, this.api.update(info.kind, ns, r.name, body, { status, dryRun }));
+        const warnings: string[] = [];
+        const fieldValidation = parseFieldValidation(q.get('fieldValidation'));
+        const written = this.api.update(info.kind, ns, r.name, body, { status, dryRun, fieldValidation, warnings });
+        sendJson(res, 200, written, warnings);
         return;
       }
       case 'PATCH': {
         const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
         const patch = await readBody(req);
-        sendJson(res, 200, this.api.patch(info.kind, ns, r.name, type, patch, { status, dryRun }));
+        const warnings: string[] = [];
+        const fieldValidation = parseFieldValidation(q.get('fieldValidation'));
+        const opts = { status, dryRun, fieldValidation, warnings };
+        sendJson(res, 200, this.api.patch(info.kind, ns, r.name, type, patch, opts), warnings);
         return;
       }
       case 'DELETE': {
@@ -298,7 +316,8 @@ export class HttpApi {
     const body = (await readBody(req)) as ApiObject;
     if (!body || typeof body !== 'object' || body.kind !== kind)
       throw badRequestError(`the body of the request is not a ${kind}`);
-    const { object, warnings } = this.api.create(kind, ns, body, q.get('dryRun') === 'All');
+    const fields = parseFieldValidation(q.get('fieldValidation'));
+    const { object, warnings } = this.api.create(kind, ns, body, q.get('dryRun') === 'All', fields);
     sendJson(res, 201, object, warnings);
   }
 

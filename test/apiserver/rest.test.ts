@@ -5,7 +5,7 @@ import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ApiObject, StatusError } from '../../src/api/index.js';
 import { type ConfigMap, type Job } from '../../src/api/index.js';
-import { ApiServer, Registry } from '../../src/apiserver/index.js';
+import { ApiServer, openapiDocument, openapiIndex, parseFieldValidation, Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
 
 const server = () => new ApiServer(new Registry(new Store(join(tempDir('jobctl-api-'), 'state.db'))));
@@ -110,5 +110,59 @@ describe('ApiServer', () => {
     api.create('Job', 'default', job('a'), false);
     expect(api.delete('Job', 'default', 'a', {}).warnings[0]).toMatch(/^child pods are preserved by default/);
     expect(code(() => api.delete('Job', 'default', 'a', { propagation: 'Background' }))).toBe(404);
+  });
+
+  it('fieldValidation: Strict refuses unknown fields, Warn (the default) warns and drops them, Ignore drops them', () => {
+    const api = server();
+    const withBogus = (name: string) => {
+      const j = job(name) as Job & { spec: { bogus?: number } };
+      j.spec.bogus = 1;
+      return j;
+    };
+    let message = '';
+    try {
+      api.create('Job', 'default', withBogus('s'), false, 'Strict');
+    } catch (e) {
+      message = (e as StatusError).status.message;
+    }
+    expect(message).toBe(
+      'Job in version "v1" cannot be handled as a Job: strict decoding error: unknown field "spec.bogus"',
+    );
+    const warned = api.create('Job', 'default', withBogus('w'), false);
+    expect(warned.warnings).toContain('unknown field "spec.bogus"');
+    expect('bogus' in (warned.object as Job).spec).toBe(false);
+    const ignored = api.create('Job', 'default', withBogus('i'), false, 'Ignore');
+    expect(ignored.warnings).not.toContain('unknown field "spec.bogus"');
+    const wrongType = { ...job('t'), spec: { ...job('t').spec, parallelism: 'x' as unknown as number } };
+    expect(code(() => api.create('Job', 'default', wrongType, false, 'Ignore'))).toBe(400);
+    const warnings: string[] = [];
+    api.patch(
+      'Job',
+      'default',
+      'w',
+      'application/merge-patch+json',
+      { spec: { other: 2 } },
+      {
+        status: false,
+        dryRun: false,
+        warnings,
+      },
+    );
+    expect(warnings).toEqual(['unknown field "spec.other"']);
+    expect(code(() => parseFieldValidation('Loose'))).toBe(400);
+    expect([parseFieldValidation(null), parseFieldValidation('Strict')]).toEqual(['Warn', 'Strict']);
+  });
+
+  it("OpenAPI v3: each kind's PATCH declares fieldValidation, as kubectl checks before sending Strict", () => {
+    const index = openapiIndex() as { paths: Record<string, { serverRelativeURL: string }> };
+    expect(Object.keys(index.paths).sort()).toEqual(['api/v1', 'apis/batch/v1']);
+    expect(index.paths['apis/batch/v1'].serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/batch\/v1\?hash=[0-9A-F]+$/);
+    const doc = JSON.parse(openapiDocument('apis/batch/v1')!);
+    const patch = doc.paths['/apis/batch/v1/namespaces/{namespace}/jobs/{name}'].patch;
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'batch', version: 'v1', kind: 'Job' });
+    expect(patch.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toContain(
+      'query:fieldValidation',
+    );
+    expect(openapiDocument('apis/apps/v1')).toBeUndefined();
   });
 });

@@ -133,6 +133,32 @@ describe('kubectl 1.32 against jobctl', () => {
     expect((await kubectl(['get', 'jobs'])).stdout).toMatch(/^broken +Failed +0\/1 /m);
   });
 
+  it('create -f and apply: OpenAPI says the server validates fields; unknown ones refused as kubectl words it', async () => {
+    const file = join(home.dir, 'made.yaml');
+    writeFileSync(file, jobYaml('made', ['true']));
+    expect(await kubectl(['create', '-f', file])).toMatchObject({ code: 0, stdout: 'job.batch/made created\n' });
+    const bad = join(home.dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      jobYaml('bad', ['true']).replace('restartPolicy: Never', 'restartPolicy: Never\n      bogus: 1'),
+    );
+    const refused = await kubectl(['create', '-f', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `Error from server (BadRequest): error when creating "${bad}": Job in version "v1" cannot be handled as a Job: strict decoding error: unknown field "spec.template.spec.bogus"\n`,
+    );
+    expect((await home.jobctl(['get', 'job', 'bad'])).code).toBe(1);
+    const warned = await kubectl(['create', '-f', bad, '--validate=warn']);
+    expect(warned.stdout).toBe('job.batch/bad created\n');
+    expect(warned.stderr).toContain('Warning: unknown field "spec.template.spec.bogus"\n');
+    const applied = join(home.dir, 'applied.yaml');
+    writeFileSync(applied, jobYaml('applied', ['true']));
+    expect((await kubectl(['apply', '-f', applied])).stdout).toBe('job.batch/applied created\n');
+    expect((await kubectl(['apply', '-f', applied])).stdout).toBe('job.batch/applied unchanged\n');
+    const stored = await home.json<Job>(['get', 'job', 'applied']);
+    expect(stored.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('"applied"');
+  });
+
   it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
     expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
     const stopped = await kubectl(['get', 'jobs', '-o', 'name']);

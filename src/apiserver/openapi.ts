@@ -1,0 +1,74 @@
+// OpenAPI v3, as much as kubectl reads: the index at /openapi/v3, and per group version the
+// paths of each kind with their operations tagged by group, version and kind, declaring the
+// `fieldValidation`, `fieldManager` and `dryRun` query parameters. kubectl looks for
+// `fieldValidation` on a kind's PATCH operation before it sends `fieldValidation=Strict` and
+// leaves validation to the server (`kubectl apply`, `create -f`). No schemas yet: `kubectl
+// explain` needs them.
+import { createHash } from 'node:crypto';
+import { RESOURCE_TABLE, type Resource } from '../api/index.js';
+
+const gvPath = (r: Pick<Resource, 'group' | 'version'>) =>
+  r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`;
+
+const query = (name: string, description: string) => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type: 'string', uniqueItems: true },
+});
+const WRITE_PARAMS = [
+  query('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All'),
+  query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
+  query(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn (the default), Strict.',
+  ),
+];
+
+function operation(r: Resource, action: string, write: boolean) {
+  return {
+    operationId: `${action}${r.kind}`,
+    'x-kubernetes-action': action,
+    'x-kubernetes-group-version-kind': { group: r.group, version: r.version, kind: r.kind },
+    ...(write ? { parameters: WRITE_PARAMS } : {}),
+    responses: { '200': { description: 'OK' } },
+  };
+}
+
+function groupDocument(path: string): object | undefined {
+  const rows = RESOURCE_TABLE.filter((r) => gvPath(r) === path);
+  if (rows.length === 0) return undefined;
+  const paths: Record<string, object> = {};
+  for (const r of rows) {
+    const base = `/${path}/namespaces/{namespace}/${r.plural}`;
+    paths[base] = { get: operation(r, 'list', false), post: operation(r, 'post', true) };
+    paths[`${base}/{name}`] = {
+      get: operation(r, 'get', false),
+      put: operation(r, 'put', true),
+      patch: operation(r, 'patch', true),
+      delete: operation(r, 'delete', false),
+    };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0-jobctl' }, paths, components: {} };
+}
+
+const documents = new Map<string, string>();
+for (const r of RESOURCE_TABLE) {
+  const path = gvPath(r);
+  if (!documents.has(path)) documents.set(path, JSON.stringify(groupDocument(path)));
+}
+const hashOf = (text: string) => createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
+
+/** `GET /openapi/v3`: where each group version's document is (its hash in the URL, for caches). */
+export function openapiIndex(): object {
+  return {
+    paths: Object.fromEntries(
+      [...documents].map(([path, text]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(text)}` }]),
+    ),
+  };
+}
+
+/** `GET /openapi/v3/<group version path>`: its document, serialised; undefined if not served. */
+export function openapiDocument(path: string): string | undefined {
+  return documents.get(path);
+}
