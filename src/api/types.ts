@@ -206,7 +206,9 @@ export interface PodStatus {
   message?: string;
   startTime?: string;
   hostIP?: string;
+  hostIPs?: { ip: string }[];
   podIP?: string;
+  podIPs?: { ip: string }[];
   containerStatuses?: ContainerStatus[];
   initContainerStatuses?: ContainerStatus[];
 }

@@ -92,6 +92,13 @@ export class Registry {
 
   createPod(pod: Pod): Pod {
     const meta = pod.metadata;
+    // What Kubernetes' admission adds to every pod: its service account (ServiceAccount) and
+    // its priority (Priority, with no priority class). kubectl's describe prints them.
+    const spec = pod.spec;
+    spec.serviceAccountName ??= 'default';
+    spec.serviceAccount ??= spec.serviceAccountName;
+    if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
+    spec.preemptionPolicy ??= 'PreemptLowerPriority';
     for (let attempt = 0; ; attempt++) {
       if (meta.generateName && !meta.name) meta.name = generateName(meta.generateName);
       meta.uid = newUid();

@@ -89,7 +89,7 @@ function describeContainer(l: Lines, c: Container, indent: number, status?: Cont
   if (status) {
     describeState(l, i, 'State:', status.state);
     if (status.lastState && Object.keys(status.lastState).length) describeState(l, i, 'Last State:', status.lastState);
-    l.add(i, 'Ready:', String(status.ready));
+    l.add(i, 'Ready:', status.ready ? 'True' : 'False');
     l.add(i, 'Restart Count:', String(status.restartCount));
   }
   for (const [label, m] of [
@@ -179,8 +179,8 @@ function describeEvents(events: Event[], nowMs: number): string {
   );
   const rows = ['  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------'];
   for (const e of sorted) {
-    const msg = e.involvedObject.fieldPath ? `${e.involvedObject.fieldPath}: ${e.message}` : e.message;
-    rows.push(`  ${e.type}\t${e.reason}\t${eventAge(e, nowMs)}\t${e.source.component}\t${msg.trim()}`);
+    // (kubectl 1.35 prefixes a container's events with its field path; 1.32 does not.)
+    rows.push(`  ${e.type}\t${e.reason}\t${eventAge(e, nowMs)}\t${e.source.component}\t${e.message.trim()}`);
   }
   return 'Events:\n' + tabwrite(rows.join('\n'), 2, 0);
 }
@@ -250,8 +250,9 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   const st = pod.status ?? {};
   l.add(0, 'Name:', pod.metadata.name ?? '');
   l.add(0, 'Namespace:', pod.metadata.namespace ?? '');
-  l.add(0, 'Priority:', '0');
-  l.add(0, 'Service Account:', String(pod.spec.serviceAccountName ?? 'default'));
+  if (pod.spec.priority !== undefined) l.add(0, 'Priority:', String(pod.spec.priority));
+  if (pod.spec.priorityClassName) l.add(0, 'Priority Class Name:', String(pod.spec.priorityClassName));
+  if (pod.spec.serviceAccountName) l.add(0, 'Service Account:', String(pod.spec.serviceAccountName));
   l.add(0, 'Node:', pod.spec.nodeName ? `${pod.spec.nodeName}/${st.hostIP ?? ''}` : '<none>');
   if (st.startTime) l.add(0, 'Start Time:', rfc1123z(st.startTime));
   l.multi(0, 'Labels:', sortedMap(pod.metadata.labels, '='));
@@ -263,9 +264,9 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   if (st.reason) l.add(0, 'Reason:', st.reason);
   if (st.message) l.add(0, 'Message:', st.message);
   l.add(0, 'IP:', st.podIP ?? '');
-  if (st.podIP) {
+  if (st.podIPs?.length) {
     l.add(0, 'IPs:');
-    l.add(1, 'IP:', st.podIP);
+    for (const ip of st.podIPs) l.add(1, 'IP:', ip.ip);
   } else l.add(0, 'IPs:', '<none>');
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
   if (owner) l.add(0, 'Controlled By:', `${owner.kind}/${owner.name}`);

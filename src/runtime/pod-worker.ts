@@ -28,7 +28,9 @@ export class PodWorker extends ContainerRuns {
     this.status.phase = 'Pending';
     this.status.startTime ??= now;
     this.status.hostIP = '127.0.0.1';
+    this.status.hostIPs = [{ ip: '127.0.0.1' }];
     this.status.podIP = '127.0.0.1';
+    this.status.podIPs = [{ ip: '127.0.0.1' }];
     this.setCondition('PodReadyToStartContainers', 'True');
     this.setCondition(
       'Initialized',

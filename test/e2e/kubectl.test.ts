@@ -159,6 +159,50 @@ describe('kubectl 1.32 against jobctl', () => {
     expect(stored.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toContain('"applied"');
   });
 
+  it('wait, logs, describe (as jobctl prints it), label, annotate, the three patch types, replace, -A, delete', async () => {
+    await home.ok(['apply', '-f', '-'], jobYaml('verbs', ['sh', '-c', 'echo from the pod']));
+    expect((await kubectl(['wait', '--for=condition=complete', 'job/verbs', '--timeout=60s'])).stdout).toBe(
+      'job.batch/verbs condition met\n',
+    );
+    expect((await kubectl(['logs', 'job/verbs'])).stdout).toBe('from the pod\n');
+    const age = (t: string) => t.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, '<age>').replace(/ +/g, ' ');
+    for (const target of ['job/verbs']) {
+      const described = await kubectl(['describe', target]);
+      expect(described.stderr).toBe('');
+      expect(age(described.stdout)).toBe(age(await home.ok(['describe', target])));
+    }
+    const pod = (await home.ok(['get', 'pods', '-l', 'job-name=verbs', '-o', 'name'])).trim();
+    expect(age((await kubectl(['describe', pod])).stdout)).toBe(age(await home.ok(['describe', pod])));
+    expect((await kubectl(['label', 'job', 'verbs', 'team=a'])).stdout).toBe('job.batch/verbs labeled\n');
+    expect((await kubectl(['annotate', 'job', 'verbs', 'note=x'])).stdout).toBe('job.batch/verbs annotated\n');
+    await kubectl(['patch', 'job', 'verbs', '--type', 'merge', '-p', '{"metadata":{"labels":{"m":"1"}}}']);
+    await kubectl([
+      'patch',
+      'job',
+      'verbs',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"add","path":"/metadata/labels/j","value":"2"}]',
+    ]);
+    await kubectl(['patch', 'job', 'verbs', '-p', '{"metadata":{"labels":{"s":"3","team":null}}}']);
+    const labels = (await home.json<Job>(['get', 'job', 'verbs'])).metadata.labels ?? {};
+    expect([labels.team, labels.m, labels.j, labels.s]).toEqual([undefined, '1', '2', '3']);
+    expect((await home.json<Job>(['get', 'job', 'verbs'])).metadata.annotations?.note).toBe('x');
+    const yaml = join(home.dir, 'verbs.yaml');
+    writeFileSync(yaml, (await kubectl(['get', 'job', 'verbs', '-o', 'yaml'])).stdout.replace('m: "1"', 'm: "9"'));
+    expect((await kubectl(['replace', '-f', yaml])).stdout).toBe('job.batch/verbs replaced\n');
+    expect((await home.json<Job>(['get', 'job', 'verbs'])).metadata.labels?.m).toBe('9');
+    expect((await kubectl(['get', 'jobs', '-A'])).stdout).toMatch(/^default +verbs +Complete +1\/1 /m);
+    expect((await kubectl(['delete', 'job', 'verbs', '--cascade=foreground'])).stdout).toBe(
+      'job.batch "verbs" deleted\n',
+    );
+    await until(
+      'the job and its pods to go',
+      async () => (await home.jobctl(['get', 'pods', '-l', 'job-name=verbs', '-o', 'name'])).stdout === '',
+    );
+  });
+
   it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
     expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
     const stopped = await kubectl(['get', 'jobs', '-o', 'name']);
