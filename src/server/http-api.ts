@@ -43,6 +43,10 @@ interface Route {
   sub?: string;
 }
 
+/** A boolean query parameter as Go's strconv.ParseBool reads it (the Python client sends `True`). */
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const queryBool = (q: URLSearchParams, name: string) => TRUE.has(q.get(name) ?? '');
+
 /** Discovery's documents: `/api`, `/apis`, `/api/v1`, `/apis/batch`, `/apis/batch/v1`. */
 function discoveryAt(path: string, serverAddress: string): object | undefined {
   const parts = path.split('/').filter(Boolean);
@@ -167,7 +171,7 @@ export class HttpApi {
     const ns = r.namespace ?? 'default';
     if (!r.name) {
       if (method === 'GET') {
-        if (q.get('watch') === 'true' || q.get('watch') === '1') return this.watch(req, res, info.kind, r.namespace, q);
+        if (queryBool(q, 'watch')) return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
         const match = this.matcher(q);
         const about = info.kind === 'Event' ? match?.equalities.get('involvedObject.uid') : undefined;
@@ -211,10 +215,10 @@ export class HttpApi {
         r.name,
         {
           container: q.get('container') ?? undefined,
-          follow: q.get('follow') === 'true',
-          previous: q.get('previous') === 'true',
+          follow: queryBool(q, 'follow'),
+          previous: queryBool(q, 'previous'),
           tailLines: tail !== null && /^\d+$/.test(tail) ? Number(tail) : undefined,
-          timestamps: q.get('timestamps') === 'true',
+          timestamps: queryBool(q, 'timestamps'),
         },
         res,
         () => closed,

@@ -216,4 +216,24 @@ describe('kubectl 1.32 against jobctl', () => {
       (await kubectl(['get', 'jobs', '-o', 'name'])).stdout.includes('job.batch/again'),
     );
   });
+
+  it("the official Python client lives a Job's life: create, watch to Complete, logs, delete", async () => {
+    const python = '/usr/bin/python3';
+    const probe = await promisify(execFile)(python, ['-c', 'import kubernetes']).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    if (probe) throw new Error(`Debian's python3-kubernetes is needed (scripts/ensure-docker installs it): ${probe}`);
+    await home.ok(['server', 'start']);
+    const script = join(import.meta.dirname, 'clients', 'python-job.py');
+    const { stdout } = await promisify(execFile)(python, [script, 'from-python', kubeconfig], {
+      env: { ...process.env, HOME: home.dir },
+      timeout: 120_000,
+    });
+    const seen = JSON.parse(stdout) as { events: string[]; condition: string; logs: string; uid: string };
+    expect(seen.condition).toBe('Complete');
+    expect(seen.events[0]).toBe('MODIFIED');
+    expect(seen.logs).toBe('hello from python\n');
+    await until('the deleted Job to go', async () => (await home.jobctl(['get', 'job', 'from-python'])).code === 1);
+  });
 });
