@@ -1,5 +1,5 @@
 // JSON merge patch (RFC 7386) and JSON patch (RFC 6902), as `kubectl patch --type merge|json`
-// sends them. Strategic merge patch is treated as a merge patch for the objects jobctl serves.
+// sends them (strategic merge patch: strategic-merge.ts).
 
 export class PatchError extends Error {}
 

@@ -325,3 +325,7 @@ export const secretSchema = struct('Secret', () => ({
   stringData: strMap,
   immutable: bool,
 }));
+
+/** The schema of a kind jobctl decodes, by kind. */
+export const schemaOfKind = (kind: string): Schema | undefined =>
+  ({ Job: jobSchema, ConfigMap: configMapSchema, Secret: secretSchema })[kind];

@@ -16,6 +16,8 @@ import {
 } from '../api/index.js';
 // Direct, not through the index: the CLI loads manifest.ts (and yaml) only when it reads files.
 import { decodeBody } from '../api/manifest.js';
+import { schemaOfKind } from '../api/schema.js';
+import { strategicMerge } from '../api/strategic-merge.js';
 import type { Change } from '../store/index.js';
 import type { Registry } from './registry.js';
 import { strategyFor } from './strategies/index.js';
@@ -149,7 +151,7 @@ export class ApiServer {
     return update;
   }
 
-  /** JSON merge, JSON patch and (as a merge patch, for now) strategic merge patch. */
+  /** JSON merge, JSON patch and strategic merge patch. */
   patch(kind: string, ns: string, name: string, contentType: string, patch: unknown, opts: UpdateOptions): ApiObject {
     if (!strategyFor(kind).clientWritable) {
       throw new StatusError(makeStatus(405, 'MethodNotAllowed', `jobctl does not patch ${mustResource(kind).plural}`));
@@ -166,7 +168,13 @@ export class ApiServer {
     const current = this.store.mustGet(kind, ns, name);
     let patched: ApiObject;
     try {
-      patched = (contentType === PATCH_TYPES[0] ? jsonPatch(current, patch) : mergePatch(current, patch)) as ApiObject;
+      patched = (
+        contentType === PATCH_TYPES[0]
+          ? jsonPatch(current, patch)
+          : contentType === 'application/strategic-merge-patch+json'
+            ? strategicMerge(current, patch, schemaOfKind(kind))
+            : mergePatch(current, patch)
+      ) as ApiObject;
     } catch (e) {
       if (e instanceof PatchError) throw badRequestError(e.message);
       throw e;

@@ -203,6 +203,39 @@ describe('kubectl 1.32 against jobctl', () => {
     );
   });
 
+  it('apply of a changed file removes what was dropped (strategic merge, three-way); edit with EDITOR', async () => {
+    const file = join(home.dir, 'changing.yaml');
+    const cm = (data: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels: {tier: a}\ndata:\n${data}`;
+    const withLabel = jobYaml('changing', ['sleep', '30'], { spec: '  parallelism: 1\n' }).replace(
+      'name: changing',
+      'name: changing\n  labels: {team: a, keep: b}',
+    );
+    writeFileSync(file, `${cm('  a: "1"\n  b: "2"\n')}---\n${withLabel}`);
+    expect((await kubectl(['apply', '-f', file])).stdout).toBe(
+      'configmap/settings created\njob.batch/changing created\n',
+    );
+    writeFileSync(
+      file,
+      `${cm('  a: "1"\n')}---\n${withLabel.replace('team: a, ', '').replace('parallelism: 1', 'parallelism: 2')}`,
+    );
+    expect((await kubectl(['apply', '-f', file])).stdout).toBe(
+      'configmap/settings configured\njob.batch/changing configured\n',
+    );
+    const got = JSON.parse((await kubectl(['get', 'configmap', 'settings', '-o', 'json'])).stdout);
+    expect(got.data).toEqual({ a: '1' });
+    const j = await home.json<Job>(['get', 'job', 'changing']);
+    expect([j.metadata.labels?.team, j.metadata.labels?.keep, j.spec.parallelism]).toEqual([undefined, 'b', 2]);
+    const editor = join(home.dir, 'editor.sh');
+    writeFileSync(editor, `#!/bin/sh\nsed -i 's/keep: b/keep: edited/' "$1"\n`, { mode: 0o755 });
+    const edited = await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfig, 'edit', 'job/changing'], {
+      env: { ...process.env, HOME: home.dir, KUBECONFIG: kubeconfig, EDITOR: editor },
+    });
+    expect(edited.stdout).toBe('job.batch/changing edited\n');
+    expect((await home.json<Job>(['get', 'job', 'changing'])).metadata.labels?.keep).toBe('edited');
+    await kubectl(['delete', '-f', file]);
+  });
+
   it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
     expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
     const stopped = await kubectl(['get', 'jobs', '-o', 'name']);
