@@ -19,6 +19,7 @@ export class BenchHome {
       c.stdout.on('data', (d) => (out += d));
       c.stderr.on('data', (d) => (err += d));
       c.on('close', (code) => res({ code, out, err }));
+      c.stdin.on('error', () => undefined); // a command may exit before reading its input
       c.stdin.end(stdin ?? '');
     });
   }

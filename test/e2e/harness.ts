@@ -52,6 +52,8 @@ export class Home {
         clearTimeout(timer);
         res({ code: code ?? -1, stdout, stderr });
       });
+      // A command that exits without reading its input (fast, under load) closes the pipe first.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(opts.stdin ?? '');
     });
   }
