@@ -80,3 +80,17 @@ export function resourceList(groupName: string, version: string): object | undef
     resources,
   };
 }
+
+/** Discovery's documents: `/api`, `/apis`, `/api/v1`, `/apis/batch`, `/apis/batch/v1`. */
+export function discoveryAt(path: string, serverAddress: string): object | undefined {
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api') {
+    if (parts.length === 1) return coreVersions(serverAddress);
+    if (parts.length === 2) return resourceList('', parts[1]);
+  } else if (parts[0] === 'apis') {
+    if (parts.length === 1) return groupList();
+    if (parts.length === 2) return apiGroup(parts[1]);
+    if (parts.length === 3) return resourceList(parts[1], parts[2]);
+  }
+  return undefined;
+}

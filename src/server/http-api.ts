@@ -17,13 +17,10 @@ import {
   type LabelSelector,
 } from '../api/index.js';
 import {
-  apiGroup,
-  coreVersions,
-  groupList,
+  discoveryAt,
   openapiDocument,
   openapiIndex,
   parseFieldValidation,
-  resourceList,
   TABLE_CONTENT_TYPE,
   toTable,
   wantsTable,
@@ -46,20 +43,6 @@ interface Route {
 /** A boolean query parameter as Go's strconv.ParseBool reads it (the Python client sends `True`). */
 const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const queryBool = (q: URLSearchParams, name: string) => TRUE.has(q.get(name) ?? '');
-
-/** Discovery's documents: `/api`, `/apis`, `/api/v1`, `/apis/batch`, `/apis/batch/v1`. */
-function discoveryAt(path: string, serverAddress: string): object | undefined {
-  const parts = path.split('/').filter(Boolean);
-  if (parts[0] === 'api') {
-    if (parts.length === 1) return coreVersions(serverAddress);
-    if (parts.length === 2) return resourceList('', parts[1]);
-  } else if (parts[0] === 'apis') {
-    if (parts.length === 1) return groupList();
-    if (parts.length === 2) return apiGroup(parts[1]);
-    if (parts.length === 3) return resourceList(parts[1], parts[2]);
-  }
-  return undefined;
-}
 
 /** `/apis/batch/v1/namespaces/ns/jobs/name/status`, `/api/v1/pods`, ... */
 export function parsePath(pathname: string): Route | undefined {
@@ -369,7 +352,13 @@ export class HttpApi {
     };
     let stop: () => void = () => undefined;
     try {
-      stop = this.api.watch(kind, rv, send);
+      if (rv === 0) {
+        // No resourceVersion (or 0): the current objects as ADDED, then what changes, as
+        // Kubernetes starts such a watch; not the log's history.
+        const now = this.api.listJson(kind, namespace);
+        for (const json of now.items) send({ rev: 0, type: 'ADDED', object: JSON.parse(json) as ApiObject, json });
+        stop = this.api.watch(kind, Number(now.resourceVersion), send);
+      } else stop = this.api.watch(kind, rv, send);
     } catch (e) {
       if (e instanceof StatusError) {
         res.write(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');
@@ -379,7 +368,17 @@ export class HttpApi {
       }
       throw e;
     }
+    // timeoutSeconds: the stream ends then (what was queued goes first); the client watches again.
+    const timeout = Number(q.get('timeoutSeconds'));
+    const timer =
+      timeout > 0
+        ? setTimeout(() => {
+            deliver();
+            res.end();
+          }, timeout * 1000)
+        : undefined;
     const done = () => {
+      clearTimeout(timer);
       stop();
       this.watchers.delete(res);
     };

@@ -58,6 +58,28 @@ describe('the whole server on the simulated runtime', () => {
     expect((await home.api('GET', '/apis/batch/v2')).status).toBe(404);
   });
 
+  it('a watch without resourceVersion starts from the current objects; timeoutSeconds ends it', async () => {
+    const cm = (name: string, v: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {v: "${v}"}\n`;
+    await home.ok(['apply', '-f', '-'], cm('w1', '1'));
+    await home.ok(['apply', '-f', '-'], cm('w1', '2'));
+    await home.ok(['apply', '-f', '-'], cm('w2', '1'));
+    const started = Date.now();
+    const r = await home.api('GET', '/api/v1/namespaces/default/configmaps?watch=True&timeoutSeconds=1');
+    expect(r.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const events = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string }; data: { v: string } } })
+      .filter((e) => e.object.metadata.name.startsWith('w'));
+    // One ADDED per object as it is now: not the history (w1's first version, its change).
+    expect(events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.data.v}`)).toEqual([
+      'ADDED w1 2',
+      'ADDED w2 1',
+    ]);
+  });
+
   it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {
     await home.ok(['apply', '-f', 'fixtures/hello-world-job.yaml']);
     expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=30s'])).toBe(
