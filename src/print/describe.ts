@@ -128,12 +128,14 @@ function describeContainer(l: Lines, c: Container, indent: number, status?: Cont
   }
 }
 
+/**
+ * An env var's downward-API value as kubectl 1.32's describe shows it: it converts the path as a
+ * field selector first, which its scheme knows only for `metadata.name` and `metadata.namespace`;
+ * any other path (labels, annotations, the uid, status fields) prints empty.
+ */
 function fieldValue(pod: Pod, path: string): string {
-  const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (m) return (m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[m[2]] ?? '';
   if (path === 'metadata.name') return pod.metadata.name ?? '';
   if (path === 'metadata.namespace') return pod.metadata.namespace ?? '';
-  if (path === 'metadata.uid') return pod.metadata.uid ?? '';
   return '';
 }
 

@@ -236,6 +236,59 @@ describe('kubectl 1.32 against jobctl', () => {
     await kubectl(['delete', '-f', file]);
   });
 
+  it('describe prints as kubectl does for suspended, indexed, multi-container and backing-off Jobs and their pods', async () => {
+    const spec = (
+      name: string,
+      body: string,
+      pod = '      containers: [{name: c, image: busybox:1.35, command: ["true"]}]',
+    ) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: ${name}}\nspec:\n${body}  template:\n    spec:\n      restartPolicy: Never\n${pod}\n`;
+    const docs = [
+      spec('p-susp', '  suspend: true\n'),
+      spec('p-idx', '  completionMode: Indexed\n  completions: 2\n  parallelism: 2\n'),
+      spec(
+        'p-multi',
+        '',
+        '      initContainers: [{name: init, image: busybox:1.35, command: ["true"]}]\n      containers:\n' +
+          '      - {name: a, image: busybox:1.35, command: ["sleep", "30"], env: [{name: X, value: "1"}], resources: {limits: {cpu: 500m, memory: 64Mi}}}\n' +
+          '      - {name: b, image: busybox:1.35, command: ["sleep", "30"]}',
+      ),
+      spec(
+        'p-backoff',
+        '  backoffLimit: 4\n',
+        '      containers: [{name: c, image: busybox:1.35, command: ["sh", "-c", "exit 2"]}]',
+      ),
+    ];
+    await home.ok(['apply', '-f', '-'], docs.join('---\n'));
+    await home.ok(['wait', '--for=condition=complete', 'job/p-idx', '--timeout=60s']);
+    await until(
+      'two failed attempts of p-backoff',
+      async () => ((await home.getJob('p-backoff'))?.status?.failed ?? 0) >= 2,
+    );
+    await until('p-multi running', async () =>
+      (await home.podsOf('p-multi')).some((p) => p.status?.phase === 'Running'),
+    );
+    const same = (t: string) => t.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, '<age>').replace(/ +/g, ' ');
+    const pods = (await home.ok(['get', 'pods', '-o', 'name']))
+      .trim()
+      .split('\n')
+      .filter((p) => p.startsWith('pod/p-'));
+    for (const target of ['job/p-susp', 'job/p-idx', 'job/p-multi', 'job/p-backoff', ...pods]) {
+      // A Job backing off changes between two commands: compared when jobctl's own description
+      // did not change across kubectl's.
+      for (let attempt = 0; ; attempt++) {
+        const before = same(await home.ok(['describe', target]));
+        const theirs = await kubectl(['describe', target]);
+        const after = same(await home.ok(['describe', target]));
+        if (before !== after && attempt < 10) continue;
+        expect(theirs.stderr).toBe('');
+        expect({ target, text: same(theirs.stdout) }).toEqual({ target, text: after });
+        break;
+      }
+    }
+    await kubectl(['delete', 'jobs', 'p-susp', 'p-idx', 'p-multi', 'p-backoff']);
+  });
+
   it('a kubeconfig exported once keeps working after a restart; a stopped server refuses the connection', async () => {
     expect((await home.ok(['server', 'stop'])).trim()).toBe('jobctl server stopped');
     const stopped = await kubectl(['get', 'jobs', '-o', 'name']);
