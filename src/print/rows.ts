@@ -1,6 +1,6 @@
 // The tables jobctl prints for jobs, pods, events, configmaps and secrets: the columns of
 // api/columns.ts (the server's Tables read the same), with STATUS in colour on a terminal.
-import { columnsOf, humanDuration, since, type ApiObject, type Event } from '../api/index.js';
+import { columnsOf, since, type ApiObject, type Event } from '../api/index.js';
 import type { Palette } from './colour.js';
 
 export { jobStatusText, podStatusText, selectorString } from '../api/index.js';
@@ -25,5 +25,3 @@ export function eventAge(e: Event, nowMs: number): string {
   const last = since(e.lastTimestamp, nowMs);
   return e.count > 1 ? `${last} (x${e.count} over ${since(e.firstTimestamp, nowMs)})` : last;
 }
-
-export const ageOf = (t: string, nowMs: number): string => humanDuration(nowMs - Date.parse(t));
