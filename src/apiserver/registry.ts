@@ -34,7 +34,7 @@ export interface PodDeletion {
 export type EventSource = 'job-controller' | 'kubelet' | 'default-scheduler' | 'ttl-after-finished-controller';
 
 export class Registry {
-  /** Recent events by what they say, to count repeats: least recently used first, bounded as Kubernetes' event correlator's cache is. */
+  /** What Kubernetes' event recorder does before writing an event: aggregate, count, filter spam. */
   private readonly correlator = new EventCorrelator();
   private lastEventNanos = 0n;
 

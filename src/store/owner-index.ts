@@ -29,6 +29,13 @@ const summarizeStatuses = (list: ContainerStatus[] | undefined): ContainerStatus
 /** The annotations Kubernetes and jobctl keep their bookkeeping in (the completion index, failure counts). */
 const BOOKKEEPING = /^(batch\.kubernetes\.io|jobctl\.io)\//;
 
+/** A settled pod's phase: it finished and was counted (no finalizer left); else undefined. */
+function settledPhase(obj: ApiObject): 'Succeeded' | 'Failed' | undefined {
+  if (obj.kind !== 'Pod' || obj.metadata.finalizers?.length) return undefined;
+  const phase = (obj as Pod).status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed' ? phase : undefined;
+}
+
 /**
  * A settled pod as a controller reads a finished one: its name, namespace, uid, creation and
  * deletion; its `batch.kubernetes.io/` and `jobctl.io/` annotations (no labels: the completion
@@ -36,10 +43,9 @@ const BOOKKEEPING = /^(batch\.kubernetes\.io|jobctl\.io)\//;
  * on), its containers' terminations; a spec without containers. About a sixth of the full pod.
  */
 export function summarize(obj: ApiObject): ApiObject {
-  if (obj.kind !== 'Pod') return obj;
+  if (!settledPhase(obj)) return obj;
   const p = obj as Pod;
-  const s = p.status;
-  if ((s?.phase !== 'Succeeded' && s?.phase !== 'Failed') || p.metadata.finalizers?.length) return obj;
+  const s = p.status!;
   const m = p.metadata;
   const annotations = Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => BOOKKEEPING.test(k)));
   const summary: Pod = {
@@ -75,8 +81,6 @@ interface Owned {
   newest?: { key: string; finishedMs: number };
 }
 
-const settledSuccess = (o: ApiObject) => isSummary(o) && (o as Pod).status?.phase === 'Succeeded';
-
 /**
  * The controllers' cache of what each owner owns. A Job controller reads, of a Job's finished and
  * counted pods, only the failed ones (their back-off, their failure counts) and the time of the
@@ -97,22 +101,20 @@ export class OwnerIndex {
     let o = this.byOwner.get(owner);
     if (!o) this.byOwner.set(owner, (o = { watched: new Map(), quiet: new Set() }));
     this.ownerOfKey.set(key, owner);
-    const held = summarize(obj);
-    if (!settledSuccess(held)) {
-      o.watched.set(key, held);
-      return;
+    if (settledPhase(obj) === 'Succeeded') {
+      // Held only if it is the newest success; the others are not summarised at all.
+      const finishedMs = podFinishTime(obj as Pod);
+      if (o.newest && o.newest.finishedMs >= finishedMs) {
+        o.quiet.add(key);
+        return;
+      }
+      if (o.newest) {
+        o.watched.delete(o.newest.key);
+        o.quiet.add(o.newest.key);
+      }
+      o.newest = { key, finishedMs };
     }
-    const finishedMs = podFinishTime(held as Pod);
-    if (o.newest && o.newest.finishedMs >= finishedMs) {
-      o.quiet.add(key);
-      return;
-    }
-    if (o.newest) {
-      o.watched.delete(o.newest.key);
-      o.quiet.add(o.newest.key);
-    }
-    o.newest = { key, finishedMs };
-    o.watched.set(key, held);
+    o.watched.set(key, summarize(obj));
   }
 
   private remove(owner: string, key: string): void {
