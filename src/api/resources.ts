@@ -91,7 +91,8 @@ export function mustResource(kind: string): Resource {
   return r;
 }
 
-export const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.version}` : r.version);
+export const apiVersionOf = (r: Pick<Resource, 'group' | 'version'>): string =>
+  r.group ? `${r.group}/${r.version}` : r.version;
 /** `jobs.batch`, `pods`: how the API server names a resource in its messages. */
 export const groupResource = (r: Resource): string => (r.group ? `${r.plural}.${r.group}` : r.plural);
 /** `job.batch`, `pod`: how kubectl names an object's kind in `KIND/NAME`. */

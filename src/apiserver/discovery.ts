@@ -1,10 +1,8 @@
 // Discovery, as a Kubernetes API server answers it (the legacy, non-aggregated form, which
 // kubectl accepts): /api, /apis, /apis/<group>, and each group version's resource list, all read
 // from the one resource table and the strategies (what a client may do with each kind).
-import { RESOURCE_TABLE, type Resource } from '../api/index.js';
+import { apiVersionOf, RESOURCE_TABLE, type Resource } from '../api/index.js';
 import { strategyFor } from './strategies/index.js';
-
-const groupVersion = (r: Pick<Resource, 'group' | 'version'>) => (r.group ? `${r.group}/${r.version}` : r.version);
 
 const READ = ['get', 'list', 'watch'];
 
@@ -36,7 +34,7 @@ function groups(): Map<string, string[]> {
 }
 
 function group(name: string, versions: string[]): object {
-  const list = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+  const list = versions.map((version) => ({ groupVersion: apiVersionOf({ group: name, version }), version }));
   return { name, versions: list, preferredVersion: list[0] };
 }
 
@@ -76,7 +74,7 @@ export function resourceList(groupName: string, version: string): object | undef
   return {
     kind: 'APIResourceList',
     apiVersion: 'v1',
-    groupVersion: groupVersion({ group: groupName, version }),
+    groupVersion: apiVersionOf({ group: groupName, version }),
     resources,
   };
 }

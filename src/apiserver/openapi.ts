@@ -5,10 +5,10 @@
 // leaves validation to the server (`kubectl apply`, `create -f`). No schemas yet: `kubectl
 // explain` needs them.
 import { createHash } from 'node:crypto';
-import { RESOURCE_TABLE, type Resource } from '../api/index.js';
+import { apiVersionOf, RESOURCE_TABLE, type Resource } from '../api/index.js';
 
-const gvPath = (r: Pick<Resource, 'group' | 'version'>) =>
-  r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`;
+/** `apis/batch/v1`, `api/v1`: where a group version's paths (and its document) are. */
+const gvPath = (r: Resource) => `${r.group ? 'apis' : 'api'}/${apiVersionOf(r)}`;
 
 const query = (name: string, description: string) => ({
   name,

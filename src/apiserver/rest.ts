@@ -168,10 +168,11 @@ export class ApiServer {
     const current = this.store.mustGet(kind, ns, name);
     let patched: ApiObject;
     try {
+      const [json, , strategic] = PATCH_TYPES;
       patched = (
-        contentType === PATCH_TYPES[0]
+        contentType === json
           ? jsonPatch(current, patch)
-          : contentType === 'application/strategic-merge-patch+json'
+          : contentType === strategic
             ? strategicMerge(current, patch, schemaOfKind(kind))
             : mergePatch(current, patch)
       ) as ApiObject;
