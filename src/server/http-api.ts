@@ -162,11 +162,13 @@ export class HttpApi {
           about !== undefined
             ? this.api.eventsAboutJson(about, r.namespace)
             : this.api.listJson(info.kind, r.namespace);
-        const items = list.items.filter(
-          (json) => !match || (match.needles.every((n) => json.includes(n)) && match(JSON.parse(json) as ApiObject)),
-        );
+        const candidates = match
+          ? list.items.filter((json) => match.needles.every((n) => json.includes(n)))
+          : list.items;
         if (wantsTable(req.headers.accept)) {
-          const objects = items.map((j) => JSON.parse(j) as ApiObject);
+          // Parsed once, for the selector and the cells.
+          const parsed = candidates.map((j) => JSON.parse(j) as ApiObject);
+          const objects = match ? parsed.filter(match) : parsed;
           const table = toTable(info.kind, objects, Date.now(), {
             resourceVersion: list.resourceVersion,
             includeObject: q.get('includeObject'),
@@ -174,6 +176,7 @@ export class HttpApi {
           sendRawJson(res, 200, JSON.stringify(table), [], TABLE_CONTENT_TYPE);
           return;
         }
+        const items = match ? candidates.filter((json) => match(JSON.parse(json) as ApiObject)) : candidates;
         const head = {
           kind: `${info.kind}List`,
           apiVersion: apiVersionOf(info),
