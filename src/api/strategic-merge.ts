@@ -56,6 +56,7 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
   if (directive !== undefined && directive !== 'merge')
     throw new PatchError(`Unknown patch type: ${String(directive)}`);
   const struct = fieldsOf(schema);
+  const mergingOf = (field: string) => (struct ? MERGING[`${struct.name}.${field}`] : undefined);
   const out: Obj = isObj(original) ? { ...original } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$')) continue;
@@ -64,7 +65,7 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
       continue;
     }
     const fieldSchema = struct ? struct.fields[k] : itemOf(schema);
-    const merging = struct ? MERGING[`${struct.name}.${k}`] : undefined;
+    const merging = mergingOf(k);
     let next: unknown;
     if (Array.isArray(v) && merging) {
       next = merging.key
@@ -82,7 +83,7 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
       out[name] = mergeSet(out[name], [], v);
     } else if (k.startsWith(SET_ORDER) && !(k.slice(SET_ORDER.length) in patch)) {
       const name = k.slice(SET_ORDER.length);
-      const merging = struct ? MERGING[`${struct.name}.${name}`] : undefined;
+      const merging = mergingOf(name);
       if (merging?.key && Array.isArray(out[name]))
         out[name] = ordered(out[name] as unknown[], Array.isArray(v) ? v : [], merging.key);
     }

@@ -5,7 +5,6 @@ import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
-import type { Palette } from '../print/colour.js';
 import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 
@@ -34,8 +33,6 @@ function parseFormat(o: string | undefined): Format {
 }
 
 const kindOf = (resource: string) => resourceByPlural(resource)?.kind ?? '';
-const headersFor = (resource: string, wide: boolean) => headersOf(kindOf(resource), wide);
-const rowFor = (_resource: string, o: ApiObject, nowMs: number, wide: boolean, p: Palette) => rowOf(o, nowMs, wide, p);
 
 export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);
@@ -50,7 +47,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     const now = Date.now();
     const rows: string[][] = [];
     if (withHeader && !opts.noHeaders) {
-      const h = headersFor(resource, wide);
+      const h = headersOf(kindOf(resource), wide);
       rows.push([
         ...(events ? ['EVENT'] : []),
         ...(allNs ? ['NAMESPACE'] : []),
@@ -66,7 +63,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
       rows.push([
         ...(events ? [events[i]] : []),
         ...(allNs ? [o.metadata.namespace ?? ''] : []),
-        ...rowFor(resource, o, now, wide, p),
+        ...rowOf(o, now, wide, p),
         ...(opts.showLabels ? [labels] : []),
       ]);
     });

@@ -10,8 +10,8 @@ import type {
   PodTemplateSpec,
   Secret,
 } from '../api/index.js';
-import { humanDuration } from '../api/index.js';
-import { eventAge, selectorString } from './rows.js';
+import { humanDuration, selectorString } from '../api/index.js';
+import { eventAge } from './rows.js';
 import { tabwrite } from './tabwriter.js';
 
 const DESCRIBE_PADDING = 2;

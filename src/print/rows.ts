@@ -3,21 +3,20 @@
 import { columnsOf, since, type ApiObject, type Event } from '../api/index.js';
 import type { Palette } from './colour.js';
 
-export { jobStatusText, podStatusText, selectorString } from '../api/index.js';
+/** A kind's columns as printed: `-o wide` adds the priority-1 ones. */
+const shown = (kind: string, wide: boolean) => (columnsOf(kind) ?? []).filter((c) => wide || c.priority === 0);
 
-/** The headers of a kind's table, `-o wide` adding the priority-1 columns. */
+/** The headers of a kind's table. */
 export function headersOf(kind: string, wide: boolean): string[] {
-  return (columnsOf(kind) ?? []).filter((c) => wide || c.priority === 0).map((c) => c.name.toUpperCase());
+  return shown(kind, wide).map((c) => c.name.toUpperCase());
 }
 
 /** One object's row. */
 export function rowOf(o: ApiObject, nowMs: number, wide: boolean, p: Palette): string[] {
-  return (columnsOf(o.kind) ?? [])
-    .filter((c) => wide || c.priority === 0)
-    .map((c) => {
-      const text = String(c.cell(o, nowMs));
-      return c.name === 'Status' ? p.status(text) : text;
-    });
+  return shown(o.kind, wide).map((c) => {
+    const text = String(c.cell(o, nowMs));
+    return c.name === 'Status' ? p.status(text) : text;
+  });
 }
 
 /** `2m48s (x64 over 17m)` for aggregated events, as describe shows them. */

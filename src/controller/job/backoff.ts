@@ -1,7 +1,7 @@
 // The pod re-creation delay (reference §2.5), derived from the pods' stored finish times rather
 // than from memory, so a restarted server keeps the back-off it had.
-import type { Job, Pod } from '../../api/index.js';
-import { finishTime, isFailed, isSucceeded } from './pods.js';
+import { podFinishTime, type Job, type Pod } from '../../api/index.js';
+import { isFailed, isSucceeded } from './pods.js';
 
 /** Kubernetes' DefaultJobPodFailureBackOff (10 s) and MaxJobPodFailureBackOff (10 min) ratio. */
 export const POD_BACKOFF_CAP_FACTOR = 60;
@@ -20,11 +20,11 @@ export function computeBackoffRecord(
   // The common case, and the one a big Job syncs often: no failures, no finish times to read.
   if (failures.length === 0) return { failuresAfterLastSuccess: 0 };
   let lastSuccess = -Infinity;
-  for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, finishTime(p));
+  for (const p of pods) if (isSucceeded(p)) lastSuccess = Math.max(lastSuccess, podFinishTime(p));
   let count = 0;
   let last: number | undefined;
   for (const p of failures) {
-    const t = finishTime(p);
+    const t = podFinishTime(p);
     if (t <= lastSuccess) continue;
     count++;
     if (last === undefined || t > last) last = t;

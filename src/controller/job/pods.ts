@@ -1,5 +1,5 @@
 // Facts about a Job's pods the controller's rules are written in.
-import { podFinishTime, type Job, type Pod } from '../../api/index.js';
+import type { Job, Pod } from '../../api/index.js';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /**
@@ -34,9 +34,6 @@ export function isFailed(job: Job, p: Pod): boolean {
   if (isSucceeded(p)) return false;
   return isDeleting(p) && job.spec.podReplacementPolicy !== 'Failed';
 }
-
-/** When a pod finished: its newest container finish, else its deletion, else its creation. */
-export const finishTime = podFinishTime;
 
 export function restartCount(p: Pod): number {
   let n = 0;
