@@ -12,6 +12,12 @@ export interface Resource {
   shortNames: readonly string[];
   namespaced: boolean;
   subresources: readonly string[];
+  /**
+   * The fields besides `metadata.name` and `metadata.namespace` a field selector may name, as the
+   * kind's field label conversion in Kubernetes allows them; undefined for a kind without one
+   * (the API server's default conversion, with its own message).
+   */
+  fieldLabels?: readonly string[];
 }
 
 export const RESOURCE_TABLE: readonly Resource[] = [
@@ -24,6 +30,7 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     shortNames: [],
     namespaced: true,
     subresources: ['status'],
+    fieldLabels: ['status.successful'],
   },
   {
     kind: 'Pod',
@@ -34,6 +41,17 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     shortNames: ['po'],
     namespaced: true,
     subresources: ['log'],
+    fieldLabels: [
+      'spec.nodeName',
+      'spec.restartPolicy',
+      'spec.schedulerName',
+      'spec.serviceAccountName',
+      'spec.hostNetwork',
+      'status.phase',
+      'status.podIP',
+      'status.podIPs',
+      'status.nominatedNodeName',
+    ],
   },
   {
     kind: 'Event',
@@ -44,6 +62,19 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     shortNames: ['ev'],
     namespaced: true,
     subresources: [],
+    fieldLabels: [
+      'involvedObject.kind',
+      'involvedObject.namespace',
+      'involvedObject.name',
+      'involvedObject.uid',
+      'involvedObject.apiVersion',
+      'involvedObject.resourceVersion',
+      'involvedObject.fieldPath',
+      'reason',
+      'reportingComponent',
+      'source',
+      'type',
+    ],
   },
   {
     kind: 'ConfigMap',
@@ -64,6 +95,7 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     shortNames: [],
     namespaced: true,
     subresources: [],
+    fieldLabels: ['type'],
   },
 ];
 

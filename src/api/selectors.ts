@@ -63,10 +63,34 @@ export function parseFieldSelector(text: string): FieldRequirement[] {
   });
 }
 
-export function fieldValue(obj: unknown, path: string): string {
+/** A field selector's label where it is not the field's path. */
+const FIELD_PATHS: Record<string, string> = { source: 'source.component', 'status.successful': 'status.succeeded' };
+/** The value a selectable field has when the object leaves it out. */
+const FIELD_DEFAULTS: Record<string, string> = { 'status.successful': '0', 'spec.hostNetwork': 'false' };
+
+/**
+ * Refuses a field selector naming a field the kind does not select on, with the API server's
+ * message: `fieldLabels` are the kind's own (undefined: only the object's name and namespace).
+ */
+export function checkFieldLabels(reqs: FieldRequirement[], fieldLabels: readonly string[] | undefined): void {
+  for (const { path } of reqs) {
+    if (path === 'metadata.name' || path === 'metadata.namespace' || fieldLabels?.includes(path)) continue;
+    throw new SelectorError(
+      fieldLabels
+        ? `field label not supported: ${path}`
+        : `"${path}" is not a known field selector: only "metadata.name", "metadata.namespace"`,
+    );
+  }
+}
+
+/** Whether a field's value could be its default, left out of the stored object. */
+export const isFieldDefault = (label: string, value: string): boolean => (FIELD_DEFAULTS[label] ?? '') === value;
+
+export function fieldValue(obj: unknown, label: string): string {
+  const path = FIELD_PATHS[label] ?? label;
   let v: unknown = obj;
   for (const seg of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
-  return v === undefined || v === null ? '' : String(v);
+  return v === undefined || v === null ? (FIELD_DEFAULTS[label] ?? '') : String(v);
 }
 
 export function matchesFields(obj: unknown, reqs: FieldRequirement[]): boolean {

@@ -1,10 +1,13 @@
-// Discovery, as a Kubernetes API server answers it (the legacy, non-aggregated form, which
-// kubectl accepts): /api, /apis, /apis/<group>, and each group version's resource list, all read
-// from the one resource table and the strategies (what a client may do with each kind).
+// Discovery, as a Kubernetes API server answers it: the aggregated form kubectl asks for first
+// (one document each for /api and /apis), and the legacy one (/api, /apis, /apis/<group>, each
+// group version's resource list), all read from the one resource table and the strategies (what
+// a client may do with each kind).
 import { apiVersionOf, RESOURCE_TABLE, type Resource } from '../api/index.js';
 import { strategyFor } from './strategies/index.js';
 
 const READ = ['get', 'list', 'watch'];
+/** The kinds in the `all` category (`kubectl get all`). */
+const CATEGORIZED = new Set(['Job', 'Pod']);
 
 function verbsOf(r: Resource): string[] {
   const own = strategyFor(r.kind).clientWritable ? ['create', 'delete', 'patch', 'update'] : ['delete'];
@@ -61,7 +64,7 @@ export function resourceList(groupName: string, version: string): object | undef
       kind: r.kind,
       verbs: verbsOf(r),
       ...(r.shortNames.length ? { shortNames: [...r.shortNames] } : {}),
-      ...(r.kind === 'Job' || r.kind === 'Pod' ? { categories: ['all'] } : {}),
+      ...(CATEGORIZED.has(r.kind) ? { categories: ['all'] } : {}),
     },
     ...r.subresources.map((sub) => ({
       name: `${r.plural}/${sub}`,
@@ -77,6 +80,47 @@ export function resourceList(groupName: string, version: string): object | undef
     groupVersion: apiVersionOf({ group: groupName, version }),
     resources,
   };
+}
+
+/** The content type of an aggregated discovery answer (apidiscovery.k8s.io/v2). */
+export const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** Whether an Accept header asks for aggregated discovery (v2; kubectl 1.32 names it first). */
+export const wantsAggregated = (accept: string | undefined): boolean =>
+  (accept ?? '').split(',').some((t) => t.replace(/\s/g, '') === AGGREGATED_DISCOVERY);
+
+/** `GET /api` (core) or `GET /apis` (named groups) in the aggregated form: every resource at once. */
+export function aggregatedDiscovery(core: boolean): object {
+  const names = core ? [''] : [...groups().keys()];
+  const items = names.map((name) => ({
+    metadata: name ? { name } : {},
+    versions: (name ? (groups().get(name) ?? []) : ['v1']).map((version) => ({
+      version,
+      resources: RESOURCE_TABLE.filter((r) => r.group === name && r.version === version).map((r) => {
+        const responseKind = { group: r.group, version: r.version, kind: r.kind };
+        return {
+          resource: r.plural,
+          responseKind,
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singular,
+          verbs: verbsOf(r),
+          ...(r.shortNames.length ? { shortNames: [...r.shortNames] } : {}),
+          ...(CATEGORIZED.has(r.kind) ? { categories: ['all'] } : {}),
+          ...(r.subresources.length
+            ? {
+                subresources: r.subresources.map((sub) => ({
+                  subresource: sub,
+                  responseKind: sub === 'log' ? { group: '', version: 'v1', kind: 'Pod' } : responseKind,
+                  verbs: SUBRESOURCE_VERBS[sub] ?? ['get'],
+                })),
+              }
+            : {}),
+        };
+      }),
+      freshness: 'Current',
+    })),
+  }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }
 
 /** Discovery's documents: `/api`, `/apis`, `/api/v1`, `/apis/batch`, `/apis/batch/v1`. */

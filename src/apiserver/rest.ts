@@ -90,6 +90,11 @@ export class ApiServer {
     return { items: this.store.eventsAboutJson(uid, ns), resourceVersion: String(this.store.currentRevision()) };
   }
 
+  /** The store's newest revision. */
+  currentRevision(): number {
+    return this.store.currentRevision();
+  }
+
   /** Commits every write so far: called before anything that reveals them leaves the server. */
   flush(): void {
     this.store.flush();
@@ -188,10 +193,20 @@ export class ApiServer {
   }
 
   /** A Job by its propagation policy, a pod gracefully, anything else at once. */
-  delete(kind: string, ns: string, name: string, opts: { propagation?: string; graceSeconds?: number }): Written {
+  delete(
+    kind: string,
+    ns: string,
+    name: string,
+    opts: { propagation?: string; graceSeconds?: number; dryRun?: boolean },
+  ): Written {
     const warnings: string[] = [];
     let deleted: ApiObject | undefined;
-    if (kind === 'Job') {
+    if (opts.dryRun) {
+      // Every check, nothing removed: the object as it is.
+      deleted = this.store.get(kind, ns, name);
+      if (opts.propagation && !['Background', 'Foreground', 'Orphan'].includes(opts.propagation))
+        throw badRequestError(`propagationPolicy ${opts.propagation} is not supported`);
+    } else if (kind === 'Job') {
       if (!opts.propagation) {
         warnings.push(
           'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',

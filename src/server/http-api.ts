@@ -4,19 +4,25 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   badRequestError,
+  checkFieldLabels,
+  isFieldDefault,
   makeStatus,
   matchesFields,
   apiVersionOf,
   parseFieldSelector,
   parseLabelSelector,
+  resourceByKind,
   resourceByPlural,
   selectorMatches,
   StatusError,
   type ApiObject,
   type FieldRequirement,
   type LabelSelector,
+  type Resource,
 } from '../api/index.js';
 import {
+  AGGREGATED_DISCOVERY,
+  aggregatedDiscovery,
   discoveryAt,
   openapiDocument,
   openapiIndex,
@@ -24,14 +30,17 @@ import {
   TABLE_CONTENT_TYPE,
   toTable,
   wantsTable,
+  wantsAggregated,
   type ApiServer,
 } from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
-import { readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
+import { dryRunOf, readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
 import { streamLogs } from './logs.js';
 
 export const MAX_WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
+/** How often a watch that allows bookmarks gets one (Kubernetes: about once a minute). */
+const BOOKMARK_INTERVAL_MS = 60_000;
 
 interface Route {
   resource: string;
@@ -133,6 +142,15 @@ export class HttpApi {
         sendRawJson(res, 200, openapi);
         return;
       }
+      if (
+        req.method === 'GET' &&
+        (url.pathname === '/api' || url.pathname === '/apis') &&
+        wantsAggregated(req.headers.accept)
+      ) {
+        const body = JSON.stringify(aggregatedDiscovery(url.pathname === '/api'));
+        sendRawJson(res, 200, body, [], AGGREGATED_DISCOVERY);
+        return;
+      }
       const discovered = discoveryAt(url.pathname, `127.0.0.1:${req.socket.localPort}`);
       if (discovered && req.method === 'GET') {
         sendJson(res, 200, discovered);
@@ -156,7 +174,7 @@ export class HttpApi {
       if (method === 'GET') {
         if (queryBool(q, 'watch')) return this.watch(req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
-        const match = this.matcher(q);
+        const match = this.matcher(q, info);
         const about = info.kind === 'Event' ? match?.equalities.get('involvedObject.uid') : undefined;
         const list =
           about !== undefined
@@ -214,7 +232,7 @@ export class HttpApi {
     }
     if (r.sub && !(r.sub === 'status' && info.subresources.includes('status')))
       throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
-    const dryRun = q.get('dryRun') === 'All';
+    const dryRun = dryRunOf(q.getAll('dryRun'));
     const status = r.sub === 'status';
     switch (method) {
       case 'GET': {
@@ -245,7 +263,7 @@ export class HttpApi {
         return;
       }
       case 'DELETE': {
-        let body: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
+        let body: { propagationPolicy?: string; gracePeriodSeconds?: number; dryRun?: unknown[] } = {};
         const hasBody =
           (req.headers['content-length'] && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'];
         if (hasBody) body = validateDeleteOptions(await readBody(req));
@@ -253,6 +271,7 @@ export class HttpApi {
         const { object, warnings } = this.api.delete(info.kind, ns, r.name, {
           propagation: body.propagationPolicy ?? q.get('propagationPolicy') ?? undefined,
           graceSeconds: body.gracePeriodSeconds ?? (grace !== null ? Number(grace) : undefined),
+          dryRun: dryRun || dryRunOf(body.dryRun ?? []),
         });
         sendJson(res, 200, object, warnings);
         return;
@@ -272,6 +291,7 @@ export class HttpApi {
    */
   private matcher(
     q: URLSearchParams,
+    r: Resource,
   ): (((o: ApiObject) => boolean) & { needles: string[]; equalities: Map<string, string> }) | undefined {
     const ls = q.get('labelSelector');
     const fs = q.get('fieldSelector');
@@ -281,6 +301,7 @@ export class HttpApi {
     try {
       sel = ls ? parseLabelSelector(ls) : undefined;
       reqs = fs ? parseFieldSelector(fs) : undefined;
+      if (reqs) checkFieldLabels(reqs, r.fieldLabels);
     } catch (e) {
       throw badRequestError((e as Error).message);
     }
@@ -288,7 +309,7 @@ export class HttpApi {
     const plain = (v: string) => /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
     const needles = [
       ...Object.values(sel?.matchLabels ?? {}),
-      ...(reqs ?? []).filter((r) => r.equal).map((r) => r.value),
+      ...(reqs ?? []).filter((r) => r.equal && !isFieldDefault(r.path, r.value)).map((r) => r.value),
     ].filter(plain);
     const test = (o: ApiObject) =>
       (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
@@ -307,7 +328,7 @@ export class HttpApi {
     if (!body || typeof body !== 'object' || body.kind !== kind)
       throw badRequestError(`the body of the request is not a ${kind}`);
     const fields = parseFieldValidation(q.get('fieldValidation'));
-    const { object, warnings } = this.api.create(kind, ns, body, q.get('dryRun') === 'All', fields);
+    const { object, warnings } = this.api.create(kind, ns, body, dryRunOf(q.getAll('dryRun')), fields);
     sendJson(res, 201, object, warnings);
   }
 
@@ -319,7 +340,7 @@ export class HttpApi {
     q: URLSearchParams,
   ): void {
     const rv = Number(q.get('resourceVersion') ?? 0) || 0;
-    const match = this.matcher(q);
+    const match = this.matcher(q, resourceByKind(kind)!);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders(); // a watcher learns at once that its stream is open, even before any event
     this.watchers.add(res);
@@ -371,16 +392,30 @@ export class HttpApi {
       }
       throw e;
     }
+    // allowWatchBookmarks: a BOOKMARK with the revision seen so far, each minute and before a
+    // timeout ends the stream, so that the client's next watch starts from there (not for Tables).
+    const bookmarks = queryBool(q, 'allowWatchBookmarks') && !tables;
+    const bookmark = () => {
+      deliver();
+      if (res.writableEnded) return;
+      const r = resourceByKind(kind)!;
+      const rvNow = String(this.api.currentRevision());
+      const object = { kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: rvNow } };
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+    };
+    const ticker = bookmarks ? setInterval(bookmark, BOOKMARK_INTERVAL_MS) : undefined;
     // timeoutSeconds: the stream ends then (what was queued goes first); the client watches again.
     const timeout = Number(q.get('timeoutSeconds'));
     const timer =
       timeout > 0
         ? setTimeout(() => {
-            deliver();
+            if (bookmarks) bookmark();
+            else deliver();
             res.end();
           }, timeout * 1000)
         : undefined;
     const done = () => {
+      clearInterval(ticker);
       clearTimeout(timer);
       stop();
       this.watchers.delete(res);

@@ -77,8 +77,23 @@ const DELETE_OPTIONS_FIELDS = new Set([
   'dryRun',
 ]);
 
+/**
+ * `dryRun` (the query's, or a DeleteOptions body's list): `All` runs the write through every check
+ * and stores nothing; any other value is refused.
+ */
+export function dryRunOf(values: readonly unknown[]): boolean {
+  for (const v of values) {
+    if (v !== 'All') throw badRequestError(`dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
+  }
+  return values.length > 0;
+}
+
 /** A DELETE body must be a DeleteOptions; anything else is refused before anything is deleted. */
-export function validateDeleteOptions(body: unknown): { propagationPolicy?: string; gracePeriodSeconds?: number } {
+export function validateDeleteOptions(body: unknown): {
+  propagationPolicy?: string;
+  gracePeriodSeconds?: number;
+  dryRun?: unknown[];
+} {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw badRequestError('the body of a delete must be a DeleteOptions object');
   const o = body as Record<string, unknown>;
@@ -94,5 +109,6 @@ export function validateDeleteOptions(body: unknown): { propagationPolicy?: stri
   ) {
     throw badRequestError('gracePeriodSeconds must be a non-negative integer');
   }
-  return o as { propagationPolicy?: string; gracePeriodSeconds?: number };
+  if (o.dryRun !== undefined && !Array.isArray(o.dryRun)) throw badRequestError('dryRun must be a list');
+  return o as { propagationPolicy?: string; gracePeriodSeconds?: number; dryRun?: unknown[] };
 }

@@ -58,6 +58,40 @@ describe('the whole server on the simulated runtime', () => {
     expect((await home.api('GET', '/apis/batch/v2')).status).toBe(404);
   });
 
+  it("answers kubectl's first discovery request in the aggregated form, the same resources", async () => {
+    const accept =
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    const get = async (path: string) => {
+      const r = await home.api('GET', path, undefined, { Accept: accept });
+      expect(r.status).toBe(200);
+      return JSON.parse(r.body);
+    };
+    const core = await get('/api');
+    expect(core).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
+    const [coreGroup] = core.items;
+    expect(coreGroup.versions.map((v: { version: string }) => v.version)).toEqual(['v1']);
+    const pods = coreGroup.versions[0].resources.find((r: { resource: string }) => r.resource === 'pods');
+    expect(pods).toEqual({
+      resource: 'pods',
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      singularResource: 'pod',
+      verbs: ['delete', 'get', 'list', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+      subresources: [{ subresource: 'log', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] }],
+    });
+    const named = await get('/apis');
+    expect(named.items.map((g: { metadata: { name: string } }) => g.metadata.name)).toEqual(['batch']);
+    const jobs = named.items[0].versions[0].resources[0];
+    expect(`${jobs.resource} ${jobs.scope} ${jobs.verbs.join(',')}`).toBe(
+      'jobs Namespaced create,delete,get,list,patch,update,watch',
+    );
+    expect(jobs.subresources.map((s: { subresource: string }) => s.subresource)).toEqual(['status']);
+    // Without that Accept, the legacy form (older clients, and kubectl's fallback).
+    expect(JSON.parse((await home.api('GET', '/apis')).body).kind).toBe('APIGroupList');
+  });
+
   it('a watch without resourceVersion starts from the current objects; timeoutSeconds ends it', async () => {
     const cm = (name: string, v: string) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {v: "${v}"}\n`;
@@ -78,6 +112,63 @@ describe('the whole server on the simulated runtime', () => {
       'ADDED w1 2',
       'ADDED w2 1',
     ]);
+  });
+
+  it('field selectors name only the fields Kubernetes selects on; status.phase among them', async () => {
+    await home.ok(['apply', '-f', '-'], manifest('phases', '', pod('["true"]')));
+    await home.ok(['wait', '--for=condition=complete', 'job/phases', '--timeout=30s']);
+    const list = async (path: string) => {
+      const r = await home.api('GET', path);
+      return { status: r.status, body: JSON.parse(r.body) };
+    };
+    const names = (l: { body: { items: { metadata: { name: string } }[] } }) =>
+      l.body.items.map((i) => i.metadata.name);
+    const done = await list('/api/v1/namespaces/default/pods?fieldSelector=status.phase%3DSucceeded');
+    expect(names(done).some((n: string) => n.startsWith('phases-'))).toBe(true);
+    const running = await list('/api/v1/namespaces/default/pods?fieldSelector=status.phase%3DRunning');
+    expect(names(running).some((n: string) => n.startsWith('phases-'))).toBe(false);
+    const jobs = await list('/apis/batch/v1/namespaces/default/jobs?fieldSelector=status.successful%3D1');
+    expect(names(jobs)).toContain('phases');
+    const events = await list(
+      '/api/v1/namespaces/default/events?fieldSelector=source%3Djob-controller,reason%3DCompleted',
+    );
+    expect(events.body.items.map((e: { involvedObject: { name: string } }) => e.involvedObject.name)).toContain(
+      'phases',
+    );
+    expect(await list('/api/v1/namespaces/default/pods?fieldSelector=spec.image%3Dx')).toMatchObject({
+      status: 400,
+      body: { reason: 'BadRequest', message: 'field label not supported: spec.image' },
+    });
+    expect(await list('/api/v1/namespaces/default/configmaps?fieldSelector=data.x%3Dy')).toMatchObject({
+      status: 400,
+      body: { message: '"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"' },
+    });
+  });
+
+  it('a dry-run delete removes nothing; a watch that allows bookmarks gets one before its timeout', async () => {
+    await home.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\n');
+    const path = '/api/v1/namespaces/default/configmaps/kept';
+    const dry = await home.api('DELETE', `${path}?dryRun=All`);
+    expect(dry.status).toBe(200);
+    const inBody = await home.api('DELETE', path, JSON.stringify({ dryRun: ['All'] }), {
+      'Content-Type': 'application/json',
+    });
+    expect(inBody.status).toBe(200);
+    expect((await home.api('GET', path)).status).toBe(200);
+    const bad = await home.api('DELETE', `${path}?dryRun=Some`);
+    expect(JSON.parse(bad.body).message).toBe('dryRun: Unsupported value: "Some": supported values: "All"');
+    expect((await home.api('GET', path)).status).toBe(200);
+
+    const list = JSON.parse((await home.api('GET', '/api/v1/namespaces/default/configmaps')).body);
+    const rv = list.metadata.resourceVersion;
+    const w = await home.api(
+      'GET',
+      `/api/v1/namespaces/default/configmaps?watch=1&allowWatchBookmarks=true&resourceVersion=${rv}&timeoutSeconds=1`,
+    );
+    const last = JSON.parse(w.body.trim().split('\n').pop()!);
+    expect(last.type).toBe('BOOKMARK');
+    expect(last.object.kind).toBe('ConfigMap');
+    expect(Number(last.object.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(rv));
   });
 
   it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {
