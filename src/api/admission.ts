@@ -4,9 +4,9 @@ import { DEFAULT_NAMESPACE, prepareJobForCreate, toRfc3339 } from './defaults.js
 import { newUid } from './names.js';
 import { invalidError } from './status.js';
 import { validateJob } from './validation.js';
-import { validateConfigMap, validateSecret } from './validation-meta.js';
+import { NAMESPACE_NAME_LABEL, validateConfigMap, validateNamespace, validateSecret } from './validation-meta.js';
 import { computeJobWarnings } from './warnings.js';
-import type { ApiObject, ConfigMap, Job, Secret } from './types.js';
+import type { ApiObject, ConfigMap, Job, Namespace, Secret } from './types.js';
 
 export interface Admitted<T extends ApiObject = ApiObject> {
   object: T;
@@ -44,6 +44,19 @@ export function admitCreate(input: ApiObject, now: Date, uid = newUid()): Admitt
       meta.uid = uid;
       meta.creationTimestamp = toRfc3339(now);
       return { object: obj, warnings: [] };
+    }
+    case 'Namespace': {
+      const ns = obj as Namespace;
+      const meta = (ns.metadata ??= {});
+      delete meta.namespace; // cluster-scoped: the API server clears it
+      const errs = validateNamespace(ns);
+      if (errs.length) throw invalidError('Namespace', '', meta.name ?? '', errs);
+      meta.labels = { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name ?? '' };
+      ns.spec = { finalizers: ['kubernetes'] };
+      ns.status = { phase: 'Active' };
+      meta.uid = uid;
+      meta.creationTimestamp = toRfc3339(now);
+      return { object: ns, warnings: [] };
     }
     default:
       throw new Error(`jobctl does not create ${obj.kind} objects`);

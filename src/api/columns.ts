@@ -2,7 +2,7 @@
 // and jobctl's own printers: Kubernetes' printers (pkg/printers/internalversion) for the kinds
 // jobctl serves; reference §7.2-7.4 and §4.3. Priority 1 columns are `-o wide`'s.
 import { humanDuration } from './durations.js';
-import type { ApiObject, ContainerStatus, Event, Job, Pod } from './types.js';
+import type { ApiObject, ContainerStatus, Event, Job, Namespace, Pod } from './types.js';
 
 export interface Column<T = ApiObject> {
   /** As a Table names it ("Name", "Nominated Node"); printers show it upper-cased. */
@@ -225,7 +225,14 @@ export const SECRET_COLUMNS: Column[] = [
   AGE,
 ];
 
+export const NAMESPACE_COLUMNS: Column[] = [
+  NAME,
+  col('Status', 'The status of the namespace.', (o) => (o as Namespace).status?.phase ?? ''),
+  AGE,
+];
+
 const BY_KIND: Record<string, Column<never>[]> = {
+  Namespace: NAMESPACE_COLUMNS,
   Job: JOB_COLUMNS,
   Pod: POD_COLUMNS,
   Event: EVENT_COLUMNS,

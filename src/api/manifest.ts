@@ -1,7 +1,7 @@
 // Reading manifests: YAML (multi-document, YAML 1.1 scalars as Kubernetes reads them) or JSON,
 // `kind: List`, and strict decoding against the schema, with line and column for every problem.
 import { LineCounter, parseAllDocuments, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { configMapSchema, jobSchema, secretSchema, type Schema } from './schema.js';
+import { configMapSchema, jobSchema, namespaceSchema, secretSchema, type Schema } from './schema.js';
 import { isQuantity } from './quantity.js';
 import type { ApiObject } from './types.js';
 
@@ -20,6 +20,7 @@ export const SERVED_KINDS: KindInfo[] = [
   { apiVersion: 'batch/v1', kind: 'Job', schema: jobSchema },
   { apiVersion: 'v1', kind: 'ConfigMap', schema: configMapSchema },
   { apiVersion: 'v1', kind: 'Secret', schema: secretSchema },
+  { apiVersion: 'v1', kind: 'Namespace', schema: namespaceSchema },
 ];
 
 const SERVED_LIST = SERVED_KINDS.map((k) => `${k.kind} (${k.apiVersion})`).join(', ') + ', List (v1)';

@@ -97,6 +97,17 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     subresources: [],
     fieldLabels: ['type'],
   },
+  {
+    kind: 'Namespace',
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    singular: 'namespace',
+    shortNames: ['ns'],
+    namespaced: false,
+    subresources: [],
+    fieldLabels: ['status.phase'],
+  },
 ];
 
 const BY_KIND = new Map(RESOURCE_TABLE.map((r) => [r.kind, r]));

@@ -326,6 +326,13 @@ export const secretSchema = struct('Secret', () => ({
   immutable: bool,
 }));
 
+export const namespaceSchema = struct('Namespace', () => ({
+  ...typeMeta,
+  metadata: objectMeta,
+  spec: struct('NamespaceSpec', () => ({ finalizers: strList })),
+  status: struct('NamespaceStatus', () => ({ phase: str, conditions: list(condition) })),
+}));
+
 /** The schema of a kind jobctl decodes, by kind. */
 export const schemaOfKind = (kind: string): Schema | undefined =>
-  ({ Job: jobSchema, ConfigMap: configMapSchema, Secret: secretSchema })[kind];
+  ({ Job: jobSchema, ConfigMap: configMapSchema, Secret: secretSchema, Namespace: namespaceSchema })[kind];

@@ -70,3 +70,20 @@ export const conflictError = (resource: string, group: string, name: string, why
 
 export const badRequestError = (message: string): StatusError =>
   new StatusError(makeStatus(400, 'BadRequest', message));
+
+/** 403 Forbidden: `jobs.batch "x" is forbidden: <why>`. */
+export const forbiddenError = (
+  resource: string,
+  group: string,
+  name: string,
+  why: string,
+  causes?: StatusDetails['causes'],
+): StatusError =>
+  new StatusError(
+    makeStatus(403, 'Forbidden', `${qualifiedResource(resource, group)} "${name}" is forbidden: ${why}`, {
+      name,
+      group,
+      kind: resource,
+      ...(causes ? { causes } : {}),
+    }),
+  );

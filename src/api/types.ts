@@ -267,7 +267,24 @@ export interface Secret {
   immutable?: boolean;
 }
 
-export type ApiObject = Job | Pod | Event | ConfigMap | Secret;
+export interface NamespaceCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** A namespace (cluster-scoped): the objects in it go when it is deleted. */
+export interface Namespace {
+  apiVersion: 'v1';
+  kind: 'Namespace';
+  metadata: ObjectMeta;
+  spec?: { finalizers?: string[] };
+  status?: { phase?: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };
+}
+
+export type ApiObject = Job | Pod | Event | ConfigMap | Secret | Namespace;
 
 export interface StatusDetails {
   name?: string;

@@ -1,9 +1,9 @@
 // Validation shared by every kind: object metadata, labels, selectors; and the config kinds
-// (ConfigMap, Secret), with the API server's messages.
+// (ConfigMap, Secret) and Namespaces, with the API server's messages.
 import { invalid, required, type FieldError } from './field-errors.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 
-import type { ConfigMap, LabelSelector, ObjectMeta, Secret } from './types.js';
+import type { ConfigMap, LabelSelector, Namespace, ObjectMeta, Secret } from './types.js';
 
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
@@ -113,5 +113,18 @@ export function validateSecret(s: Secret): FieldError[] {
       value: '',
       detail: `may not be more than ${MAX_SECRET_BYTES} bytes`,
     });
+  return errs;
+}
+
+/** The label the API server puts on every namespace: its name, for namespace selectors. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A namespace's name is a DNS-1123 label (not a subdomain); it has no namespace of its own. */
+export function validateNamespace(ns: Namespace): FieldError[] {
+  const errs: FieldError[] = [];
+  const meta = ns.metadata ?? {};
+  // Everything but the name as for any object (the name is checked as a label below).
+  validateObjectMeta({ ...meta, name: undefined, generateName: meta.name ?? meta.generateName }, errs);
+  for (const msg of meta.name ? isDns1123Label(meta.name) : []) errs.unshift(invalid('metadata.name', meta.name, msg));
   return errs;
 }

@@ -1,4 +1,5 @@
 export * from './registry.js';
+export * from './namespaces.js';
 export * from './event-correlator.js';
 export * from './event-expiry.js';
 export * from './rest.js';

@@ -40,7 +40,7 @@ function groupDocument(path: string): object | undefined {
   if (rows.length === 0) return undefined;
   const paths: Record<string, object> = {};
   for (const r of rows) {
-    const base = `/${path}/namespaces/{namespace}/${r.plural}`;
+    const base = `/${path}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
     paths[base] = { get: operation(r, 'list', false), post: operation(r, 'post', true) };
     paths[`${base}/{name}`] = {
       get: operation(r, 'get', false),

@@ -15,6 +15,7 @@ import {
 } from '../api/index.js';
 import type { ObjectStore } from '../store/index.js';
 import { EventCorrelator } from './event-correlator.js';
+import { NamespaceLifecycle } from './namespaces.js';
 
 export interface Clock {
   now(): Date;
@@ -37,11 +38,15 @@ export class Registry {
   /** What Kubernetes' event recorder does before writing an event: aggregate, count, filter spam. */
   private readonly correlator = new EventCorrelator();
   private lastEventNanos = 0n;
+  /** Which namespaces exist, and their deletion. */
+  readonly namespaces: NamespaceLifecycle;
 
   constructor(
     readonly store: ObjectStore,
     readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.namespaces = new NamespaceLifecycle(store, clock);
+  }
 
   now(): Date {
     return this.clock.now();
@@ -50,6 +55,11 @@ export class Registry {
   /** Runs `fn`'s writes as one commit; watchers see them after it. */
   transact<T>(fn: () => T): T {
     return this.store.transact(fn);
+  }
+
+  /** Every object of a kind (in one namespace, if given). */
+  list<T extends ApiObject>(kind: string, namespace?: string): T[] {
+    return this.store.list<T>(kind, namespace);
   }
 
   listJobs(namespace?: string): Job[] {

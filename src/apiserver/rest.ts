@@ -109,16 +109,17 @@ export class ApiServer {
     const strategy = strategyFor(kind);
     if (!strategy.clientWritable) strategy.admitCreate(given, this.registry.now()); // refuses
     const { object: body, warnings: fieldWarnings } = decodeFields(given, fields);
+    const r = mustResource(kind);
     body.metadata ??= {};
-    if (body.metadata.namespace && body.metadata.namespace !== ns) {
+    if (!r.namespaced) delete body.metadata.namespace;
+    else if (body.metadata.namespace && body.metadata.namespace !== ns) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    body.metadata.namespace = ns;
+    } else body.metadata.namespace = ns;
+    this.registry.namespaces.admitCreate(r, ns, body.metadata.name ?? body.metadata.generateName ?? '');
     const admitted = strategy.admitCreate(body, this.registry.now());
     const object = admitted.object;
     const warnings = [...fieldWarnings, ...admitted.warnings];
     if (!dryRun) return { object: this.store.create(object), warnings };
-    const r = mustResource(kind);
     if (this.store.get(kind, ns, object.metadata.name ?? '')) {
       throw new StatusError(
         makeStatus(409, 'AlreadyExists', `${groupResource(r)} "${object.metadata.name}" already exists`, {
@@ -216,6 +217,8 @@ export class ApiServer {
       if (!['Background', 'Foreground', 'Orphan'].includes(p))
         throw badRequestError(`propagationPolicy ${p} is not supported`);
       deleted = this.registry.deleteJob(ns, name, p);
+    } else if (kind === 'Namespace') {
+      deleted = this.registry.namespaces.delete(name);
     } else if (kind === 'Pod') {
       deleted = this.registry.deletePod(ns, name, { graceSeconds: opts.graceSeconds });
     } else {

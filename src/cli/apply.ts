@@ -1,7 +1,15 @@
 // `jobctl apply -f` and `jobctl create -f`.
 import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { admitCreate, defaultJob, mustResource, StatusError, type ApiObject, type Job } from '../api/index.js';
+import {
+  admitCreate,
+  defaultJob,
+  mustResource,
+  resourceByKind,
+  StatusError,
+  type ApiObject,
+  type Job,
+} from '../api/index.js';
 import type { DecodedObject } from '../api/manifest.js';
 import type { ApiClient } from '../client/index.js';
 import { apiPath, connect, connectIfRunning } from './context.js';
@@ -45,7 +53,7 @@ export function parseOutput(
 /** Sets the object's namespace from -n, refusing a conflicting one, as kubectl does. */
 export function applyNamespace(obj: ApiObject, namespace: string | undefined): void {
   const meta = (obj.metadata ??= {});
-  if (!namespace) return;
+  if (!namespace || resourceByKind(obj.kind)?.namespaced === false) return;
   if (meta.namespace && meta.namespace !== namespace) {
     throw new CliError(
       `the namespace from the provided object "${meta.namespace}" does not match the namespace "${namespace}". You must pass '--namespace=${meta.namespace}' to perform this operation.`,
@@ -155,7 +163,7 @@ async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions
 
 async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
   const ns = object.metadata.namespace ?? 'default';
-  object.metadata.namespace = ns;
+  if (resourceByKind(object.kind)?.namespaced !== false) object.metadata.namespace = ns;
   const resource = mustResource(object.kind).plural;
   const name = object.metadata.name ?? '';
   const dry = opts.dryRun === 'server' ? '?dryRun=All' : '';

@@ -1,18 +1,22 @@
-// `jobctl create job NAME --image=IMG -- CMD ARGS...`: the Job kubectl builds.
-import { admitCreate, type Job } from '../api/index.js';
+// `jobctl create job NAME --image=IMG -- CMD ARGS...` and `jobctl create namespace NAME`: the
+// objects kubectl builds.
+import { admitCreate, mustResource, type ApiObject, type Job } from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
 import { applyNamespace, printObjects, type DryRun, type OutputFormat } from './apply.js';
 import { apiPath, connect } from './context.js';
 import { CliError, type Io } from './io.js';
 
-export interface CreateJobOptions {
+export interface CreateOptions {
+  dryRun: DryRun;
+  output: OutputFormat;
+  namespace?: string;
+}
+
+export interface CreateJobOptions extends CreateOptions {
   name: string;
   image?: string;
   from?: string;
   command: string[];
-  dryRun: DryRun;
-  output: OutputFormat;
-  namespace?: string;
 }
 
 export function buildJob(name: string, image: string, command: string[]): Job {
@@ -32,24 +36,36 @@ export async function runCreateJob(opts: CreateJobOptions, io: Io): Promise<void
   if (!opts.name) throw new CliError('NAME is required');
   const job = buildJob(opts.name, opts.image, opts.command);
   applyNamespace(job, opts.namespace);
+  await createBuilt(job, opts, io);
+}
+
+/** `jobctl create namespace NAME`. */
+export async function runCreateNamespace(opts: CreateOptions & { name: string }, io: Io): Promise<void> {
+  if (!opts.name) throw new CliError('NAME is required');
+  await createBuilt({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.name } }, opts, io);
+}
+
+/** Creates an object a `create` subcommand built (or, with --dry-run=client, shows it). */
+async function createBuilt(obj: ApiObject, opts: CreateOptions, io: Io): Promise<void> {
   if (opts.dryRun !== 'client') {
     const client = await connect(io);
-    const ns = job.metadata.namespace ?? 'default';
-    const r = await client.call<Job>(
+    const r = mustResource(obj.kind);
+    const ns = obj.metadata.namespace ?? 'default';
+    const created = await client.call<ApiObject>(
       'POST',
-      apiPath('jobs', ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''),
-      job,
+      apiPath(r.plural, ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''),
+      obj,
     );
-    for (const w of r.warnings) io.err(`Warning: ${w}\n`);
-    if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
-    else if (opts.output) await printObjects([r.body], opts.output, io);
-    else io.out(`${kindSlashName(r.body)} created${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
+    for (const w of created.warnings) io.err(`Warning: ${w}\n`);
+    if (opts.output === 'name') io.out(`${kindSlashName(created.body)}\n`);
+    else if (opts.output) await printObjects([created.body], opts.output, io);
+    else io.out(`${kindSlashName(created.body)} created${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
     return;
   }
   // Validate as the server would, but print what kubectl builds: the object a user saves as a manifest.
-  const { warnings } = admitCreate(job, new Date());
+  const { warnings } = admitCreate(obj, new Date());
   for (const w of warnings) io.err(`Warning: ${w}\n`);
-  if (opts.output === 'name') io.out(`${kindSlashName(job)}\n`);
-  else if (opts.output) await printObjects([job], opts.output, io);
-  else io.out(`${kindSlashName(job)} created (dry run)\n`);
+  if (opts.output === 'name') io.out(`${kindSlashName(obj)}\n`);
+  else if (opts.output) await printObjects([obj], opts.output, io);
+  else io.out(`${kindSlashName(obj)} created (dry run)\n`);
 }

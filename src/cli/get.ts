@@ -37,11 +37,13 @@ const kindOf = (resource: string) => resourceByPlural(resource)?.kind ?? '';
 export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);
   const format = parseFormat(opts.output);
-  const ns = opts.allNamespaces ? undefined : namespaceOf(opts);
+  // A cluster-scoped resource (namespaces) has no namespace to name or to list across.
+  const clustered = resourceByPlural(resource)?.namespaced === false;
+  const ns = opts.allNamespaces || clustered ? undefined : namespaceOf(opts);
   const client = await connect(io);
   const p = await paletteFor(io, opts, format.kind !== 'table');
   const table = new TablePrinter();
-  const allNs = Boolean(opts.allNamespaces);
+  const allNs = Boolean(opts.allNamespaces) && !clustered;
   const render = (objs: ApiObject[], withHeader: boolean, events?: string[]): string => {
     const wide = format.kind === 'table' && format.wide;
     const now = Date.now();
@@ -92,7 +94,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   if (names.length === 1 && opts.watch) query.set('fieldSelector', `metadata.name=${names[0]}`);
   let objs: ApiObject[] = [];
   if (names.length > 0 && !opts.watch) {
-    if (!ns) throw new CliError('a resource cannot be retrieved by name across all namespaces');
+    if (!ns && !clustered) throw new CliError('a resource cannot be retrieved by name across all namespaces');
     let failed = false;
     for (const name of names) {
       try {

@@ -94,9 +94,23 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       );
     });
 
+  create
+    .command('namespace')
+    .alias('ns')
+    .description('Create a namespace with the specified name')
+    .argument('<name>')
+    .option('--dry-run [strategy]', 'none, client or server')
+    .option('-o, --output <format>', 'yaml, json or name')
+    .action(async (name: string, _opts, cmd: Command) => {
+      const opts = cmd.optsWithGlobals();
+      const { parseDryRun, parseOutput } = await import('./apply.js');
+      const { runCreateNamespace } = await import('./create-job.js');
+      await runCreateNamespace({ name, dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output) }, io);
+    });
+
   program
     .command('get')
-    .description('Display one or many resources: jobs, pods, events, configmaps, secrets')
+    .description('Display one or many resources: jobs, pods, events, configmaps, secrets, namespaces')
     .argument('<resource...>', 'TYPE [NAME...] or TYPE/NAME')
     .option('-o, --output <format>', 'wide, json, yaml, name, jsonpath=TEMPLATE')
     .option('-l, --selector <selector>', 'label selector, e.g. app=x,tier!=web')

@@ -169,7 +169,8 @@ export class HttpApi {
   private async dispatch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams): Promise<void> {
     const info = resourceByPlural(r.resource)!;
     const method = req.method ?? 'GET';
-    const ns = r.namespace ?? 'default';
+    // Cluster-scoped objects (namespaces) are stored under the empty namespace.
+    const ns = info.namespaced ? (r.namespace ?? 'default') : '';
     if (!r.name) {
       if (method === 'GET') {
         if (queryBool(q, 'watch')) return this.watch(req, res, info.kind, r.namespace, q);
@@ -203,7 +204,7 @@ export class HttpApi {
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;
       }
-      if (method === 'POST' && r.namespace) return this.create(req, res, info.kind, ns, q);
+      if (method === 'POST' && (r.namespace || !info.namespaced)) return this.create(req, res, info.kind, ns, q);
       throw new StatusError(
         makeStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
       );

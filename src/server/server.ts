@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
+import { NamespaceController } from '../controller/namespace.js';
 import { TtlController } from '../controller/ttl.js';
 import { beforeEngineWrites, type ContainerRuntime } from '../runtime/cri.js';
 import { DockerRuntime } from '../runtime/docker/engine.js';
@@ -192,6 +193,8 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const jobs = new JobController(registry, { podBackoffBaseMs: config.backoffBaseMs, log });
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);
+    const namespaces = new NamespaceController(registry, log);
+    registry.namespaces.ensure();
     const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
     const api = new HttpApi(new ApiServer(registry), {
@@ -211,11 +214,13 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
       jobs.onChange(c);
       ttl.onChange(c);
+      namespaces.onChange(c);
       queueMicrotask(() => gc.onChange(c));
     });
     gc.collectAll();
     jobs.resyncAll();
     ttl.resyncAll();
+    namespaces.resyncAll();
     eventExpiry.start();
 
     http = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void api.handle(req, res));
@@ -254,7 +259,8 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
           api.watchCount() > 0 ||
           !jobs.queue.isIdle() ||
           jobs.queue.hasPendingTimers() ||
-          ttl.queue.hasPendingTimers();
+          ttl.queue.hasPendingTimers() ||
+          namespaces.queue.hasPendingTimers();
         if (busy) lastActivity = Date.now();
         else if (Date.now() - lastActivity > config.idleTimeoutMs) void stop();
       },
@@ -269,6 +275,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         // Containers keep running: a restarted server adopts them.
         jobs.queue.stop();
         ttl.queue.stop();
+        namespaces.queue.stop();
         eventExpiry.stop();
         await kubelet.shutdown();
         api.closeWatches();

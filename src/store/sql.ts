@@ -25,6 +25,7 @@ export const DELETE_OBJECT = 'DELETE FROM objects WHERE kind = ? AND namespace =
 export const GET_OBJECT = 'SELECT rev, object FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 export const GET_REV = 'SELECT rev FROM objects WHERE kind = ? AND namespace = ? AND name = ?';
 export const LIST_NS = 'SELECT object FROM objects WHERE kind = ? AND namespace = ? ORDER BY name';
+export const NAMESPACES_IN_USE = "SELECT DISTINCT namespace FROM objects WHERE namespace != ''";
 export const LIST_ALL = 'SELECT object FROM objects WHERE kind = ? ORDER BY namespace, name';
 export const EVENT_KEYS_UP_TO_REV =
   "SELECT namespace, name FROM objects INDEXED BY events_by_rev WHERE kind = 'Event' AND rev <= ? ORDER BY rev LIMIT ?";

@@ -107,6 +107,11 @@ export class Store {
     this.db.close();
   }
 
+  /** Every namespace that holds an object. */
+  namespacesInUse(): string[] {
+    return this.db.prepare(sql.NAMESPACES_IN_USE).pluck().all() as string[];
+  }
+
   /** The newest revision written. Kept in memory: this process is the database's only writer. */
   currentRevision(): number {
     return (this.revision ??= (this.stmts.maxRev.get() as { rev: number }).rev);
@@ -140,10 +145,7 @@ export class Store {
   }
 
   list<T extends ApiObject>(kind: string, namespace?: string): T[] {
-    const rows = (namespace ? this.stmts.listNs.all(kind, namespace) : this.stmts.listAll.all(kind)) as {
-      object: string;
-    }[];
-    return rows.map((r) => JSON.parse(r.object) as T);
+    return this.listJson(kind, namespace).map((json) => JSON.parse(json) as T);
   }
 
   /** The stored JSON of each object of a kind, as written: lists are sent without re-serialising. */
@@ -259,7 +261,6 @@ export class Store {
     else this.stmts.upsert.run(kind, ns, name, rev, json);
     this.revision = rev;
     const stored = JSON.parse(json) as ApiObject;
-
     this.pending.push({ rev, type, object: stored, json });
     return stored;
   }
@@ -305,10 +306,7 @@ export class Store {
   }
 
   delete(kind: string, namespace: string, name: string): ApiObject {
-    return this.transact(() => {
-      const current = this.mustGet(kind, namespace, name);
-      return this.write('DELETED', current);
-    });
+    return this.transact(() => this.write('DELETED', this.mustGet(kind, namespace, name)));
   }
 
   /**
@@ -397,4 +395,5 @@ export type ObjectStore = Pick<
   | 'eventKeysUpTo'
   | 'eventsAboutJson'
   | 'flush'
+  | 'namespacesInUse'
 >;

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { tempDir } from '../helpers/temp.js';
 import { describe, expect, it } from 'vitest';
 import type { ApiObject, StatusError } from '../../src/api/index.js';
-import { type ConfigMap, type Job } from '../../src/api/index.js';
+import { type ConfigMap, type Job, type Namespace } from '../../src/api/index.js';
 import { ApiServer, openapiDocument, openapiIndex, parseFieldValidation, Registry } from '../../src/apiserver/index.js';
 import { Store } from '../../src/store/index.js';
 
-const server = () => new ApiServer(new Registry(new Store(join(tempDir('jobctl-api-'), 'state.db'))));
+const server = () => {
+  const registry = new Registry(new Store(join(tempDir('jobctl-api-'), 'state.db')));
+  registry.namespaces.ensure();
+  return new ApiServer(registry);
+};
 const job = (name: string, extra: Partial<Job['spec']> = {}): Job => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
@@ -164,5 +168,77 @@ describe('ApiServer', () => {
       'query:fieldValidation',
     );
     expect(openapiDocument('apis/apps/v1')).toBeUndefined();
+    const core = JSON.parse(openapiDocument('api/v1')!);
+    expect(core.paths['/api/v1/namespaces/{name}'].patch['x-kubernetes-group-version-kind'].kind).toBe('Namespace');
+  });
+
+  it('namespaces: objects only in one that exists and is not terminating; three may not be deleted', () => {
+    const api = server();
+    const status = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as StatusError).status;
+      }
+      return undefined;
+    };
+    expect(status(() => api.create('Job', 'team-a', job('a'), false))).toMatchObject({
+      code: 404,
+      message: 'namespaces "team-a" not found',
+    });
+    const ns = api.create('Namespace', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }, false)
+      .object as Namespace;
+    expect(ns.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
+    expect([ns.spec, ns.status, ns.metadata.namespace]).toEqual([
+      { finalizers: ['kubernetes'] },
+      { phase: 'Active' },
+      undefined,
+    ]);
+    api.create('Job', 'team-a', job('a'), false);
+    const deleting = api.delete('Namespace', '', 'team-a', {}).object as Namespace;
+    expect(deleting.status?.phase).toBe('Terminating');
+    expect(deleting.metadata.deletionTimestamp).toBeDefined();
+    expect(status(() => api.create('Job', 'team-a', job('b'), false))).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      message:
+        'jobs.batch "b" is forbidden: unable to create new content in namespace team-a because it is being terminated',
+    });
+    for (const name of ['default', 'kube-system', 'kube-public']) {
+      expect(status(() => api.delete('Namespace', '', name, {}))).toMatchObject({
+        code: 403,
+        message: `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+      });
+    }
+    expect(
+      status(() =>
+        api.create('Namespace', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } }, false),
+      )?.code,
+    ).toBe(422);
+    // A label changes; the finalizers and status stay the server's.
+    const relabelled = api.patch(
+      'Namespace',
+      '',
+      'default',
+      'application/merge-patch+json',
+      { metadata: { labels: { team: 'x' } }, status: { phase: 'Terminating' } },
+      { status: false, dryRun: false },
+    ) as Namespace;
+    expect(relabelled.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'default', team: 'x' });
+    expect(relabelled.status?.phase).toBe('Active');
+  });
+
+  it('namespaces that hold objects from before namespaces were objects are created at start', () => {
+    const store = new Store(join(tempDir('jobctl-api-'), 'state.db'));
+    store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old', namespace: 'legacy' } });
+    const registry = new Registry(store);
+    registry.namespaces.ensure();
+    expect(store.list('Namespace').map((n) => n.metadata.name)).toEqual([
+      'default',
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+      'legacy',
+    ]);
   });
 });

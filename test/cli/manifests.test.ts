@@ -118,7 +118,7 @@ describe('strict decoding with positions', () => {
   it('an unknown kind lists what jobctl serves', async () => {
     const r = await dry(['-f', 'fixtures/invalid/unknown-kind.yaml']);
     expect(r.stderr).toContain(
-      'no matches for kind "CronJob" in version "batch/v1"; jobctl serves Job (batch/v1), ConfigMap (v1), Secret (v1), List (v1)',
+      'no matches for kind "CronJob" in version "batch/v1"; jobctl serves Job (batch/v1), ConfigMap (v1), Secret (v1), Namespace (v1), List (v1)',
     );
     const v = await dry(['-f', '-'], JOB('x').replace('batch/v1', 'batch/v1beta1'));
     expect(v.stderr).toContain(

@@ -110,8 +110,9 @@ export class Home {
   }
 
   /** The pods of a Job (by its job-name label) and the Job itself, as `-o json` prints them. */
-  async podsOf(job: string): Promise<Pod[]> {
-    return (await this.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`])).items;
+  async podsOf(job: string, namespace?: string): Promise<Pod[]> {
+    const ns = namespace ? ['-n', namespace] : [];
+    return (await this.json<List<Pod>>(['get', 'pods', '-l', `job-name=${job}`, ...ns])).items;
   }
 
   getJob(name: string): Promise<Job> {

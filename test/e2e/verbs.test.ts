@@ -73,6 +73,12 @@ describe('verbs', () => {
   });
 
   it('get: namespaces, -A, -o name, jsonpath, --no-headers', async () => {
+    // A namespace must exist first, as on a cluster.
+    const missing = await home.jobctl(['apply', '-n', 'team-a', '-f', '-'], { stdin: jobYaml('quick', ['echo', 'a']) });
+    expect(missing.stderr).toBe(
+      'Error from server (NotFound): error when creating "STDIN": namespaces "team-a" not found\n',
+    );
+    expect(await home.ok(['create', 'namespace', 'team-a'])).toBe('namespace/team-a created\n');
     await home.ok(['apply', '-n', 'team-a', '-f', '-'], jobYaml('quick', ['echo', 'a']));
     await home.ok(['apply', '-f', '-'], jobYaml('quick', ['echo', 'default']));
     await home.ok(['wait', '-n', 'team-a', '--for=condition=complete', 'job/quick']);
@@ -100,6 +106,21 @@ describe('verbs', () => {
     const events = await home.ok(['get', 'events', '-n', 'team-a']);
     expect(events.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
     expect(events).toMatch(/Normal\s+Completed\s+job\/quick\s+Job completed/);
+    expect(await home.ok(['get', 'ns', 'team-a', '--no-headers'])).toMatch(/^team-a\s+Active\s+\d+s\n$/);
+    // Deleting the namespace deletes what it holds (the job, its pod and container, the events).
+    const [pod] = await home.podsOf('quick', 'team-a');
+    expect(await home.ok(['delete', 'namespace', 'team-a'])).toBe('namespace "team-a" deleted\n');
+    expect((await home.jobctl(['get', 'ns', 'team-a'])).stderr).toBe(
+      'Error from server (NotFound): namespaces "team-a" not found\n',
+    );
+    expect((await home.jobctl(['get', 'pods', '-n', 'team-a'])).stderr).toBe(
+      'No resources found in team-a namespace.\n',
+    );
+    expect((await home.jobctl(['get', 'events', '-n', 'team-a'])).stderr).toBe(
+      'No resources found in team-a namespace.\n',
+    );
+    expect(await home.containers(`io.kubernetes.pod.uid=${pod.metadata.uid}`)).toEqual([]);
+    expect(await home.ok(['get', 'job', 'quick', '-o', 'name'])).toBe('job.batch/quick\n');
   });
 
   it('wait: timeout and --timeout=0 messages, NotFound', async () => {

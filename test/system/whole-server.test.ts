@@ -39,7 +39,7 @@ describe('the whole server on the simulated runtime', () => {
     expect(await get('/apis/batch')).toMatchObject({ kind: 'APIGroup', name: 'batch' });
     const v1 = await get('/api/v1');
     const byName = new Map(v1.resources.map((r: { name: string }) => [r.name, r]));
-    expect([...byName.keys()].sort()).toEqual(['configmaps', 'events', 'pods', 'pods/log', 'secrets']);
+    expect([...byName.keys()].sort()).toEqual(['configmaps', 'events', 'namespaces', 'pods', 'pods/log', 'secrets']);
     expect(byName.get('pods')).toEqual({
       name: 'pods',
       singularName: 'pod',
@@ -169,6 +169,24 @@ describe('the whole server on the simulated runtime', () => {
     expect(last.type).toBe('BOOKMARK');
     expect(last.object.kind).toBe('ConfigMap');
     expect(Number(last.object.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(rv));
+  });
+
+  it('deleting a namespace stops and removes its running Job, pods, ConfigMaps and events, then it', async () => {
+    await home.ok(['create', 'namespace', 'doomed']);
+    const annotations = '{sim.jobctl.io/duration: 3600s}';
+    await home.ok(
+      ['apply', '-n', 'doomed', '-f', '-'],
+      manifest('long', '  parallelism: 2\n  completions: 4', pod('["sleep", "3600"]', 'Never', annotations)),
+    );
+    await home.ok(['apply', '-n', 'doomed', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    await until('two running pods', async () => (await home.podsOf('long', 'doomed')).length === 2);
+    expect(await home.ok(['delete', 'ns', 'doomed'])).toBe('namespace "doomed" deleted\n');
+    for (const kind of ['jobs', 'pods', 'configmaps', 'events']) {
+      expect((await home.jobctl(['get', kind, '-n', 'doomed'])).stderr).toBe(
+        'No resources found in doomed namespace.\n',
+      );
+    }
+    expect(await home.ok(['get', 'ns', '-o', 'name'])).not.toContain('doomed');
   });
 
   it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {

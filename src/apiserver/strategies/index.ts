@@ -2,12 +2,18 @@
 import type { Strategy } from '../strategy.js';
 import { configMapStrategy, secretStrategy } from './config.js';
 import { jobStrategy } from './job.js';
+import { namespaceStrategy } from './namespace.js';
 import { eventStrategy, podStrategy } from './server-owned.js';
 
 const STRATEGIES = new Map<string, Strategy>(
-  [jobStrategy as Strategy, podStrategy, eventStrategy, configMapStrategy as Strategy, secretStrategy as Strategy].map(
-    (s) => [s.kind, s],
-  ),
+  [
+    jobStrategy as Strategy,
+    podStrategy,
+    eventStrategy,
+    configMapStrategy as Strategy,
+    secretStrategy as Strategy,
+    namespaceStrategy as Strategy,
+  ].map((s) => [s.kind, s]),
 );
 
 export function strategyFor(kind: string): Strategy {
