@@ -1,7 +1,9 @@
-// What the HTTP API reads and writes on the wire: bodies (bounded, JSON only), DeleteOptions,
+// What the HTTP API reads and writes on the wire: bodies (bounded, JSON or Kubernetes' protobuf), DeleteOptions,
 // and answers (a metav1.Status, or JSON with its warnings).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequestError, makeStatus, StatusError, type Status } from '../api/index.js';
+// Direct, not through the index: only the server decodes protobuf.
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE, ProtobufError } from '../api/protobuf.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -52,12 +54,22 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
     throw new StatusError(
       makeStatus(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
     );
+  if (type.split(';')[0].trim() === PROTOBUF_CONTENT_TYPE) {
+    // `kubectl create job|configmap|secret|namespace` send their objects so.
+    try {
+      return decodeProtobufObject(Buffer.concat(chunks));
+    } catch (e) {
+      if (e instanceof ProtobufError)
+        throw badRequestError(`the body of the request could not be decoded: ${e.message}`);
+      throw e;
+    }
+  }
   if (!/json/.test(type.split(';')[0]))
     throw new StatusError(
       makeStatus(
         415,
         'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json`,
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/json-patch+json, ${PROTOBUF_CONTENT_TYPE}`,
       ),
     );
   try {
