@@ -370,3 +370,15 @@ function findNode(doc: Document.Parsed, path: PathSeg[], atKey: boolean): Node |
   }
   return node as Node | undefined;
 }
+
+/** An apply patch's body: JSON (what kubectl sends) or one YAML document, as an object. */
+export function parseApplyBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const docs = parseAllDocuments(text, { version: '1.1' });
+    const [doc] = Array.isArray(docs) ? docs : [];
+    if (!doc || doc.errors.length) throw new ManifestError(doc?.errors[0]?.message ?? 'an empty apply patch');
+    return doc.toJS();
+  }
+}

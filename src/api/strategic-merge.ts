@@ -26,6 +26,10 @@ const MERGING: Record<string, { key?: string }> = {
   'JobStatus.conditions': { key: 'type' },
 };
 
+/** How a struct's list field merges (by a key, or as a set), or undefined for an atomic list. */
+export const listMergeOf = (struct: string, field: string): { key?: string } | undefined =>
+  MERGING[`${struct}.${field}`];
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const SET_ORDER = '$setElementOrder/';

@@ -1,5 +1,6 @@
 // The object shapes jobctl serves: a subset of Kubernetes' batch/v1 and core/v1 types.
 // Kept loose where Kubernetes is loose (pod spec fields are carried through as the user wrote them).
+import type { FieldSet } from './fieldset.js';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -24,6 +25,18 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** Which manager set which fields (server-side apply's bookkeeping). */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1?: FieldSet;
+  subresource?: string;
 }
 
 export interface LabelSelectorRequirement {

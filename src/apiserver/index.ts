@@ -8,3 +8,4 @@ export { strategyFor } from './strategies/index.js';
 export * from './discovery.js';
 export * from './tables.js';
 export * from './openapi.js';
+export { managerOf } from './managed-fields.js';

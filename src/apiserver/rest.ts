@@ -12,12 +12,17 @@ import {
   PatchError,
   badRequestError,
   StatusError,
+  invalidError,
+  required,
+  forbidden,
   type ApiObject,
+  type ManagedFieldsEntry,
 } from '../api/index.js';
 // Direct, not through the index: the CLI loads manifest.ts (and yaml) only when it reads files.
 import { decodeBody } from '../api/manifest.js';
 import { schemaOfKind } from '../api/schema.js';
 import { strategicMerge } from '../api/strategic-merge.js';
+import { serverSideApply, trackUpdate } from './managed-fields.js';
 import type { Change } from '../store/index.js';
 import type { Registry } from './registry.js';
 import { strategyFor } from './strategies/index.js';
@@ -26,6 +31,7 @@ export const PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
   'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
 ] as const;
 
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
@@ -34,6 +40,10 @@ export interface UpdateOptions {
   status: boolean;
   dryRun: boolean;
   fieldValidation?: FieldValidation;
+  /** Who writes: its fields are recorded as its own in `metadata.managedFields`. */
+  manager?: string;
+  /** Server-side apply only: take fields other managers own. */
+  force?: boolean;
   /** Receives the update's warnings (unknown fields, under Warn). */
   warnings?: string[];
 }
@@ -105,7 +115,14 @@ export class ApiServer {
     return this.store.watch(kind, rv, onChange);
   }
 
-  create(kind: string, ns: string, given: ApiObject, dryRun: boolean, fields: FieldValidation = 'Warn'): Written {
+  create(
+    kind: string,
+    ns: string,
+    given: ApiObject,
+    dryRun: boolean,
+    fields: FieldValidation = 'Warn',
+    manager = 'unknown',
+  ): Written {
     const strategy = strategyFor(kind);
     if (!strategy.clientWritable) strategy.admitCreate(given, this.registry.now()); // refuses
     const { object: body, warnings: fieldWarnings } = decodeFields(given, fields);
@@ -116,8 +133,12 @@ export class ApiServer {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
     } else body.metadata.namespace = ns;
     this.registry.namespaces.admitCreate(r, ns, body.metadata.name ?? body.metadata.generateName ?? '');
-    const admitted = strategy.admitCreate(body, this.registry.now());
+    const now = this.registry.now();
+    const admitted = strategy.admitCreate(body, now);
     const object = admitted.object;
+    const base = body.metadata.managedFields ?? [];
+    object.metadata.managedFields = trackUpdate(base, undefined, object, manager, schemaOfKind(kind), now);
+    if (object.metadata.managedFields.length === 0) delete object.metadata.managedFields;
     const warnings = [...fieldWarnings, ...admitted.warnings];
     if (!dryRun) return { object: this.store.create(object), warnings };
     if (this.store.get(kind, ns, object.metadata.name ?? '')) {
@@ -144,11 +165,79 @@ export class ApiServer {
       if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) {
         return this.store.update(body); // throws the Conflict
       }
+      const now = this.registry.now();
       const next = opts.status
         ? this.statusOf(strategy.updateStatus, kind)(body, old)
-        : strategy.update(body, old, this.registry.now());
+        : strategy.update(body, old, now);
+      // A client may set managedFields itself (kubectl does, moving client-side apply's to its own).
+      if (!opts.status) this.track(kind, old, next, body.metadata?.managedFields, opts.manager, now);
       if (opts.dryRun || sameObject(next, old)) return next;
       return this.store.update(next);
+    });
+  }
+
+  /** Records `manager`'s change of `old` into `next` in next's managedFields. */
+  private track(
+    kind: string,
+    old: ApiObject,
+    next: ApiObject,
+    given: ManagedFieldsEntry[] | undefined,
+    manager = 'unknown',
+    now: Date,
+  ): void {
+    const base = given?.length ? given : (old.metadata.managedFields ?? []);
+    const entries = trackUpdate(base, old, next, manager, schemaOfKind(kind), now);
+    if (entries.length) next.metadata.managedFields = entries;
+    else delete next.metadata.managedFields;
+  }
+
+  /**
+   * Server-side apply (`application/apply-patch+yaml`): creates the object or merges the
+   * configuration into it, with field ownership and conflicts (managed-fields.ts).
+   */
+  apply(
+    kind: string,
+    ns: string,
+    name: string,
+    given: unknown,
+    opts: UpdateOptions,
+  ): { object: ApiObject; created: boolean } {
+    const strategy = strategyFor(kind);
+    const r = mustResource(kind);
+    if (!opts.manager) {
+      throw invalidError('PatchOptions', 'meta.k8s.io', '', [required('fieldManager', 'is required for apply patch')]);
+    }
+    if (!given || typeof given !== 'object' || Array.isArray(given))
+      throw badRequestError('the apply patch is not an object');
+    const { object: config, warnings } = decodeFields(given as ApiObject, opts.fieldValidation ?? 'Warn');
+    opts.warnings?.push(...warnings);
+    if (config.kind !== kind) throw badRequestError(`the apply patch is not a ${kind}`);
+    config.metadata ??= {};
+    if (config.metadata.managedFields) throw badRequestError('metadata.managedFields must be nil');
+    if (config.metadata.name !== name) {
+      throw badRequestError(
+        `the name of the object (${config.metadata.name ?? ''}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (r.namespaced) config.metadata.namespace ??= ns;
+    const schema = schemaOfKind(kind);
+    const merge = (live: ApiObject, c: ApiObject) => strategicMerge(live, c, schema) as ApiObject;
+    return this.store.transact(() => {
+      const now = this.registry.now();
+      const live = this.store.get(kind, ns, name);
+      const applied = serverSideApply(live, config, opts.manager!, Boolean(opts.force), schema, merge, now);
+      if (!live) {
+        this.registry.namespaces.admitCreate(r, ns, name);
+        const admitted = strategy.admitCreate(applied.object, now);
+        opts.warnings?.push(...admitted.warnings);
+        admitted.object.metadata.managedFields = applied.managedFields;
+        return { object: opts.dryRun ? admitted.object : this.store.create(admitted.object), created: true };
+      }
+      applied.object.metadata.resourceVersion = live.metadata.resourceVersion;
+      const next = strategy.update(applied.object, live, now);
+      next.metadata.managedFields = applied.managedFields;
+      if (opts.dryRun || sameObject(next, live)) return { object: next, created: false };
+      return { object: this.store.update(next), created: false };
     });
   }
 
@@ -170,6 +259,11 @@ export class ApiServer {
           `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
         ),
       );
+    }
+    if (opts.force) {
+      throw invalidError('PatchOptions', 'meta.k8s.io', '', [
+        forbidden('force', 'may not be specified for non-apply patch'),
+      ]);
     }
     const current = this.store.mustGet(kind, ns, name);
     let patched: ApiObject;

@@ -14,7 +14,7 @@ import type { DecodedObject } from '../api/manifest.js';
 import type { ApiClient } from '../client/index.js';
 import { apiPath, connect, connectIfRunning } from './context.js';
 import { renderStatus } from '../print/errors.js';
-import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
+import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { CliError, ExitError, type Io } from './io.js';
 import { readManifests } from './read-manifests.js';
 
@@ -63,8 +63,9 @@ export function applyNamespace(obj: ApiObject, namespace: string | undefined): v
 }
 
 export async function printObjects(objects: ApiObject[], output: OutputFormat, io: Io): Promise<void> {
-  if (output === 'yaml') io.out(await toYaml(objects.length === 1 ? objects[0] : asList(objects)));
-  else if (output === 'json') io.out(toJson(objects.length === 1 ? objects[0] : asList(objects)));
+  const shown = objects.map(hideManagedFields);
+  if (output === 'yaml') io.out(await toYaml(shown.length === 1 ? shown[0] : asList(shown)));
+  else if (output === 'json') io.out(toJson(shown.length === 1 ? shown[0] : asList(shown)));
 }
 
 export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
@@ -166,7 +167,9 @@ async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOption
   if (resourceByKind(object.kind)?.namespaced !== false) object.metadata.namespace = ns;
   const resource = mustResource(object.kind).plural;
   const name = object.metadata.name ?? '';
-  const dry = opts.dryRun === 'server' ? '?dryRun=All' : '';
+  // The managers kubectl's apply and create name, so that managedFields read as kubectl's would.
+  const manager = opts.verb === 'apply' ? 'kubectl-client-side-apply' : 'kubectl-create';
+  const dry = `?${new URLSearchParams({ ...(opts.dryRun === 'server' ? { dryRun: 'All' } : {}), fieldManager: manager })}`;
   const annotated = structuredClone(object);
   if (opts.verb === 'apply') (annotated.metadata.annotations ??= {})[LAST_APPLIED] = lastApplied(object);
   // Create first: a new object (the common case) costs one request. Only one that exists is read

@@ -53,7 +53,7 @@ async function createBuilt(obj: ApiObject, opts: CreateOptions, io: Io): Promise
     const ns = obj.metadata.namespace ?? 'default';
     const created = await client.call<ApiObject>(
       'POST',
-      apiPath(r.plural, ns) + (opts.dryRun === 'server' ? '?dryRun=All' : ''),
+      `${apiPath(r.plural, ns)}?${new URLSearchParams({ ...(opts.dryRun === 'server' ? { dryRun: 'All' } : {}), fieldManager: 'kubectl-create' })}`,
       obj,
     );
     for (const w of created.warnings) io.err(`Warning: ${w}\n`);

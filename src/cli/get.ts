@@ -2,7 +2,7 @@
 import { resourceByPlural, StatusError, type ApiObject, type Event } from '../api/index.js';
 import { listAndWatch, type ListResult } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
-import { asList, kindSlashName, toJson, toYaml } from '../print/output.js';
+import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
 import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
@@ -16,6 +16,7 @@ export interface GetOptions extends GlobalOptions {
   outputWatchEvents?: boolean;
   noHeaders?: boolean;
   showLabels?: boolean;
+  showManagedFields?: boolean;
 }
 
 type Format =
@@ -71,7 +72,8 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     });
     return table.render(rows);
   };
-  const emit = async (objs: ApiObject[], single: boolean) => {
+  const emit = async (shown: ApiObject[], single: boolean) => {
+    const objs = opts.showManagedFields ? shown : shown.map(hideManagedFields);
     if (format.kind === 'table') io.out(render(objs, true));
     else if (format.kind === 'name') for (const o of objs) io.out(`${kindSlashName(o)}\n`);
     else {

@@ -120,6 +120,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--output-watch-events', 'prefix watch rows with ADDED, MODIFIED or DELETED')
     .option('--no-headers', 'omit the header row')
     .option('--show-labels', 'show labels as the last column')
+    .option('--show-managed-fields', 'keep metadata.managedFields in -o json|yaml')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       const { runGet } = await import('./get.js');
@@ -136,6 +137,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
           outputWatchEvents: o.outputWatchEvents,
           noHeaders: o.headers === false,
           showLabels: o.showLabels,
+          showManagedFields: o.showManagedFields,
         },
         io,
       );

@@ -35,3 +35,11 @@ export function kindSlashName(obj: Pick<ApiObject, 'kind' | 'metadata'>): string
 export function asList(items: unknown[]): unknown {
   return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
 }
+
+/** The object without `metadata.managedFields`, as kubectl prints objects unless `--show-managed-fields`. */
+export function hideManagedFields<T extends Pick<ApiObject, 'metadata'>>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}

@@ -1,29 +1,21 @@
-// The Kubernetes REST API subset jobctl serves, on node:http: jobs (+status), pods (+log),
-// events, configmaps and secrets; lists with label and field selectors; watch streams.
+// The Kubernetes REST API subset jobctl serves, on node:https: jobs (+status), pods (+log),
+// events, configmaps, secrets and namespaces; lists with label and field selectors (selection.ts);
+// watch streams (watch-stream.ts); server-side apply; discovery and OpenAPI.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   badRequestError,
-  checkFieldLabels,
-  isFieldDefault,
   makeStatus,
-  matchesFields,
   apiVersionOf,
-  parseFieldSelector,
-  parseLabelSelector,
-  resourceByKind,
   resourceByPlural,
-  selectorMatches,
   StatusError,
   type ApiObject,
-  type FieldRequirement,
-  type LabelSelector,
-  type Resource,
 } from '../api/index.js';
 import {
   AGGREGATED_DISCOVERY,
   aggregatedDiscovery,
   discoveryAt,
+  managerOf,
   openapiDocument,
   openapiIndex,
   parseFieldValidation,
@@ -33,14 +25,11 @@ import {
   wantsAggregated,
   type ApiServer,
 } from '../apiserver/index.js';
-import type { Change } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
-import { dryRunOf, readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
+import { requestMatcher } from './selection.js';
+import { serveWatch } from './watch-stream.js';
+import { dryRunOf, queryBool, readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
 import { streamLogs } from './logs.js';
-
-export const MAX_WATCH_BUFFER_BYTES = 16 * 1024 * 1024;
-/** How often a watch that allows bookmarks gets one (Kubernetes: about once a minute). */
-const BOOKMARK_INTERVAL_MS = 60_000;
 
 interface Route {
   resource: string;
@@ -48,10 +37,6 @@ interface Route {
   name?: string;
   sub?: string;
 }
-
-/** A boolean query parameter as Go's strconv.ParseBool reads it (the Python client sends `True`). */
-const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const queryBool = (q: URLSearchParams, name: string) => TRUE.has(q.get(name) ?? '');
 
 /** `/apis/batch/v1/namespaces/ns/jobs/name/status`, `/api/v1/pods`, ... */
 export function parsePath(pathname: string): Route | undefined {
@@ -173,9 +158,9 @@ export class HttpApi {
     const ns = info.namespaced ? (r.namespace ?? 'default') : '';
     if (!r.name) {
       if (method === 'GET') {
-        if (queryBool(q, 'watch')) return this.watch(req, res, info.kind, r.namespace, q);
+        if (queryBool(q, 'watch')) return serveWatch(this.api, this.watchers, req, res, info.kind, r.namespace, q);
         // The stored JSON goes out as it is: parsed only to apply selectors, never re-serialised.
-        const match = this.matcher(q, info);
+        const match = requestMatcher(q, info);
         const about = info.kind === 'Event' ? match?.equalities.get('involvedObject.uid') : undefined;
         const list =
           about !== undefined
@@ -250,7 +235,9 @@ export class HttpApi {
           throw badRequestError(`the body of the request is not a ${info.kind}`);
         const warnings: string[] = [];
         const fieldValidation = parseFieldValidation(q.get('fieldValidation'));
-        const written = this.api.update(info.kind, ns, r.name, body, { status, dryRun, fieldValidation, warnings });
+        const manager = managerOf(q.get('fieldManager'), req.headers['user-agent']);
+        const opts = { status, dryRun, fieldValidation, warnings, manager };
+        const written = this.api.update(info.kind, ns, r.name, body, opts);
         sendJson(res, 200, written, warnings);
         return;
       }
@@ -259,7 +246,16 @@ export class HttpApi {
         const patch = await readBody(req);
         const warnings: string[] = [];
         const fieldValidation = parseFieldValidation(q.get('fieldValidation'));
-        const opts = { status, dryRun, fieldValidation, warnings };
+        const force = queryBool(q, 'force');
+        if (type === 'application/apply-patch+yaml') {
+          // Server-side apply names its manager; it is not taken from the User-Agent.
+          const opts = { status, dryRun, fieldValidation, warnings, force, manager: q.get('fieldManager') ?? '' };
+          const { object, created } = this.api.apply(info.kind, ns, r.name, patch, opts);
+          sendJson(res, created ? 201 : 200, object, warnings);
+          return;
+        }
+        const manager = managerOf(q.get('fieldManager'), req.headers['user-agent']);
+        const opts = { status, dryRun, fieldValidation, warnings, force, manager };
         sendJson(res, 200, this.api.patch(info.kind, ns, r.name, type, patch, opts), warnings);
         return;
       }
@@ -284,40 +280,6 @@ export class HttpApi {
     }
   }
 
-  /**
-   * The request's label and field selectors as one test; undefined when it has none. Its
-   * `needles` are text that the stored JSON of every match must contain, the values its equality
-   * requirements name: lists check them before parsing, so that `describe job` among thousands of
-   * events, or a selector that matches few of many pods, parses only the candidates.
-   */
-  private matcher(
-    q: URLSearchParams,
-    r: Resource,
-  ): (((o: ApiObject) => boolean) & { needles: string[]; equalities: Map<string, string> }) | undefined {
-    const ls = q.get('labelSelector');
-    const fs = q.get('fieldSelector');
-    if (!ls && !fs) return undefined;
-    let sel: LabelSelector | undefined;
-    let reqs: FieldRequirement[] | undefined;
-    try {
-      sel = ls ? parseLabelSelector(ls) : undefined;
-      reqs = fs ? parseFieldSelector(fs) : undefined;
-      if (reqs) checkFieldLabels(reqs, r.fieldLabels);
-    } catch (e) {
-      throw badRequestError((e as Error).message);
-    }
-    // Printable ASCII other than a quote or a backslash: JSON writes such a value as it is.
-    const plain = (v: string) => /^[\x20-\x7e]+$/.test(v) && !/["\\]/.test(v);
-    const needles = [
-      ...Object.values(sel?.matchLabels ?? {}),
-      ...(reqs ?? []).filter((r) => r.equal && !isFieldDefault(r.path, r.value)).map((r) => r.value),
-    ].filter(plain);
-    const test = (o: ApiObject) =>
-      (!sel || selectorMatches(sel, o.metadata.labels)) && (!reqs || matchesFields(o, reqs));
-    const equalities = new Map((reqs ?? []).filter((r) => r.equal).map((r) => [r.path, r.value]));
-    return Object.assign(test, { needles, equalities });
-  }
-
   private async create(
     req: IncomingMessage,
     res: ServerResponse,
@@ -329,99 +291,8 @@ export class HttpApi {
     if (!body || typeof body !== 'object' || body.kind !== kind)
       throw badRequestError(`the body of the request is not a ${kind}`);
     const fields = parseFieldValidation(q.get('fieldValidation'));
-    const { object, warnings } = this.api.create(kind, ns, body, dryRunOf(q.getAll('dryRun')), fields);
+    const manager = managerOf(q.get('fieldManager'), req.headers['user-agent']);
+    const { object, warnings } = this.api.create(kind, ns, body, dryRunOf(q.getAll('dryRun')), fields, manager);
     sendJson(res, 201, object, warnings);
-  }
-
-  private watch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    kind: string,
-    namespace: string | undefined,
-    q: URLSearchParams,
-  ): void {
-    const rv = Number(q.get('resourceVersion') ?? 0) || 0;
-    const match = this.matcher(q, resourceByKind(kind)!);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders(); // a watcher learns at once that its stream is open, even before any event
-    this.watchers.add(res);
-    // Events go out once per turn of the event loop, after the writes they tell of are committed.
-    let queued: string[] = [];
-    const deliver = () => {
-      const lines = queued;
-      queued = [];
-      if (res.writableEnded) return;
-      if (res.writableLength > MAX_WATCH_BUFFER_BYTES) {
-        // A reader this far behind re-lists: end its stream rather than buffer without bound.
-        res.end();
-        return;
-      }
-      this.api.flush();
-      res.write(lines.join(''));
-    };
-    // As Tables when asked (kubectl's `get -w`): one row each, the columns in the first only.
-    const tables = wantsTable(req.headers.accept);
-    let columnsSent = false;
-    const send = (c: Change) => {
-      const o = c.object;
-      if (namespace && o.metadata.namespace !== namespace) return;
-      if (match && !match(o)) return;
-      if (queued.length === 0) setImmediate(deliver);
-      let object = c.json;
-      if (tables) {
-        const includeObject = q.get('includeObject');
-        object = JSON.stringify(toTable(kind, [o], Date.now(), { includeObject, withColumns: !columnsSent }));
-        columnsSent = true;
-      }
-      queued.push(`{"type":"${c.type}","object":${object}}\n`);
-    };
-    let stop: () => void = () => undefined;
-    try {
-      if (rv === 0) {
-        // No resourceVersion (or 0): the current objects as ADDED, then what changes, as
-        // Kubernetes starts such a watch; not the log's history.
-        const now = this.api.listJson(kind, namespace);
-        for (const json of now.items) send({ rev: 0, type: 'ADDED', object: JSON.parse(json) as ApiObject, json });
-        stop = this.api.watch(kind, Number(now.resourceVersion), send);
-      } else stop = this.api.watch(kind, rv, send);
-    } catch (e) {
-      if (e instanceof StatusError) {
-        res.write(JSON.stringify({ type: 'ERROR', object: e.status }) + '\n');
-        res.end();
-        this.watchers.delete(res);
-        return;
-      }
-      throw e;
-    }
-    // allowWatchBookmarks: a BOOKMARK with the revision seen so far, each minute and before a
-    // timeout ends the stream, so that the client's next watch starts from there (not for Tables).
-    const bookmarks = queryBool(q, 'allowWatchBookmarks') && !tables;
-    const bookmark = () => {
-      deliver();
-      if (res.writableEnded) return;
-      const r = resourceByKind(kind)!;
-      const rvNow = String(this.api.currentRevision());
-      const object = { kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: rvNow } };
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
-    };
-    const ticker = bookmarks ? setInterval(bookmark, BOOKMARK_INTERVAL_MS) : undefined;
-    // timeoutSeconds: the stream ends then (what was queued goes first); the client watches again.
-    const timeout = Number(q.get('timeoutSeconds'));
-    const timer =
-      timeout > 0
-        ? setTimeout(() => {
-            if (bookmarks) bookmark();
-            else deliver();
-            res.end();
-          }, timeout * 1000)
-        : undefined;
-    const done = () => {
-      clearInterval(ticker);
-      clearTimeout(timer);
-      stop();
-      this.watchers.delete(res);
-    };
-    res.on('close', done);
-    req.on('close', done);
   }
 }

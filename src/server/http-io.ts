@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequestError, makeStatus, StatusError, type Status } from '../api/index.js';
 // Direct, not through the index: only the server decodes protobuf.
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE, ProtobufError } from '../api/protobuf.js';
+import { parseApplyBody } from '../api/manifest.js';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -62,6 +63,13 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
       if (e instanceof ProtobufError)
         throw badRequestError(`the body of the request could not be decoded: ${e.message}`);
       throw e;
+    }
+  }
+  if (type.split(';')[0].trim() === 'application/apply-patch+yaml') {
+    try {
+      return parseApplyBody(Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      throw badRequestError(`the body of the request could not be decoded: ${(e as Error).message}`);
     }
   }
   if (!/json/.test(type.split(';')[0]))
@@ -124,3 +132,7 @@ export function validateDeleteOptions(body: unknown): {
   if (o.dryRun !== undefined && !Array.isArray(o.dryRun)) throw badRequestError('dryRun must be a list');
   return o as { propagationPolicy?: string; gracePeriodSeconds?: number; dryRun?: unknown[] };
 }
+
+/** A boolean query parameter as Go's strconv.ParseBool reads it (the Python client sends `True`). */
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+export const queryBool = (q: URLSearchParams, name: string): boolean => TRUE.has(q.get(name) ?? '');
