@@ -1,31 +1,19 @@
 // The stock kubectl 1.32 against jobctl's server, on a real engine: TLS with jobctl's CA, the
 // token, discovery, and a kubeconfig exported once that keeps working across restarts. kubectl is
-// also the oracle for the merged kubeconfig. (Issue 14; tables, OpenAPI and patches come next.)
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// also the oracle for the merged kubeconfig and for printing; patches, apply, edit, replace and the
+// Python client. The rest of kubectl's verbs: kubectl-verbs.test.ts.
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/api/index.js';
 import { Home, jobYaml, until } from './harness.js';
+import { Kubectl } from './kubectl-harness.js';
 
-/** The stock binary beside the wrapper on the path (the wrapper picks a version and adds requests). */
-function findKubectl(): string {
-  let wrapper: string;
-  try {
-    wrapper = execFileSync('sh', ['-c', 'readlink -f "$(command -v kubectl)"'], { encoding: 'utf8' }).trim();
-  } catch {
-    wrapper = '';
-  }
-  const path = join(dirname(wrapper || '/nonexistent/kubectl'), 'kubectl.1.32');
-  if (!wrapper || !existsSync(path))
-    throw new Error(`kubectl 1.32 is needed for this test and was not found (looked for ${path})`);
-  return path;
-}
-
-const KUBECTL = findKubectl();
 const home = new Home('500ms');
-const kubeconfig = join(home.dir, 'kube', 'config');
+const kube = new Kubectl(home);
+const kubeconfig = kube.kubeconfig;
 afterAll(() => home.cleanup());
 
 const OTHER = `apiVersion: v1
@@ -46,18 +34,7 @@ users:
     token: secret-of-prod
 `;
 
-async function kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfig, ...args], {
-      env: { ...process.env, HOME: home.dir, KUBECONFIG: kubeconfig },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
+const kubectl = (args: string[]) => kube.run(args);
 
 describe('kubectl 1.32 against jobctl', () => {
   it('kubeconfig --merge adds the jobctl entries and leaves the others as they were', async () => {
@@ -228,10 +205,8 @@ describe('kubectl 1.32 against jobctl', () => {
     expect([j.metadata.labels?.team, j.metadata.labels?.keep, j.spec.parallelism]).toEqual([undefined, 'b', 2]);
     const editor = join(home.dir, 'editor.sh');
     writeFileSync(editor, `#!/bin/sh\nsed -i 's/keep: b/keep: edited/' "$1"\n`, { mode: 0o755 });
-    const edited = await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfig, 'edit', 'job/changing'], {
-      env: { ...process.env, HOME: home.dir, KUBECONFIG: kubeconfig, EDITOR: editor },
-    });
-    expect(edited.stdout).toBe('job.batch/changing edited\n');
+    const edited = await kube.run(['edit', 'job/changing'], { EDITOR: editor });
+    expect(edited).toMatchObject({ code: 0, stdout: 'job.batch/changing edited\n' });
     expect((await home.json<Job>(['get', 'job', 'changing'])).metadata.labels?.keep).toBe('edited');
     await kubectl(['delete', '-f', file]);
   });
