@@ -36,6 +36,13 @@ users:
 
 const kubectl = (args: string[]) => kube.run(args);
 
+/** Ages move between two commands: tables are compared as cells, with every age-like cell masked. */
+const cells = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(/ {2,}/).map((c) => (/^\d+(s|m\d*s?|h\d*m?|d\d*h?)$/.test(c) ? '<age>' : c)));
+
 describe('kubectl 1.32 against jobctl', () => {
   it('kubeconfig --merge adds the jobctl entries and leaves the others as they were', async () => {
     const { mkdirSync } = await import('node:fs');
@@ -90,12 +97,6 @@ describe('kubectl 1.32 against jobctl', () => {
     await home.ok(['apply', '-f', '-'], jobYaml('broken', ['sh', '-c', 'exit 3'], { spec: '  backoffLimit: 0\n' }));
     await home.ok(['wait', '--for=condition=complete', 'job/shown', '--timeout=60s']);
     await home.ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=60s']);
-    // Ages move between the two commands: compared as cells, with every age-like cell masked.
-    const cells = (text: string) =>
-      text
-        .trimEnd()
-        .split('\n')
-        .map((l) => l.split(/ {2,}/).map((c) => (/^\d+(s|m\d*s?|h\d*m?|d\d*h?)$/.test(c) ? '<age>' : c)));
     for (const args of [
       ['get', 'jobs'],
       ['get', 'jobs', '-o', 'wide'],
@@ -211,7 +212,7 @@ describe('kubectl 1.32 against jobctl', () => {
     await kubectl(['delete', '-f', file]);
   });
 
-  it('describe prints as kubectl does for suspended, indexed, multi-container and backing-off Jobs and their pods', async () => {
+  it('describe and get [-o wide] print as kubectl does for suspended, indexed, multi-container and backing-off Jobs and their pods', async () => {
     const spec = (
       name: string,
       body: string,
@@ -258,6 +259,23 @@ describe('kubectl 1.32 against jobctl', () => {
         if (before !== after && attempt < 10) continue;
         expect(theirs.stderr).toBe('');
         expect({ target, text: same(theirs.stdout) }).toEqual({ target, text: after });
+        break;
+      }
+    }
+    // And their rows, as kubectl prints the server's Tables and jobctl its own.
+    for (const args of [
+      ['get', 'jobs'],
+      ['get', 'jobs', '-o', 'wide'],
+      ['get', 'pods'],
+      ['get', 'pods', '-o', 'wide'],
+    ]) {
+      for (let attempt = 0; ; attempt++) {
+        const before = cells(await home.ok(args));
+        const theirs = await kubectl(args);
+        const after = cells(await home.ok(args));
+        if (JSON.stringify(before) !== JSON.stringify(after) && attempt < 10) continue;
+        expect(theirs.stderr).toBe('');
+        expect({ args, rows: cells(theirs.stdout) }).toEqual({ args, rows: after });
         break;
       }
     }
