@@ -1,7 +1,16 @@
-// `jobctl describe job/NAME | pod/NAME | jobs`.
-import type { ApiObject, ConfigMap, Event, Job, Pod, Secret } from '../api/index.js';
+// `jobctl describe job/NAME | pod/NAME | jobs | configmap/NAME | secret/NAME | namespace/NAME`.
+import {
+  resourceByPlural,
+  type ApiObject,
+  type ConfigMap,
+  type Event,
+  type Job,
+  type Namespace,
+  type Pod,
+  type Secret,
+} from '../api/index.js';
 import type { ApiClient, ListResult } from '../client/index.js';
-import { describeConfigMap, describeJob, describePod, describeSecret } from '../print/describe.js';
+import { describeConfigMap, describeJob, describeNamespace, describePod, describeSecret } from '../print/describe.js';
 import { apiPath, connect, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
@@ -12,8 +21,10 @@ async function eventsFor(client: ApiClient, obj: ApiObject): Promise<Event[]> {
 
 export async function runDescribe(args: string[], opts: GlobalOptions & { selector?: string }, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);
-  if (resource === 'events') throw new CliError('jobctl describes jobs, pods, configmaps and secrets, not events');
-  const ns = namespaceOf(opts);
+  if (resource === 'events')
+    throw new CliError('jobctl describes jobs, pods, configmaps, secrets and namespaces, not events');
+  const clustered = resourceByPlural(resource)?.namespaced === false;
+  const ns = clustered ? undefined : namespaceOf(opts);
   const client = await connect(io);
   let objs: ApiObject[];
   if (names.length) objs = await Promise.all(names.map((n) => client.get<ApiObject>(apiPath(resource, ns, n))));
@@ -21,12 +32,16 @@ export async function runDescribe(args: string[], opts: GlobalOptions & { select
     const q = opts.selector ? `?${new URLSearchParams({ labelSelector: opts.selector })}` : '';
     objs = (await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + q)).items;
     if (objs.length === 0) {
-      io.err(`No resources found in ${ns} namespace.\n`);
+      io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
       return;
     }
   }
   const parts: string[] = [];
   for (const o of objs) {
+    if (resource === 'namespaces') {
+      parts.push(describeNamespace(o as Namespace));
+      continue;
+    }
     const events = await eventsFor(client, o);
     const now = Date.now();
     if (resource === 'jobs') parts.push(describeJob(o as Job, events, now));

@@ -2,6 +2,7 @@
 import type {
   ConfigMap,
   Container,
+  Namespace,
   ContainerState,
   ContainerStatus,
   Event,
@@ -306,6 +307,16 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
   l.multi(0, 'Node-Selectors:', sortedMap(pod.spec.nodeSelector as Record<string, string> | undefined, '='));
   l.add(0, 'Tolerations:', '<none>');
   return tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n' + describeEvents(events, nowMs) + '\n';
+}
+
+/** A namespace: no events, and (jobctl has no quotas or limit ranges) nothing after its status. */
+export function describeNamespace(ns: Namespace): string {
+  const l = new Lines();
+  l.add(0, 'Name:', ns.metadata.name ?? '');
+  l.multi(0, 'Labels:', sortedMap(ns.metadata.labels, '='));
+  l.multi(0, 'Annotations:', annotations(ns.metadata.annotations));
+  l.add(0, 'Status:', ns.status?.phase ?? '');
+  return tabwrite(l.out.join('\n'), DESCRIBE_PADDING) + '\n';
 }
 
 /** Name, Namespace, Labels, Annotations: the head of every describe. */

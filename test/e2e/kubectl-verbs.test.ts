@@ -57,6 +57,9 @@ describe('kubectl 1.32 verbs against jobctl', () => {
     const columns = await run(['get', 'ns', 'team-k', '-o', 'custom-columns=NAME:.metadata.name,PHASE:.status.phase']);
     expect(columns.stdout).toBe('NAME     PHASE\nteam-k   Active\n');
     expect((await run(['get', 'ns', '--no-headers'])).stdout).toMatch(/^team-k\s+Active\s+\d+s$/m);
+    const described = await run(['describe', 'ns', 'team-k']);
+    expect(described.stdout).toBe(await home.ok(['describe', 'ns', 'team-k']));
+    expect(described.stdout).toContain('Status:       Active\n');
     expect(await run(['delete', 'namespace', 'team-k'])).toMatchObject({
       code: 0,
       stdout: 'namespace "team-k" deleted\n',
