@@ -66,9 +66,14 @@ export class NamespaceLifecycle {
     }
   }
 
+  /** Refuses the deletion of `default`, `kube-system` and `kube-public`. */
+  checkDeletable(name: string): void {
+    if (UNDELETABLE.has(name)) throw forbiddenError('namespaces', '', name, 'this namespace may not be deleted');
+  }
+
   /** Marks a namespace Terminating (once); the namespace controller does the rest. */
   delete(name: string): Namespace | undefined {
-    if (UNDELETABLE.has(name)) throw forbiddenError('namespaces', '', name, 'this namespace may not be deleted');
+    this.checkDeletable(name);
     return this.store.transact(() => {
       const ns = this.get(name);
       if (!ns || ns.metadata.deletionTimestamp) return ns;

@@ -296,21 +296,19 @@ export class ApiServer {
   ): Written {
     const warnings: string[] = [];
     let deleted: ApiObject | undefined;
+    if (opts.propagation && !['Background', 'Foreground', 'Orphan'].includes(opts.propagation))
+      throw badRequestError(`propagationPolicy ${opts.propagation} is not supported`);
+    if (kind === 'Namespace') this.registry.namespaces.checkDeletable(name);
     if (opts.dryRun) {
       // Every check, nothing removed: the object as it is.
       deleted = this.store.get(kind, ns, name);
-      if (opts.propagation && !['Background', 'Foreground', 'Orphan'].includes(opts.propagation))
-        throw badRequestError(`propagationPolicy ${opts.propagation} is not supported`);
     } else if (kind === 'Job') {
       if (!opts.propagation) {
         warnings.push(
           'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
         );
       }
-      const p = (opts.propagation ?? 'Orphan') as Propagation;
-      if (!['Background', 'Foreground', 'Orphan'].includes(p))
-        throw badRequestError(`propagationPolicy ${p} is not supported`);
-      deleted = this.registry.deleteJob(ns, name, p);
+      deleted = this.registry.deleteJob(ns, name, (opts.propagation ?? 'Orphan') as Propagation);
     } else if (kind === 'Namespace') {
       deleted = this.registry.namespaces.delete(name);
     } else if (kind === 'Pod') {

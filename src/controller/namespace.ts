@@ -32,7 +32,8 @@ export class NamespaceController {
         this.queue.add(name);
       } else this.terminating.delete(name);
     } else if (c.type === 'DELETED' && this.terminating.has(metadata.namespace ?? '')) {
-      this.queue.add(metadata.namespace ?? '');
+      // Each pass reads all the namespace holds: a burst of removals costs one pass a period.
+      this.queue.addBatched(metadata.namespace ?? '', RECHECK_MS);
     }
   }
 
