@@ -1,5 +1,5 @@
 // `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
-import { resourceByPlural, StatusError, type ApiObject, type Event } from '../api/index.js';
+import { resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
 import { listAndWatch, type ListResult } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
@@ -112,7 +112,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     return;
   }
   const printList = async (items: ApiObject[]) => {
-    objs = sortForDisplay(resource, items);
+    objs = items; // the server's order (by name), as kubectl prints it
     if (opts.watchOnly) return;
     if (objs.length === 0 && (format.kind === 'table' || format.kind === 'name')) {
       if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
@@ -144,9 +144,4 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     },
     { query, reconnect: () => connect(io) },
   );
-}
-
-function sortForDisplay(resource: string, items: ApiObject[]): ApiObject[] {
-  if (resource !== 'events') return items;
-  return [...items].sort((a, b) => ((a as Event).lastTimestamp ?? '').localeCompare((b as Event).lastTimestamp ?? ''));
 }

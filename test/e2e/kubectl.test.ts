@@ -102,6 +102,8 @@ describe('kubectl 1.32 against jobctl', () => {
       ['get', 'jobs', '-o', 'wide'],
       ['get', 'pods'],
       ['get', 'pods', '-o', 'wide'],
+      ['get', 'events'],
+      ['get', 'events', '-o', 'wide'],
     ]) {
       const ours = await home.ok(args);
       const theirs = await kubectl(args);
