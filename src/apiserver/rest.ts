@@ -3,6 +3,7 @@
 // deletion semantics (grace periods, finalizers, propagation) from the registry. The HTTP layer
 // (server/http-api.ts) only routes, decodes and encodes.
 import {
+  generateName,
   groupResource,
   jsonPatch,
   makeStatus,
@@ -132,7 +133,10 @@ export class ApiServer {
     else if (body.metadata.namespace && body.metadata.namespace !== ns) {
       throw badRequestError('the namespace of the provided object does not match the namespace sent on the request');
     } else body.metadata.namespace = ns;
-    this.registry.namespaces.admitCreate(r, ns, body.metadata.name ?? body.metadata.generateName ?? '');
+    // generateName: the API server picks the name (a suffix of five random characters).
+    if (!body.metadata.name && body.metadata.generateName)
+      body.metadata.name = generateName(body.metadata.generateName);
+    this.registry.namespaces.admitCreate(r, ns, body.metadata.name ?? '');
     const now = this.registry.now();
     const admitted = strategy.admitCreate(body, now);
     const object = admitted.object;

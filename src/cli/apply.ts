@@ -163,6 +163,10 @@ async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions
 }
 
 async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
+  const generated = object.metadata.generateName;
+  if (opts.verb === 'apply' && !object.metadata.name && generated) {
+    throw new CliError(`from ${generated}: cannot use generate name with apply`);
+  }
   const ns = object.metadata.namespace ?? 'default';
   if (resourceByKind(object.kind)?.namespaced !== false) object.metadata.namespace = ns;
   const resource = mustResource(object.kind).plural;

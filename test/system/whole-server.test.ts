@@ -189,6 +189,21 @@ describe('the whole server on the simulated runtime', () => {
     expect(await home.ok(['get', 'ns', '-o', 'name'])).not.toContain('doomed');
   });
 
+  it('create -f of a Job with generateName: the server names it', async () => {
+    const manifest = jobManifest(
+      'x',
+      '',
+      '      restartPolicy: Never\n      containers: [{name: c, image: busybox:1.35}]',
+    ).replace('  name: x', '  generateName: batch-');
+    const made = await home.ok(['create', '-f', '-'], manifest);
+    expect(made).toMatch(/^job\.batch\/batch-[a-z0-9]{5} created\n$/);
+    const name = made.split(' ')[0].split('/')[1];
+    expect((await job(name)).metadata.generateName).toBe('batch-');
+    // apply would make a new Job each time: refused, as kubectl does.
+    const applied = await home.jobctl(['apply', '-f', '-'], { stdin: manifest });
+    expect([applied.code, applied.stderr]).toEqual([1, 'error: from batch-: cannot use generate name with apply\n']);
+  });
+
   it("runs the chapter's first Job: apply, wait, logs, get, describe", async () => {
     await home.ok(['apply', '-f', 'fixtures/hello-world-job.yaml']);
     expect(await home.ok(['wait', '--for=condition=complete', 'job/hello-world-job', '--timeout=30s'])).toBe(
