@@ -109,6 +109,21 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     });
 
   program
+    .command('config')
+    .description('Read kubeconfig files as kubectl does')
+    .command('view')
+    .description('Display the merged kubeconfig settings, or a file given by --kubeconfig')
+    .option('--kubeconfig <file>', 'the kubeconfig file to read (else KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'the context to use')
+    .option('--minify', 'only the current context, its cluster and its user')
+    .option('--raw', 'show certificates, keys, tokens and passwords')
+    .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .action(async (opts) => {
+      const { runConfigView } = await import('./config.js');
+      await runConfigView(opts, io);
+    });
+
+  program
     .command('get')
     .description('Display one or many resources: jobs, pods, events, configmaps, secrets, namespaces')
     .argument('<resource...>', 'TYPE [NAME...] or TYPE/NAME')
