@@ -1,6 +1,7 @@
 // The entry point and the one error boundary: typed errors become messages and exit codes here.
 import { CommanderError } from 'commander';
-import { StatusError } from './api/index.js';
+import { KubeconfigError, StatusError } from './api/index.js';
+import { ConnectionError } from './client/index.js';
 import { buildProgram } from './cli/program.js';
 import { CliError, ExitError, processIo, type Io } from './cli/io.js';
 import { renderStatus } from './print/errors.js';
@@ -49,6 +50,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (e instanceof CliError) {
       io.err(`error: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof KubeconfigError) {
+      io.err(`${e.inConfiguration ? 'Error in configuration: ' : 'error: '}${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof ConnectionError) {
+      io.err(`${e.message}\n`);
+      return 1;
     }
     if (e instanceof StatusError) {
       io.err(`${renderStatus(e.status)}\n`);

@@ -23,6 +23,8 @@ export const homePaths = (home: string) => ({
   serverLog: join(home, 'server.log'),
   logs: join(home, 'logs'),
   pods: join(home, 'pods'),
+  /** The kubeconfig context `jobctl config use-context` chose (absent: the local server). */
+  context: join(home, 'context'),
 });
 
 /** What the server writes to `server.json` once it listens. */

@@ -205,3 +205,36 @@ export function viewOf(config: LoadedConfig, raw: boolean): Obj {
     'current-context': config.currentContext,
   };
 }
+
+/** What a context names, ready to connect: its cluster and user, and the files that held them. */
+export interface ResolvedTarget {
+  context: string;
+  namespace?: string;
+  clusterName: string;
+  cluster: Obj;
+  userName: string;
+  user: Obj;
+  clusterFile?: string;
+  userFile?: string;
+}
+
+/** The context's cluster and user; refuses a context, cluster or server that is not there. */
+export function resolveTarget(config: LoadedConfig, context: string): ResolvedTarget {
+  const ctx = config.contexts.get(context);
+  if (!ctx) throw new KubeconfigError(`context was not found for specified context: ${context}`, true);
+  const clusterName = typeof ctx.cluster === 'string' ? ctx.cluster : '';
+  const cluster = config.clusters.get(clusterName);
+  if (!cluster) throw new KubeconfigError(`cluster "${clusterName}" was not found for context "${context}"`, true);
+  if (!cluster.server) throw new KubeconfigError(`no server found for cluster "${clusterName}"`, true);
+  const userName = typeof ctx.user === 'string' ? ctx.user : '';
+  return {
+    context,
+    namespace: typeof ctx.namespace === 'string' && ctx.namespace ? ctx.namespace : undefined,
+    clusterName,
+    cluster,
+    userName,
+    user: config.users.get(userName) ?? {},
+    clusterFile: config.sources.get(`clusters/${clusterName}`),
+    userFile: config.sources.get(`users/${userName}`),
+  };
+}

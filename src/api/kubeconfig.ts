@@ -5,7 +5,15 @@ import { Document, isMap, isSeq, parseDocument } from 'yaml';
 
 export const KUBECONFIG_NAME = 'jobctl';
 
-export class KubeconfigError extends Error {}
+/** A kubeconfig jobctl cannot use; `inConfiguration` errors print as kubectl's `Error in configuration: ...`. */
+export class KubeconfigError extends Error {
+  constructor(
+    message: string,
+    readonly inConfiguration = false,
+  ) {
+    super(message);
+  }
+}
 
 /** What the exported kubeconfig says about the server. */
 export interface KubeconfigServer {

@@ -1,6 +1,6 @@
 // What every verb that talks to the server needs: a connected client, the namespace, colour.
 import { kindQualified, resolveResource, resourceByPlural, resourcePath, type Resource } from '../api/index.js';
-import { ApiClient, ensureServer, findServer, ServerUnavailableError } from '../client/index.js';
+import { ApiClient, ensureServer, findServer, localEndpoint, ServerUnavailableError } from '../client/index.js';
 import { colourEnabled, palette, type Palette } from '../print/colour.js';
 import { CliError, type Io } from './io.js';
 
@@ -11,18 +11,20 @@ export interface GlobalOptions {
 }
 
 export async function connect(io: Io): Promise<ApiClient> {
+  if (io.target) return new ApiClient(io.target.endpoint);
   try {
-    return new ApiClient(await ensureServer(io.env));
+    return new ApiClient(localEndpoint(await ensureServer(io.env)));
   } catch (e) {
     if (e instanceof ServerUnavailableError) throw new CliError(e.message);
     throw e;
   }
 }
 
-/** A client for the server if one is running; never starts one. */
+/** A client for the server if one is running (a cluster always is); never starts one. */
 export async function connectIfRunning(io: Io): Promise<ApiClient | undefined> {
+  if (io.target) return new ApiClient(io.target.endpoint);
   const found = await findServer(io.env);
-  return found && new ApiClient(found);
+  return found && new ApiClient(localEndpoint(found));
 }
 
 export const namespaceOf = (g: GlobalOptions): string => g.namespace || 'default';

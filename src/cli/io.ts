@@ -1,10 +1,23 @@
-// The CLI's view of its terminal: where output goes and whether it is a person watching.
+// The CLI's view of its terminal: where output goes and whether it is a person watching; and
+// where its requests go (target.ts).
+import type { Endpoint } from '../client/index.js';
+
+/** A cluster chosen through a kubeconfig context. */
+export interface Target {
+  context: string;
+  endpoint: Endpoint;
+  /** The context's namespace, used unless -n is given. */
+  namespace?: string;
+}
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   stdoutIsTTY: boolean;
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** Set before a verb runs when it goes to a cluster; undefined: the local server. */
+  target?: Target;
 }
 
 export function processIo(): Io {

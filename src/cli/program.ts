@@ -16,11 +16,24 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .version(process.env.npm_package_version ?? '0.1.0', '--version')
     .option('-n, --namespace <namespace>', 'the namespace scope for this request')
     .option('--no-color', 'plain output, even on a terminal')
+    .option('--context <name>', 'the kubeconfig context to use (a cluster); "jobctl" is the local server')
+    .option('--kubeconfig <file>', 'the kubeconfig file for --context (else KUBECONFIG, else ~/.kube/config)')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
 
   const ns = (cmd: Command): string | undefined => cmd.optsWithGlobals().namespace as string | undefined;
+
+  // Where the verb's requests go: the local server, or a cluster chosen through a kubeconfig.
+  // `config`, `kubeconfig` and `server` are about jobctl itself and never go to a cluster.
+  program.hook('preAction', async (_program, action) => {
+    const top = action.parent === program ? action : action.parent;
+    if (['config', 'kubeconfig', 'server'].includes(top?.name() ?? '')) return;
+    const o = action.optsWithGlobals();
+    const { selectTarget } = await import('./target.js');
+    io.target = selectTarget(io, { context: o.context, kubeconfig: o.kubeconfig });
+    if (io.target?.namespace && o.namespace === undefined) program.setOptionValue('namespace', io.target.namespace);
+  });
 
   program
     .command('apply')
@@ -108,19 +121,38 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       await runCreateNamespace({ name, dryRun: parseDryRun(opts.dryRun), output: parseOutput(opts.output) }, io);
     });
 
-  program
-    .command('config')
-    .description('Read kubeconfig files as kubectl does')
+  const config = program.command('config').description('Choose between the local server and kubeconfig contexts');
+  config
     .command('view')
     .description('Display the merged kubeconfig settings, or a file given by --kubeconfig')
-    .option('--kubeconfig <file>', 'the kubeconfig file to read (else KUBECONFIG, else ~/.kube/config)')
-    .option('--context <name>', 'the context to use')
     .option('--minify', 'only the current context, its cluster and its user')
     .option('--raw', 'show certificates, keys, tokens and passwords')
     .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .action(async (opts) => {
+    .action(async (_o, cmd: Command) => {
       const { runConfigView } = await import('./config.js');
-      await runConfigView(opts, io);
+      await runConfigView(cmd.optsWithGlobals(), io);
+    });
+  config
+    .command('use-context')
+    .description('Make a kubeconfig context the target of every command ("jobctl": the local server)')
+    .argument('<name>')
+    .action(async (name: string, _o, cmd: Command) => {
+      const { runUseContext } = await import('./config.js');
+      runUseContext(name, cmd.optsWithGlobals(), io);
+    });
+  config
+    .command('current-context')
+    .description('Display the context commands use')
+    .action(async (_o, cmd: Command) => {
+      const { runCurrentContext } = await import('./config.js');
+      runCurrentContext(cmd.optsWithGlobals(), io);
+    });
+  config
+    .command('get-contexts')
+    .description('List the local server and the kubeconfig contexts')
+    .action(async (_o, cmd: Command) => {
+      const { runGetContexts } = await import('./config.js');
+      runGetContexts(cmd.optsWithGlobals(), io);
     });
 
   program

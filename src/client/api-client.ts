@@ -2,7 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { makeStatus, StatusError, type ApiObject, type Status } from '../api/index.js';
-import type { Connection } from './server-process.js';
+import type { Credentials, Endpoint } from './endpoint.js';
+import { ExecCredentialError } from './exec-credential.js';
 
 export interface Response<T> {
   body: T;
@@ -29,40 +30,71 @@ function parseWarnings(res: IncomingMessage): string[] {
   });
 }
 
-export class ApiClient {
-  constructor(private readonly conn: Connection) {}
+/** The server could not be reached: kubectl's words for a cluster, jobctl's for its own server. */
+export class ConnectionError extends Error {}
 
-  private raw(
+export class ApiClient {
+  constructor(readonly endpoint: Endpoint) {}
+
+  private async raw(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
+    retried = false,
   ): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const ep = this.endpoint;
+    let cred: Credentials;
+    try {
+      cred = await ep.credentials();
+    } catch (e) {
+      if (e instanceof ExecCredentialError) throw new ConnectionError(`Unable to connect to the server: ${e.message}`);
+      throw e;
+    }
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(
         {
-          host: '127.0.0.1',
-          port: this.conn.port,
-          ca: this.conn.ca,
+          host: ep.server.hostname.replace(/^\[|\]$/g, ''),
+          port: ep.server.port || 443,
+          path: ep.server.pathname.replace(/\/$/, '') + path,
+          ca: ep.ca,
+          cert: cred.cert,
+          key: cred.key,
+          servername: ep.servername,
+          rejectUnauthorized: !ep.insecure,
           method,
-          path,
           headers: {
-            Authorization: `Bearer ${this.conn.token}`,
+            ...cred.headers,
             Accept: 'application/json',
             ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}),
           },
         },
         resolve,
       );
-      req.on('error', (e) =>
-        reject(
-          new StatusError(makeStatus(503, 'ServiceUnavailable', `the jobctl server is not reachable: ${e.message}`)),
-        ),
-      );
+      req.on('error', (e) => reject(this.unreachable(e)));
       if (data) req.write(data);
       req.end();
     });
+    // A credential that expired or was revoked: an exec plugin is asked again, once.
+    if (res.statusCode === 401 && !retried && (await ep.renew())) {
+      res.resume();
+      return this.raw(method, path, body, contentType, true);
+    }
+    return res;
+  }
+
+  private unreachable(e: Error): Error {
+    if (this.endpoint.local) {
+      return new StatusError(makeStatus(503, 'ServiceUnavailable', `the jobctl server is not reachable: ${e.message}`));
+    }
+    const address = this.endpoint.server.host;
+    if ((e as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+      return new ConnectionError(
+        `The connection to the server ${address} was refused - did you specify the right host or port?`,
+      );
+    }
+    return new ConnectionError(`Unable to connect to the server: ${e.message}`);
   }
 
   private async fail(res: IncomingMessage): Promise<never> {

@@ -2,3 +2,4 @@ export * from './api-client.js';
 export * from './server-process.js';
 export * from './stop.js';
 export * from './list-watch.js';
+export * from './endpoint.js';

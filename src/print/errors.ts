@@ -3,6 +3,7 @@ import type { Status } from '../api/index.js';
 
 /** Renders a server Status as kubectl does; `context` is e.g. `error when creating "job.yaml"`. */
 export function renderStatus(status: Status, context?: string): string {
+  if (status.code === 401) return `error: You must be logged in to the server (${status.message})`;
   const causes = status.details?.causes ?? [];
   if (status.reason === 'Invalid' && causes.length > 0) {
     const kind = status.details?.kind ?? '';

@@ -223,7 +223,10 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     namespaces.resyncAll();
     eventExpiry.start();
 
-    http = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void api.handle(req, res));
+    // A client certificate signed by this home's CA authenticates as the token does (kubeconfigs
+    // with client-certificate/client-key); it is asked for, not required.
+    const tlsOptions = { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false };
+    http = createServer(tlsOptions, (req, res) => void api.handle(req, res));
     http.keepAliveTimeout = 5000;
     http.maxHeadersCount = 100;
     http.headersTimeout = 10_000;

@@ -1,0 +1,137 @@
+// Where the CLI's requests go and with what credentials: this JOBCTL_HOME's server (its CA, its
+// token), or the cluster of a kubeconfig context (its CA or the system's, SNI, client
+// certificates, a token or token file, Basic, an OIDC id-token, impersonation, exec plugins).
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { KubeconfigError } from '../api/index.js';
+import type { ResolvedTarget } from '../api/kubeconfig-load.js';
+import { runExecPlugin, type ExecResult } from './exec-credential.js';
+import type { Connection } from './server-process.js';
+
+type Obj = Record<string, unknown>;
+
+export interface Credentials {
+  headers: Record<string, string | string[]>;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+export interface Endpoint {
+  /** This JOBCTL_HOME's own server (started when none answers), or a cluster. */
+  local: boolean;
+  /** `https://host:port` and any path prefix before `/api`. */
+  server: URL;
+  /** The CAs trusted; undefined: the system's. */
+  ca?: Buffer;
+  servername?: string;
+  insecure?: boolean;
+  credentials(): Promise<Credentials>;
+  /** After a 401: whether new credentials were obtained (an exec plugin runs again). */
+  renew(): Promise<boolean>;
+}
+
+export function localEndpoint(c: Connection): Endpoint {
+  const credentials = { headers: { Authorization: `Bearer ${c.token}` } };
+  return {
+    local: true,
+    server: new URL(`https://127.0.0.1:${c.port}`),
+    ca: c.ca,
+    credentials: async () => credentials,
+    renew: async () => false,
+  };
+}
+
+const REMOVED_PROVIDERS: Record<string, string> = {
+  gcp: 'The gcp auth plugin has been removed.\nPlease use the "gke-gcloud-auth-plugin" kubectl/client-go credential plugin instead.\nSee https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke for further details',
+  azure:
+    'The azure auth plugin has been removed.\nPlease use the https://github.com/Azure/kubelogin kubectl/client-go credential plugin instead.\nSee https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins for further details',
+};
+
+/** A kubeconfig path, relative to the folder of the file that held it. */
+const pathFrom = (file: string | undefined, p: string): string => (isAbsolute(p) || !file ? p : join(dirname(file), p));
+
+/** The endpoint of a kubeconfig context; reads its files now, runs an exec plugin at the first request. */
+export function kubeconfigEndpoint(t: ResolvedTarget, env: NodeJS.ProcessEnv, interactive: boolean): Endpoint {
+  const { cluster, user } = t;
+  const problems: string[] = [];
+  const read = (what: string, field: string, value: unknown, file: string | undefined): Buffer | undefined => {
+    if (typeof value !== 'string' || !value) return undefined;
+    const path = pathFrom(file, value);
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
+      problems.push(`unable to read ${what} ${path} for ${field} due to open ${path}: ${why}`);
+      return undefined;
+    }
+  };
+  const data = (v: unknown) => (typeof v === 'string' && v ? Buffer.from(v, 'base64') : undefined);
+  const ca =
+    data(cluster['certificate-authority-data']) ??
+    read('certificate-authority', t.clusterName, cluster['certificate-authority'], t.clusterFile);
+  const cert =
+    data(user['client-certificate-data']) ?? read('client-cert', t.userName, user['client-certificate'], t.userFile);
+  const key = data(user['client-key-data']) ?? read('client-key', t.userName, user['client-key'], t.userFile);
+  const tokenFile = read('token-file', t.userName, user.tokenFile, t.userFile);
+  if (problems.length) throw new KubeconfigError(`\n${problems.map((p) => `* ${p}`).join('\n')}`, true);
+
+  const provider = user['auth-provider'] as Obj | undefined;
+  if (provider && REMOVED_PROVIDERS[String(provider.name)])
+    throw new KubeconfigError(REMOVED_PROVIDERS[String(provider.name)]);
+  if (provider && provider.name !== 'oidc')
+    throw new KubeconfigError(`no Auth Provider found for name "${String(provider.name)}"`);
+  const bearer =
+    tokenFile?.toString('utf8').trim() ||
+    (typeof user.token === 'string' ? user.token : '') ||
+    (provider ? String((provider.config as Obj | undefined)?.['id-token'] ?? '') : '');
+  const basic =
+    typeof user.username === 'string' && user.username ? `${user.username}:${String(user.password ?? '')}` : '';
+  // As client-go counts them: an exec plugin or auth provider may come with either.
+  const methods = [(user.token || user.tokenFile) && 'token', basic && 'basicAuth'].filter(Boolean);
+  if (methods.length > 1) {
+    throw new KubeconfigError(
+      `more than one authentication method found for ${t.userName}; found [${methods.join(' ')}], only one is allowed`,
+    );
+  }
+  const impersonation: Record<string, string | string[]> = {};
+  if (user.as) impersonation['Impersonate-User'] = String(user.as);
+  if (Array.isArray(user['as-groups']) && user['as-groups'].length)
+    impersonation['Impersonate-Group'] = (user['as-groups'] as unknown[]).map(String);
+  if (user['as-uid']) impersonation['Impersonate-Uid'] = String(user['as-uid']);
+
+  const exec = user.exec as Obj | undefined;
+  let fromExec: ExecResult | undefined;
+  const runExec = async () => {
+    fromExec = await runExecPlugin(exec!, {
+      userName: t.userName,
+      file: t.userFile,
+      cluster,
+      ca,
+      interactive,
+      env,
+    });
+  };
+  const credentials = async (): Promise<Credentials> => {
+    const headers: Record<string, string | string[]> = { ...impersonation };
+    if (exec && !bearer && (!fromExec || (fromExec.expiresAt !== undefined && fromExec.expiresAt <= Date.now()))) {
+      await runExec();
+    }
+    const token = bearer || fromExec?.token;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (basic) headers.Authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+    return { headers, cert: fromExec?.cert ?? cert, key: fromExec?.key ?? key };
+  };
+  return {
+    local: false,
+    server: new URL(String(cluster.server)),
+    ca,
+    servername: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
+    insecure: cluster['insecure-skip-tls-verify'] === true,
+    credentials,
+    renew: async () => {
+      if (!exec || bearer) return false;
+      await runExec();
+      return true;
+    },
+  };
+}
