@@ -218,22 +218,34 @@ export interface ResolvedTarget {
   userFile?: string;
 }
 
-/** The context's cluster and user; refuses a context, cluster or server that is not there. */
-export function resolveTarget(config: LoadedConfig, context: string): ResolvedTarget {
-  const ctx = config.contexts.get(context);
+/** kubectl's `--cluster`, `--user` and `--server`: another entry than the context's, or a server of its own. */
+export interface TargetOverrides {
+  cluster?: string;
+  user?: string;
+  server?: string;
+}
+
+/**
+ * The context's cluster and user (`context` empty: none, only the overrides); refuses a context,
+ * cluster, user or server that is not there, in kubectl's words.
+ */
+export function resolveTarget(config: LoadedConfig, context: string, over: TargetOverrides = {}): ResolvedTarget {
+  const ctx = context ? config.contexts.get(context) : {};
   if (!ctx) throw new KubeconfigError(`context was not found for specified context: ${context}`, true);
-  const clusterName = typeof ctx.cluster === 'string' ? ctx.cluster : '';
-  const cluster = config.clusters.get(clusterName);
-  if (!cluster) throw new KubeconfigError(`cluster "${clusterName}" was not found for context "${context}"`, true);
-  if (!cluster.server) throw new KubeconfigError(`no server found for cluster "${clusterName}"`, true);
-  const userName = typeof ctx.user === 'string' ? ctx.user : '';
+  const clusterName = over.cluster ?? (typeof ctx.cluster === 'string' ? ctx.cluster : '');
+  const cluster = { ...config.clusters.get(clusterName) };
+  if (over.server) cluster.server = over.server;
+  if (!cluster.server) throw new KubeconfigError(`no server found for cluster "${clusterName}"`);
+  const userName = over.user ?? (typeof ctx.user === 'string' ? ctx.user : '');
+  if (over.user !== undefined && !config.users.has(over.user))
+    throw new KubeconfigError(`auth info "${over.user}" does not exist`);
   return {
     context,
     namespace: typeof ctx.namespace === 'string' && ctx.namespace ? ctx.namespace : undefined,
     clusterName,
     cluster,
     userName,
-    user: config.users.get(userName) ?? {},
+    user: { ...config.users.get(userName) },
     clusterFile: config.sources.get(`clusters/${clusterName}`),
     userFile: config.sources.get(`users/${userName}`),
   };

@@ -18,6 +18,16 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--no-color', 'plain output, even on a terminal')
     .option('--context <name>', 'the kubeconfig context to use (a cluster); "jobctl" is the local server')
     .option('--kubeconfig <file>', 'the kubeconfig file for --context (else KUBECONFIG, else ~/.kube/config)')
+    .option('--cluster <name>', 'the kubeconfig cluster to use')
+    .option('--user <name>', 'the kubeconfig user to use')
+    .option('--server <address>', "the cluster's API server (https://HOST:PORT)")
+    .option('--token <token>', 'a bearer token for the cluster')
+    .option('--certificate-authority <file>', "the CA file of the cluster's certificate")
+    .option('--insecure-skip-tls-verify', "do not check the cluster's certificate (insecure)")
+    .option('--tls-server-name <name>', 'the name to check the certificate against (SNI)')
+    .option('--as <user>', 'impersonate this user')
+    .option('--as-group <group>', 'impersonate this group (repeatable)', collect, [])
+    .option('--request-timeout <duration>', 'how long to wait for an answer (0: no limit)')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -31,7 +41,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     if (['config', 'kubeconfig', 'server'].includes(top?.name() ?? '')) return;
     const o = action.optsWithGlobals();
     const { selectTarget } = await import('./target.js');
-    io.target = selectTarget(io, { context: o.context, kubeconfig: o.kubeconfig });
+    io.target = selectTarget(io, o);
     if (io.target?.namespace && o.namespace === undefined) program.setOptionValue('namespace', io.target.namespace);
   });
 

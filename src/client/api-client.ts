@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { makeStatus, StatusError, type ApiObject, type Status } from '../api/index.js';
 import type { Credentials, Endpoint } from './endpoint.js';
 import { ExecCredentialError } from './exec-credential.js';
+import { ProxyAgent } from './proxy.js';
 
 export interface Response<T> {
   body: T;
@@ -34,7 +35,11 @@ function parseWarnings(res: IncomingMessage): string[] {
 export class ConnectionError extends Error {}
 
 export class ApiClient {
-  constructor(readonly endpoint: Endpoint) {}
+  private readonly agent?: ProxyAgent;
+
+  constructor(readonly endpoint: Endpoint) {
+    if (endpoint.proxy) this.agent = new ProxyAgent(endpoint.proxy);
+  }
 
   private async raw(
     method: string,
@@ -63,6 +68,7 @@ export class ApiClient {
           key: cred.key,
           servername: ep.servername,
           rejectUnauthorized: !ep.insecure,
+          agent: this.agent,
           method,
           headers: {
             ...cred.headers,
@@ -73,6 +79,15 @@ export class ApiClient {
         resolve,
       );
       req.on('error', (e) => reject(this.unreachable(e)));
+      // --request-timeout: until the answer starts (a watch or a log stream then runs on).
+      if (ep.timeoutMs) {
+        const timer = setTimeout(
+          () => req.destroy(new Error('net/http: request canceled (Client.Timeout exceeded while awaiting headers)')),
+          ep.timeoutMs,
+        );
+        req.on('response', () => clearTimeout(timer));
+        req.on('close', () => clearTimeout(timer));
+      }
       if (data) req.write(data);
       req.end();
     });

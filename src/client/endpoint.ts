@@ -25,6 +25,10 @@ export interface Endpoint {
   ca?: Buffer;
   servername?: string;
   insecure?: boolean;
+  /** A kubeconfig's `proxy-url`: requests tunnel through it (CONNECT). */
+  proxy?: URL;
+  /** `--request-timeout`: how long a request may wait for its answer. */
+  timeoutMs?: number;
   credentials(): Promise<Credentials>;
   /** After a 401: whether new credentials were obtained (an exec plugin runs again). */
   renew(): Promise<boolean>;
@@ -51,7 +55,12 @@ const REMOVED_PROVIDERS: Record<string, string> = {
 const pathFrom = (file: string | undefined, p: string): string => (isAbsolute(p) || !file ? p : join(dirname(file), p));
 
 /** The endpoint of a kubeconfig context; reads its files now, runs an exec plugin at the first request. */
-export function kubeconfigEndpoint(t: ResolvedTarget, env: NodeJS.ProcessEnv, interactive: boolean): Endpoint {
+export function kubeconfigEndpoint(
+  t: ResolvedTarget,
+  env: NodeJS.ProcessEnv,
+  interactive: boolean,
+  timeoutMs?: number,
+): Endpoint {
   const { cluster, user } = t;
   const problems: string[] = [];
   const read = (what: string, field: string, value: unknown, file: string | undefined): Buffer | undefined => {
@@ -127,6 +136,8 @@ export function kubeconfigEndpoint(t: ResolvedTarget, env: NodeJS.ProcessEnv, in
     ca,
     servername: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
     insecure: cluster['insecure-skip-tls-verify'] === true,
+    proxy: typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] ? new URL(cluster['proxy-url']) : undefined,
+    timeoutMs,
     credentials,
     renew: async () => {
       if (!exec || bearer) return false;

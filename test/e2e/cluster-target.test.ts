@@ -2,25 +2,52 @@
 // own CA and a client certificate that CA signed, stands in for the cluster; a second JOBCTL_HOME,
 // which never starts a server of its own, runs the chapter's manifests there through
 // `--kubeconfig`, JOBCTL_CONTEXT and `config use-context`, on the real engine.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, Home } from './harness.js';
 import { findKubectl } from './kubectl-harness.js';
+
+/** A CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only, and records what it was asked. */
+const proxied: string[] = [];
+const proxy = createServer();
+proxy.on('connect', (req, client: Socket, head: Buffer) => {
+  proxied.push(`${req.method} ${req.url} ${req.headers['user-agent'] ? 'ua' : ''}`.trim());
+  const [host, port] = (req.url ?? '').split(':');
+  if (host !== '127.0.0.1') {
+    client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    return;
+  }
+  const upstream = connect(Number(port), host, () => {
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    upstream.write(head);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  });
+  upstream.on('error', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+});
 
 const cluster = new Home('500ms');
 const laptop = new Home('500ms');
 const kube = join(laptop.dir, 'kube');
 const config = join(kube, 'config');
 afterAll(async () => {
+  proxy.close();
   await laptop.cleanup();
   await cluster.cleanup();
 });
 
+let port = 0;
 beforeAll(async () => {
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxyPort = (proxy.address() as AddressInfo).port;
   await cluster.ok(['create', 'namespace', 'lab']);
-  const port = JSON.parse(readFileSync(join(cluster.dir, 'server.json'), 'utf8')).port as number;
+  port = JSON.parse(readFileSync(join(cluster.dir, 'server.json'), 'utf8')).port as number;
   mkdirSync(kube, { recursive: true });
   copyFileSync(join(cluster.dir, 'ca.crt'), join(kube, 'ca.crt'));
   // A client certificate signed by the cluster's CA, as a cluster's admin would hand one out.
@@ -51,6 +78,8 @@ clusters:
   cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt}
 - name: lab-no-ca
   cluster: {server: "https://127.0.0.1:${port}"}
+- name: lab-via-proxy
+  cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt, proxy-url: "http://127.0.0.1:${proxyPort}"}
 contexts:
 - name: lab
   context: {cluster: lab, user: tester, namespace: lab}
@@ -58,6 +87,8 @@ contexts:
   context: {cluster: lab, user: nobody}
 - name: untrusted
   context: {cluster: lab-no-ca, user: tester}
+- name: proxied
+  context: {cluster: lab-via-proxy, user: tester, namespace: lab}
 current-context: lab
 users:
 - name: tester
@@ -119,11 +150,12 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(await laptop.ok(['get', 'jobs', '-o', 'name'])).toContain('job.batch/hello-world-job\n');
     expect(await laptop.ok(['config', 'get-contexts'])).toBe(
       [
-        'CURRENT   NAME        CLUSTER     AUTHINFO   NAMESPACE',
-        '          anonymous   lab         nobody     ',
-        '          jobctl      jobctl      jobctl     default',
-        '*         lab         lab         tester     lab',
-        '          untrusted   lab-no-ca   tester     ',
+        'CURRENT   NAME        CLUSTER         AUTHINFO   NAMESPACE',
+        '          anonymous   lab             nobody     ',
+        '          jobctl      jobctl          jobctl     default',
+        '*         lab         lab             tester     lab',
+        '          proxied     lab-via-proxy   tester     lab',
+        '          untrusted   lab-no-ca       tester     ',
         '',
       ].join('\n'),
     );
@@ -134,6 +166,64 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(await laptop.ok(['config', 'current-context'])).toBe('jobctl\n');
     expect(existsSync(join(laptop.dir, 'server.json'))).toBe(false);
     delete laptop.env.KUBECONFIG;
+  });
+
+  it("kubectl's connection flags; a proxy-url tunnels through the proxy, for kubectl too", async () => {
+    const token = readFileSync(join(cluster.dir, 'token'), 'utf8').trim();
+    const empty = join(laptop.dir, 'no-kubeconfig');
+    const flags = ['--server', `https://127.0.0.1:${port}`, '--certificate-authority', join(kube, 'ca.crt')];
+    const byFlags = await laptop.jobctl([
+      '--kubeconfig',
+      config,
+      ...flags,
+      '--token',
+      token,
+      'get',
+      'jobs',
+      '-n',
+      'lab',
+      '-o',
+      'name',
+    ]);
+    expect(byFlags.stdout).toContain('job.batch/hello-world-job\n');
+    writeFileSync(empty, 'apiVersion: v1\nkind: Config\n');
+    const noConfig = await laptop.jobctl([
+      '--kubeconfig',
+      empty,
+      ...flags,
+      '--token',
+      token,
+      'get',
+      'ns',
+      'lab',
+      '-o',
+      'name',
+    ]);
+    expect(noConfig).toMatchObject({ code: 0, stdout: 'namespace/lab\n' });
+    expect((await remote(['--user', 'nobody', 'get', 'jobs'])).stderr).toBe(
+      'error: You must be logged in to the server (Unauthorized)\n',
+    );
+    expect((await remote(['--user', 'ghost', 'get', 'jobs'])).stderr).toBe('error: auth info "ghost" does not exist\n');
+    expect((await remote(['--cluster', 'ghost', 'get', 'jobs'])).stderr).toBe(
+      'error: no server found for cluster "ghost"\n',
+    );
+    expect((await remote(['--request-timeout', 'soon', 'get', 'jobs'])).stderr).toBe(
+      'error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)\n',
+    );
+
+    proxied.length = 0;
+    expect(await ok(['--context', 'proxied', 'get', 'jobs', '-o', 'name'])).toContain('job.batch/hello-world-job\n');
+    expect(proxied[0]).toMatch(new RegExp(`^CONNECT 127\\.0\\.0\\.1:${port}`));
+    const jobctlTunnels = proxied.length;
+    // Not execFileSync: the proxy runs in this process and must keep serving.
+    const viaProxy = await promisify(execFile)(
+      findKubectl(),
+      ['--kubeconfig', config, '--context', 'proxied', 'get', 'jobs', '-o', 'name'],
+      { env: { ...process.env, HOME: laptop.dir } },
+    );
+    expect(viaProxy.stdout).toContain('job.batch/hello-world-job\n');
+    expect(proxied.length).toBeGreaterThan(jobctlTunnels);
+    expect(proxied.slice(jobctlTunnels).every((l) => l.startsWith(`CONNECT 127.0.0.1:${port}`))).toBe(true);
   });
 
   it("refuses what kubectl refuses, in kubectl's words", async () => {
