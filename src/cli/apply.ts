@@ -1,16 +1,10 @@
 // `jobctl apply -f` and `jobctl create -f`.
 import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import {
-  admitCreate,
-  defaultJob,
-  mustResource,
-  resourceByKind,
-  StatusError,
-  type ApiObject,
-  type Job,
-} from '../api/index.js';
+import { admitCreate, mustResource, resourceByKind, StatusError, type ApiObject } from '../api/index.js';
 import type { DecodedObject } from '../api/manifest.js';
+import { schemaOfKind } from '../api/schema.js';
+import { threeWayPatch } from '../api/three-way.js';
 import type { ApiClient } from '../client/index.js';
 import { apiPath, connect, connectIfRunning } from './context.js';
 import { renderStatus } from '../print/errors.js';
@@ -186,26 +180,31 @@ async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOption
     if (!(opts.verb === 'apply' && name && e instanceof StatusError && e.status.reason === 'AlreadyExists')) throw e;
     existing = await client.get<ApiObject>(apiPath(resource, ns, name));
   }
-  if (existing.metadata.annotations?.[LAST_APPLIED] === annotated.metadata.annotations?.[LAST_APPLIED]) {
-    return { verb: 'unchanged', stored: existing, warnings: [] };
-  }
-  if (object.kind !== 'Job') {
+  const live = existing.metadata.annotations?.[LAST_APPLIED];
+  if (object.kind === 'Secret') {
+    // jobctl keeps only a digest of a Secret's configuration: it is replaced whole.
+    if (live === annotated.metadata.annotations?.[LAST_APPLIED])
+      return { verb: 'unchanged', stored: existing, warnings: [] };
     annotated.metadata.resourceVersion = existing.metadata.resourceVersion;
     const r = await client.call<ApiObject>('PUT', apiPath(resource, ns, name) + dry, annotated);
     return { verb: 'configured', stored: r.body, warnings: r.warnings };
   }
-  // Merge the manifest onto the stored Job: server-generated selector and labels stay.
-  const old = existing as Job;
-  const next = defaultJob(structuredClone(annotated) as Job);
-  if (!next.spec.manualSelector) {
-    next.spec.selector ??= old.spec.selector;
-    next.spec.template.metadata = {
-      ...(next.spec.template.metadata ?? {}),
-      labels: { ...(old.spec.template.metadata?.labels ?? {}), ...(next.spec.template.metadata?.labels ?? {}) },
-    };
-  }
-  next.metadata.resourceVersion = old.metadata.resourceVersion;
-  next.metadata.labels = Object.keys(next.metadata.labels ?? {}).length ? next.metadata.labels : old.metadata.labels;
-  const r = await client.call<ApiObject>('PUT', apiPath(resource, ns, name) + dry, next);
-  return { verb: 'configured', stored: r.body, warnings: r.warnings };
+  // kubectl's three-way merge: what the file changes, and what it dropped since the last apply;
+  // fields the server or other writers set (a Job's selector, defaults) stay as they are.
+  const warnings: string[] = [];
+  if (live === undefined) warnings.push(missingAnnotation(resource, name));
+  const original = live?.startsWith('{') ? (JSON.parse(live) as unknown) : {};
+  const patch = threeWayPatch(original, annotated, existing, schemaOfKind(object.kind));
+  if (Object.keys(patch).length === 0) return { verb: 'unchanged', stored: existing, warnings };
+  const r = await client.call<ApiObject>(
+    'PATCH',
+    apiPath(resource, ns, name) + dry,
+    patch,
+    'application/strategic-merge-patch+json',
+  );
+  return { verb: 'configured', stored: r.body, warnings: [...warnings, ...r.warnings] };
 }
+
+/** kubectl's warning when apply meets an object that was not created by apply. */
+const missingAnnotation = (resource: string, name: string) =>
+  `resource ${resource}/${name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by jobctl apply. jobctl apply should only be used on resources created declaratively by jobctl apply. The missing annotation will be patched automatically.`;

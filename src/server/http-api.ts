@@ -59,6 +59,15 @@ export function parsePath(pathname: string): Route | undefined {
   return { resource, namespace, name, sub };
 }
 
+/**
+ * Whether the connection presented a client certificate this home's CA signed (Node checked it in
+ * the handshake). Not on a resumed session: Node reports those `authorized` with no certificate at
+ * all (the server also issues no tickets, so a certificate client always has a full handshake).
+ */
+function clientCertified(socket: TLSSocket): boolean {
+  return socket.authorized && !socket.isSessionReused() && Object.keys(socket.getPeerCertificate()).length > 0;
+}
+
 export interface ApiOptions {
   token: string;
   logRoot: string;
@@ -85,8 +94,8 @@ export class HttpApi {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    // A client certificate this home's CA signed (Node checked it in the handshake).
-    if ((req.socket as TLSSocket).authorized) return true;
+    // A client certificate this home's CA signed.
+    if (clientCertified(req.socket as TLSSocket)) return true;
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     const want = Buffer.from(this.opts.token);

@@ -11,6 +11,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { constants as cryptoConstants } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { hostname } from 'node:os';
 import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
@@ -225,7 +226,15 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
 
     // A client certificate signed by this home's CA authenticates as the token does (kubeconfigs
     // with client-certificate/client-key); it is asked for, not required.
-    const tlsOptions = { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false };
+    // No session tickets: a resumed session carries no certificate to check (see http-api.ts).
+    const tlsOptions = {
+      key: tls.key,
+      cert: tls.cert,
+      ca: tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+    };
     http = createServer(tlsOptions, (req, res) => void api.handle(req, res));
     http.keepAliveTimeout = 5000;
     http.maxHeadersCount = 100;

@@ -5,6 +5,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Agent, request } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -237,6 +238,19 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect((await remote(['--context', 'anonymous', 'get', 'jobs'])).stderr).toBe(
       'error: You must be logged in to the server (Unauthorized)\n',
     );
+    // A wrong token is refused on every connection, the later ones too (which could resume the
+    // first one's TLS session: a resumed session carries no client certificate to trust).
+    const agent = new Agent({ keepAlive: false, maxCachedSessions: 10 });
+    const wrong = () =>
+      new Promise<number>((done) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/api/v1/namespaces', ca: readFileSync(join(kube, 'ca.crt')), agent },
+          (res) => (res.resume(), done(res.statusCode ?? 0)),
+        );
+        req.setHeader('Authorization', 'Bearer wrong');
+        req.end();
+      });
+    expect([await wrong(), await wrong(), await wrong()]).toEqual([401, 401, 401]);
     const untrusted = await remote(['--context', 'untrusted', 'get', 'jobs']);
     expect(untrusted.stderr).toMatch(/^Unable to connect to the server: .*certificate/);
     expect(existsSync(join(laptop.dir, 'server.json'))).toBe(false);
