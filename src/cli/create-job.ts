@@ -64,7 +64,8 @@ async function createBuilt(obj: ApiObject, opts: CreateOptions, io: Io): Promise
   }
   // Validate as the server would, but print what kubectl builds: the object a user saves as a manifest.
   const { warnings } = admitCreate(obj, new Date());
-  for (const w of warnings) io.err(`Warning: ${w}\n`);
+  // Validated here all the same; the warnings are about the local engine, not a cluster.
+  if (!io.target) for (const w of warnings) io.err(`Warning: ${w}\n`);
   if (opts.output === 'name') io.out(`${kindSlashName(obj)}\n`);
   else if (opts.output) await printObjects([obj], opts.output, io);
   else io.out(`${kindSlashName(obj)} created (dry run)\n`);

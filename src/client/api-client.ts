@@ -12,7 +12,7 @@ export interface Response<T> {
 }
 
 export interface WatchEvent<T extends ApiObject = ApiObject> {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR' | 'BOOKMARK';
   object: T;
 }
 

@@ -1,7 +1,7 @@
 // One way to watch, as client-go's informers do: list, then watch from the list's
-// resourceVersion; a dropped stream is reopened from the last revision seen, and a 410 Gone (the
-// revision was compacted away) lists again, reporting what changed meanwhile as events. Every
-// verb that waits (`get -w`, `wait`, `delete`, `logs`) uses it.
+// resourceVersion (bookmarks moving it on); a dropped stream is reopened from the last revision
+// seen, and a 410 Gone (the revision was compacted away) lists again, reporting what changed
+// meanwhile as events. Every verb that waits (`get -w`, `wait`, `delete`, `logs`) uses it.
 import { StatusError, type ApiObject } from '../api/index.js';
 import type { ApiClient, ListResult, WatchEvent } from './api-client.js';
 
@@ -55,10 +55,13 @@ export async function listAndWatch<T extends ApiObject>(
     const q = new URLSearchParams(opts.query);
     q.set('watch', 'true');
     q.set('resourceVersion', rv);
+    q.set('allowWatchBookmarks', 'true');
     try {
       for await (const ev of client.watch<T>(`${path}?${q}`, opts.signal)) {
         if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
         rv = ev.object.metadata.resourceVersion ?? rv;
+        // A bookmark only moves the revision a dropped stream resumes from.
+        if (ev.type === 'BOOKMARK') continue;
         if (ev.type === 'DELETED') known.delete(keyOf(ev.object));
         else known.set(keyOf(ev.object), ev.object);
         if (await handlers.onEvent(ev as ObjectEvent<T>)) return true;

@@ -57,7 +57,7 @@ describe('listAndWatch', () => {
     expect(seen).toEqual(['list a', 'MODIFIED a', 'ADDED b']);
     expect(calls).toEqual([
       'GET /apis/batch/v1/namespaces/default/jobs?labelSelector=x%3Dy',
-      'WATCH /apis/batch/v1/namespaces/default/jobs?labelSelector=x%3Dy&watch=true&resourceVersion=5',
+      'WATCH /apis/batch/v1/namespaces/default/jobs?labelSelector=x%3Dy&watch=true&resourceVersion=5&allowWatchBookmarks=true',
     ]);
   });
 
@@ -68,9 +68,23 @@ describe('listAndWatch', () => {
     );
     await listAndWatch(client, '/p', { onEvent: (ev) => ev.type === 'DELETED' }, { retryMs: 1 });
     expect(calls.filter((c) => c.startsWith('WATCH'))).toEqual([
-      'WATCH /p?watch=true&resourceVersion=3',
-      'WATCH /p?watch=true&resourceVersion=4',
+      'WATCH /p?watch=true&resourceVersion=3&allowWatchBookmarks=true',
+      'WATCH /p?watch=true&resourceVersion=4&allowWatchBookmarks=true',
     ]);
+  });
+
+  it('a bookmark moves the revision a dropped stream resumes from, and is no event', async () => {
+    const bookmark = { type: 'BOOKMARK', object: obj('', 40) } as WatchEvent;
+    const { client, calls } = fakeClient(
+      [{ items: [], rv: 3 }],
+      [[bookmark], [{ type: 'ADDED', object: obj('a', 41) }]],
+    );
+    const seen: string[] = [];
+    await listAndWatch(client, '/p', { onEvent: (ev) => (seen.push(ev.type), true) }, { retryMs: 1 });
+    expect(seen).toEqual(['ADDED']);
+    expect(calls.filter((c) => c.startsWith('WATCH'))[1]).toBe(
+      'WATCH /p?watch=true&resourceVersion=40&allowWatchBookmarks=true',
+    );
   });
 
   it('on 410 Gone lists again and reports what changed meanwhile', async () => {

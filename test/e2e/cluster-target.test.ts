@@ -227,6 +227,21 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(proxied.slice(jobctlTunnels).every((l) => l.startsWith(`CONNECT 127.0.0.1:${port}`))).toBe(true);
   });
 
+  it('a typo never leaves the machine; a client dry run prints no local-engine warnings', async () => {
+    const typo = join(laptop.dir, 'typo.yaml');
+    writeFileSync(
+      typo,
+      readFileSync(join(FIXTURES, 'hello-world-job.yaml'), 'utf8').replace('restartPolicy', 'restartPolicyy'),
+    );
+    const refused = await remote(['apply', '-f', typo]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('restartPolicyy');
+    const dry = await remote(['apply', '-f', join(FIXTURES, 'race.yaml'), '--dry-run=client']);
+    expect(dry).toMatchObject({ code: 0, stderr: '' });
+    expect(dry.stdout).toMatch(/created \(dry run\)\n$/);
+    expect((await cluster.jobctl(['get', 'jobs', '-n', 'lab', '-o', 'name'])).stdout).not.toMatch(/race/);
+  });
+
   it("refuses what kubectl refuses, in kubectl's words", async () => {
     expect((await remote(['--context', 'ghost', 'get', 'jobs'])).stderr).toBe(
       'Error in configuration: context was not found for specified context: ghost\n',
