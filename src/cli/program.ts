@@ -3,6 +3,8 @@
 // runs, so a command pays at start-up only for its own code (the CLI's start is most of
 // `apply` + `wait`).
 import { Command, CommanderError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { homePaths, jobctlHome } from '../api/home.js';
 import type { Io } from './io.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -40,6 +42,10 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     const top = action.parent === program ? action : action.parent;
     if (['config', 'kubeconfig', 'server'].includes(top?.name() ?? '')) return;
     const o = action.optsWithGlobals();
+    // The common case, nothing chosen, costs one stat: the kubeconfig reader (and yaml) load only
+    // when a cluster may be meant.
+    const chosen = o.context || o.kubeconfig || o.server || o.cluster || io.env.JOBCTL_CONTEXT;
+    if (!chosen && !existsSync(homePaths(jobctlHome(io.env)).context)) return;
     const { selectTarget } = await import('./target.js');
     io.target = selectTarget(io, o);
     if (io.target?.namespace && o.namespace === undefined) program.setOptionValue('namespace', io.target.namespace);
