@@ -54,6 +54,16 @@ const REMOVED_PROVIDERS: Record<string, string> = {
 /** A kubeconfig path, relative to the folder of the file that held it. */
 const pathFrom = (file: string | undefined, p: string): string => (isAbsolute(p) || !file ? p : join(dirname(file), p));
 
+/** A kubeconfig address; one without a scheme gets `scheme` (client-go takes `host:port` for https). */
+function urlOf(field: string, value: unknown, scheme: string): URL {
+  const text = String(value);
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `${scheme}${text}`);
+  } catch {
+    throw new KubeconfigError(`invalid ${field} "${text}"`, true);
+  }
+}
+
 /** The endpoint of a kubeconfig context; reads its files now, runs an exec plugin at the first request. */
 export function kubeconfigEndpoint(
   t: ResolvedTarget,
@@ -110,16 +120,12 @@ export function kubeconfigEndpoint(
 
   const exec = user.exec as Obj | undefined;
   let fromExec: ExecResult | undefined;
-  const runExec = async () => {
-    fromExec = await runExecPlugin(exec!, {
-      userName: t.userName,
-      file: t.userFile,
-      cluster,
-      ca,
-      interactive,
-      env,
-    });
-  };
+  let running: Promise<void> | undefined;
+  // Requests made at once wait for one run of the plugin.
+  const runExec = () =>
+    (running ??= runExecPlugin(exec!, { userName: t.userName, file: t.userFile, cluster, ca, interactive, env })
+      .then((r) => void (fromExec = r))
+      .finally(() => (running = undefined)));
   const credentials = async (): Promise<Credentials> => {
     const headers: Record<string, string | string[]> = { ...impersonation };
     if (exec && !bearer && (!fromExec || (fromExec.expiresAt !== undefined && fromExec.expiresAt <= Date.now()))) {
@@ -132,11 +138,11 @@ export function kubeconfigEndpoint(
   };
   return {
     local: false,
-    server: new URL(String(cluster.server)),
+    server: urlOf('server', cluster.server, 'https://'),
     ca,
     servername: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
     insecure: cluster['insecure-skip-tls-verify'] === true,
-    proxy: typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] ? new URL(cluster['proxy-url']) : undefined,
+    proxy: cluster['proxy-url'] ? urlOf('proxy-url', cluster['proxy-url'], 'http://') : undefined,
     timeoutMs,
     credentials,
     renew: async () => {
