@@ -10,7 +10,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, Home } from './harness.js';
+import { FIXTURES, Home, until } from './harness.js';
 import { findKubectl } from './kubectl-harness.js';
 
 /** A CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only, and records what it was asked. */
@@ -110,6 +110,7 @@ const ok = async (args: string[]) => {
 
 describe('a second jobctl drives a server through a kubeconfig', () => {
   it("runs the chapter's manifests to completion in the context's namespace", async () => {
+    const watch = laptop.background(['--kubeconfig', config, 'get', 'jobs', '-w']);
     for (const f of ['hello-world-job', 'parallel-processor', 'failure-demo']) {
       const applied = await remote(['apply', '-f', join(FIXTURES, `${f}.yaml`)]);
       expect(applied.stdout).toBe(`job.batch/${f} created\n`);
@@ -120,6 +121,12 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(await ok(['logs', 'job/hello-world-job'])).toBe('Hello, Jobs!\n');
     await ok(['wait', '--for=condition=complete', 'job/parallel-processor', '--timeout=120s']);
     await ok(['wait', '--for=condition=failed', 'job/failure-demo', '--timeout=120s']);
+    // get -w followed them there, row by row.
+    await until('the watch to see the end', async () =>
+      /^parallel-processor\s+Complete\s+10\/10/m.test(watch.output()),
+    );
+    watch.child.kill('SIGINT');
+    expect(watch.output()).toMatch(/^hello-world-job\s+Complete\s+1\/1\s/m);
     const rows = await ok(['get', 'jobs', '--no-headers']);
     expect(rows).toMatch(/^failure-demo\s+Failed\s+0\/1\s/m);
     expect(rows).toMatch(/^hello-world-job\s+Complete\s+1\/1\s/m);
