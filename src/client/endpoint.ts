@@ -2,7 +2,7 @@
 // token), or the cluster of a kubeconfig context (its CA or the system's, SNI, client
 // certificates, a token or token file, Basic, an OIDC id-token, impersonation, exec plugins).
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { KubeconfigError } from '../api/index.js';
 import type { ResolvedTarget } from '../api/kubeconfig-load.js';
 import { runExecPlugin, type ExecResult } from './exec-credential.js';
@@ -52,7 +52,8 @@ const REMOVED_PROVIDERS: Record<string, string> = {
 };
 
 /** A kubeconfig path, relative to the folder of the file that held it. */
-const pathFrom = (file: string | undefined, p: string): string => (isAbsolute(p) || !file ? p : join(dirname(file), p));
+const pathFrom = (file: string | undefined, p: string): string =>
+  isAbsolute(p) || !file ? p : resolve(dirname(file), p);
 
 /** A kubeconfig address; one without a scheme gets `scheme` (client-go takes `host:port` for https). */
 function urlOf(field: string, value: unknown, scheme: string): URL {

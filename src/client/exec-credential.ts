@@ -3,7 +3,7 @@
 // folder), its args and env, KUBERNETES_EXEC_INFO (with the cluster when `provideClusterInfo`), its
 // ExecCredential read from stdout; a token or client certificate kept until it expires.
 import { spawn } from 'node:child_process';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 
 type Obj = Record<string, unknown>;
 
@@ -33,7 +33,7 @@ const API_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.
 
 /** KUBERNETES_EXEC_INFO: what the plugin is told about its run and, if asked for, the cluster. */
 function execInfo(exec: Obj, ctx: ExecContext, interactive: boolean): string {
-  const spec: Obj = { interactive };
+  const spec: Obj = {};
   if (exec.provideClusterInfo) {
     const c = ctx.cluster;
     const cluster: Obj = { server: c.server };
@@ -45,7 +45,9 @@ function execInfo(exec: Obj, ctx: ExecContext, interactive: boolean): string {
     cluster.config = null;
     spec.cluster = cluster;
   }
-  return JSON.stringify({ kind: 'ExecCredential', apiVersion: exec.apiVersion, spec });
+  spec.interactive = interactive; // after the cluster, in kubectl's order
+  // With the newline Go's JSON encoder ends it with, as kubectl sends it.
+  return `${JSON.stringify({ kind: 'ExecCredential', apiVersion: exec.apiVersion, spec })}\n`;
 }
 
 /** Runs the plugin once and reads its credential. */
@@ -63,7 +65,7 @@ export async function runExecPlugin(exec: Obj, ctx: ExecContext): Promise<ExecRe
     throw new ExecCredentialError(`exec plugin cannot support interactive mode: standard input is not a terminal`);
   }
   let command = String(exec.command ?? '');
-  if (command.includes('/') && !isAbsolute(command) && ctx.file) command = join(dirname(ctx.file), command);
+  if (command.includes('/') && !isAbsolute(command) && ctx.file) command = resolve(dirname(ctx.file), command);
   const env: NodeJS.ProcessEnv = { ...ctx.env };
   for (const e of (exec.env as { name: string; value: string }[] | null) ?? []) env[e.name] = e.value;
   env.KUBERNETES_EXEC_INFO = execInfo(exec, ctx, interactive);

@@ -95,7 +95,7 @@ describe('kubeconfig credentials', () => {
     const script = join(dir, 'plugin.sh');
     writeFileSync(
       script,
-      `#!/bin/sh\necho "$* $GREETING $KUBERNETES_EXEC_INFO" >> "${log}"\nn=$(wc -l < "${log}")\n` +
+      `#!/bin/sh\nprintf '%s\\n' "$* $GREETING $KUBERNETES_EXEC_INFO" >> "${log}"\nn=$(grep -c '^--region' "${log}")\n` +
         `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"tok-'$n'"}}'\n`,
       { mode: 0o755 },
     );
@@ -116,15 +116,17 @@ describe('kubeconfig credentials', () => {
     expect((await ep.credentials()).headers).toEqual({ Authorization: 'Bearer tok-1' }); // cached
     expect(await ep.renew()).toBe(true); // a 401
     expect((await ep.credentials()).headers).toEqual({ Authorization: 'Bearer tok-2' });
-    const [first] = readFileSync(log, 'utf8').trim().split('\n');
+    const [first] = readFileSync(log, 'utf8').split('\n');
     const info = JSON.parse(first.slice(first.indexOf('{')));
+    // KUBERNETES_EXEC_INFO ends with the newline Go's encoder writes, as kubectl's does.
+    expect(readFileSync(log, 'utf8').split('\n')[1]).toBe('');
     expect(first.startsWith('--region x hi ')).toBe(true);
     expect(info).toEqual({
       kind: 'ExecCredential',
       apiVersion: 'client.authentication.k8s.io/v1',
       spec: {
-        interactive: false,
         cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=', config: null },
+        interactive: false,
       },
     });
     const missing = kubeconfigEndpoint(

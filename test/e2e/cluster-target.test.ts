@@ -10,7 +10,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, Home, until } from './harness.js';
+import { BIN, FIXTURES, Home, until } from './harness.js';
 import { findKubectl } from './kubectl-harness.js';
 
 /** A CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only, and records what it was asked. */
@@ -232,6 +232,45 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(viaProxy.stdout).toContain('job.batch/hello-world-job\n');
     expect(proxied.length).toBeGreaterThan(jobctlTunnels);
     expect(proxied.slice(jobctlTunnels).every((l) => l.startsWith(`CONNECT 127.0.0.1:${port}`))).toBe(true);
+  });
+
+  it('an exec plugin is run as kubectl runs it: the same args, env and KUBERNETES_EXEC_INFO; again after a 401', async () => {
+    const token = readFileSync(join(cluster.dir, 'token'), 'utf8').trim();
+    const count = join(kube, 'count');
+    // The first run hands out a token the cluster refuses; the next one the right one.
+    writeFileSync(
+      join(kube, 'login.sh'),
+      `#!/bin/sh\nn=$(cat "${count}" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "${count}"\n` +
+        `printf 'run %s: %s %s\\ninfo %s\\n' "$n" "$*" "$GREETING" "$KUBERNETES_EXEC_INFO" >> "${kube}/runs.$WHO"\n` +
+        `if [ $n = 1 ]; then t=wrong; else t=${token}; fi\n` +
+        `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"'$t'"}}'\n`,
+      { mode: 0o755 },
+    );
+    const execConfig = join(kube, 'exec-config');
+    writeFileSync(
+      execConfig,
+      readFileSync(config, 'utf8')
+        .replace('contexts:\n', 'contexts:\n- name: exec\n  context: {cluster: lab, user: plugin}\n')
+        .replace(
+          'users:\n',
+          'users:\n- name: plugin\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n' +
+            '      command: ./login.sh\n      args: [--region, eu]\n      env: [{name: GREETING, value: hi}]\n' +
+            '      interactiveMode: Never\n      provideClusterInfo: true\n',
+        ),
+    );
+    const runs = async (who: string, bin: string, args: string[]) => {
+      writeFileSync(count, '0');
+      const r = await promisify(execFile)(bin, args, { env: { ...process.env, HOME: laptop.dir, WHO: who } }).catch(
+        (e: { stdout: string }) => e,
+      );
+      return { out: r.stdout, runs: readFileSync(join(kube, `runs.${who}`), 'utf8') };
+    };
+    const args = ['--kubeconfig', execConfig, '--context', 'exec', 'get', 'ns', 'lab', '-o', 'name'];
+    const theirs = await runs('kubectl', findKubectl(), args);
+    const ours = await runs('jobctl', BIN, args);
+    expect(ours.out).toBe('namespace/lab\n');
+    expect(ours.runs).toMatch(/^run 1: --region eu hi\ninfo \{"kind":"ExecCredential".*\n\nrun 2: /s);
+    expect(ours.runs).toBe(theirs.runs);
   });
 
   it('a typo never leaves the machine; a client dry run prints no local-engine warnings', async () => {
