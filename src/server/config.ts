@@ -26,6 +26,8 @@ export interface ServerConfig {
   evictionIntervalMs: number;
   /** JOBCTL_SANDBOX_IMAGE: holds the network namespace of pods with several containers. */
   sandboxImage?: string;
+  /** JOBCTL_AUDIT_LOG: a file that gets one JSON line per request (what, how authenticated, SNI). */
+  auditLog?: string;
   /** JOBCTL_PORT: the port on 127.0.0.1 (default: the one kept from the last start, else any free one). */
   port?: number;
 }
@@ -63,5 +65,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     evictionIntervalMs: durationFrom(env, 'JOBCTL_EVICTION_INTERVAL', DEFAULT_EVICTION_INTERVAL_MS),
     sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
     port: portFrom(env.JOBCTL_PORT),
+    auditLog: env.JOBCTL_AUDIT_LOG || undefined,
   };
 }

@@ -68,12 +68,32 @@ function clientCertified(socket: TLSSocket): boolean {
   return socket.authorized && !socket.isSessionReused() && Object.keys(socket.getPeerCertificate()).length > 0;
 }
 
+/** One request as the audit log records it: no token, no body. */
+function auditLine(req: IncomingMessage, authorized: boolean): string {
+  const socket = req.socket as TLSSocket;
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const auth = clientCertified(socket)
+    ? 'certificate'
+    : (req.headers.authorization ?? '').split(' ')[0].toLowerCase() || 'none';
+  return JSON.stringify({
+    method: req.method,
+    path: url.pathname,
+    query: url.search.slice(1),
+    auth,
+    authorized,
+    sni: (socket as TLSSocket & { servername?: string | false }).servername || '',
+    userAgent: req.headers['user-agent'] ?? '',
+  });
+}
+
 export interface ApiOptions {
   token: string;
   logRoot: string;
   /** The kubelet's writes of captured output: `logs -f` reads on each one. */
   logWrites: Pick<LogWrites, 'onWrite'>;
   onActivity: () => void;
+  /** Receives each request as it is authenticated (JOBCTL_AUDIT_LOG). */
+  audit?: (line: string) => void;
 }
 
 export class HttpApi {
@@ -111,6 +131,7 @@ export class HttpApi {
       return writeHead.apply(res, args);
     }) as typeof writeHead;
     try {
+      if (this.opts.audit) this.opts.audit(auditLine(req, this.authorized(req)));
       if (!this.authorized(req)) {
         sendStatus(res, makeStatus(401, 'Unauthorized', 'Unauthorized'));
         return;

@@ -1,6 +1,7 @@
 // The composition root: open the store, build the runtime, start the controllers, serve the API.
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   chmodSync,
   closeSync,
   existsSync,
@@ -203,6 +204,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,
       onActivity: () => (lastActivity = Date.now()),
+      audit: config.auditLog ? (line) => appendFileSync(config.auditLog!, `${line}\n`, { mode: 0o600 }) : undefined,
     });
 
     try {

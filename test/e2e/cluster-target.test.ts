@@ -44,9 +44,25 @@ afterAll(async () => {
 });
 
 let port = 0;
+const audit = join(cluster.dir, 'audit.log');
+type Audited = { method: string; path: string; query: string; auth: string; authorized: boolean; sni: string };
+/** What the stand-in cluster saw while `fn` ran, discovery and OpenAPI (kubectl's alone) aside. */
+async function recorded(fn: () => Promise<unknown>): Promise<Audited[]> {
+  writeFileSync(audit, '');
+  await fn();
+  return readFileSync(audit, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Audited)
+    .filter(
+      (r) =>
+        !/^\/(api|apis|apis\/batch|api\/v1|apis\/batch\/v1|version)$/.test(r.path) && !r.path.startsWith('/openapi'),
+    );
+}
 beforeAll(async () => {
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyPort = (proxy.address() as AddressInfo).port;
+  cluster.env.JOBCTL_AUDIT_LOG = audit; // the stand-in cluster records every request
   await cluster.ok(['create', 'namespace', 'lab']);
   port = JSON.parse(readFileSync(join(cluster.dir, 'server.json'), 'utf8')).port as number;
   mkdirSync(kube, { recursive: true });
@@ -79,6 +95,8 @@ clusters:
   cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt}
 - name: lab-no-ca
   cluster: {server: "https://127.0.0.1:${port}"}
+- name: lab-by-name
+  cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt, tls-server-name: localhost}
 - name: lab-via-proxy
   cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt, proxy-url: "http://127.0.0.1:${proxyPort}"}
 contexts:
@@ -90,6 +108,8 @@ contexts:
   context: {cluster: lab-no-ca, user: tester}
 - name: proxied
   context: {cluster: lab-via-proxy, user: tester, namespace: lab}
+- name: named
+  context: {cluster: lab-by-name, user: tester, namespace: lab}
 current-context: lab
 users:
 - name: tester
@@ -162,6 +182,7 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
         '          anonymous   lab             nobody     ',
         '          jobctl      jobctl          jobctl     default',
         '*         lab         lab             tester     lab',
+        '          named       lab-by-name     tester     lab',
         '          proxied     lab-via-proxy   tester     lab',
         '          untrusted   lab-no-ca       tester     ',
         '',
@@ -271,6 +292,21 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(ours.out).toBe('namespace/lab\n');
     expect(ours.runs).toMatch(/^run 1: --region eu hi\ninfo \{"kind":"ExecCredential".*\n\nrun 2: /s);
     expect(ours.runs).toBe(theirs.runs);
+  });
+
+  it('logs sends what kubectl sends: the same requests, client certificate and SNI', async () => {
+    const args = ['--kubeconfig', config, '--context', 'named', 'logs', 'job/hello-world-job'];
+    const kubectl = await recorded(() =>
+      promisify(execFile)(findKubectl(), args, { env: { ...process.env, HOME: laptop.dir } }),
+    );
+    const jobctl = await recorded(() => laptop.ok(args));
+    const shape = (rs: Audited[]) => rs.map((r) => `${r.method} ${r.path}?${r.query} ${r.auth} ${r.sni}`);
+    expect(shape(jobctl)).toEqual(shape(kubectl));
+    expect(jobctl.map((r) => `${r.method} ${r.path.replace(/-[a-z0-9]{5}\//, '-X/')} ${r.auth} ${r.sni}`)).toEqual([
+      'GET /apis/batch/v1/namespaces/lab/jobs/hello-world-job certificate localhost',
+      'GET /api/v1/namespaces/lab/pods certificate localhost',
+      'GET /api/v1/namespaces/lab/pods/hello-world-job-X/log certificate localhost',
+    ]);
   });
 
   it('a typo never leaves the machine; a client dry run prints no local-engine warnings', async () => {
