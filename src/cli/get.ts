@@ -1,6 +1,6 @@
 // `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
 import { resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
-import { listAndWatch, type ListResult } from '../client/index.js';
+import { listAndWatch } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
@@ -121,9 +121,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     } else await emit(objs, false);
   };
   if (!opts.watch) {
-    await printList(
-      (await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + (query.size ? `?${query}` : ''))).items,
-    );
+    await printList((await client.listAll<ApiObject>(apiPath(resource, ns), query)).items);
     return;
   }
   // Watching: one row per change until interrupted, through server restarts and compactions.

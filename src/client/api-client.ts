@@ -31,6 +31,9 @@ function parseWarnings(res: IncomingMessage): string[] {
   });
 }
 
+/** kubectl's page size for lists (`--chunk-size`). */
+const LIST_PAGE = 500;
+
 /** The server could not be reached: kubectl's words for a cluster, jobctl's for its own server. */
 export class ConnectionError extends Error {}
 
@@ -135,6 +138,20 @@ export class ApiClient {
 
   get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path).then((r) => r.body);
+  }
+
+  /** A whole list, in pages of 500 as kubectl asks for it (`limit`, then each page's `continue`). */
+  async listAll<T>(path: string, query?: URLSearchParams): Promise<ListResult<T>> {
+    const items: T[] = [];
+    for (let next = ''; ;) {
+      const q = new URLSearchParams(query);
+      q.set('limit', String(LIST_PAGE));
+      if (next) q.set('continue', next);
+      const page = await this.get<ListResult<T> & { metadata: { continue?: string } }>(`${path}?${q}`);
+      items.push(...page.items);
+      next = page.metadata.continue ?? '';
+      if (!next) return { items, metadata: { resourceVersion: page.metadata.resourceVersion } };
+    }
   }
 
   /** A streaming GET (logs, watch): the response, after the status was checked. */

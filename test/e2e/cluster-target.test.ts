@@ -294,14 +294,21 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(ours.runs).toBe(theirs.runs);
   });
 
-  it('logs sends what kubectl sends: the same requests, client certificate and SNI', async () => {
-    const args = ['--kubeconfig', config, '--context', 'named', 'logs', 'job/hello-world-job'];
-    const kubectl = await recorded(() =>
-      promisify(execFile)(findKubectl(), args, { env: { ...process.env, HOME: laptop.dir } }),
-    );
-    const jobctl = await recorded(() => laptop.ok(args));
+  it('logs and get send what kubectl sends: the same requests, client certificate and SNI', async () => {
     const shape = (rs: Audited[]) => rs.map((r) => `${r.method} ${r.path}?${r.query} ${r.auth} ${r.sni}`);
-    expect(shape(jobctl)).toEqual(shape(kubectl));
+    const both = async (verb: string[]) => {
+      const args = ['--kubeconfig', config, '--context', 'named', ...verb];
+      const kubectl = await recorded(() =>
+        promisify(execFile)(findKubectl(), args, { env: { ...process.env, HOME: laptop.dir } }),
+      );
+      const jobctl = await recorded(() => laptop.ok(args));
+      expect(shape(jobctl)).toEqual(shape(kubectl));
+      return jobctl;
+    };
+    expect(shape(await both(['get', 'jobs', '-l', 'job-name=hello-world-job']))).toEqual([
+      'GET /apis/batch/v1/namespaces/lab/jobs?labelSelector=job-name%3Dhello-world-job&limit=500 certificate localhost',
+    ]);
+    const jobctl = await both(['logs', 'job/hello-world-job']);
     expect(jobctl.map((r) => `${r.method} ${r.path.replace(/-[a-z0-9]{5}\//, '-X/')} ${r.auth} ${r.sni}`)).toEqual([
       'GET /apis/batch/v1/namespaces/lab/jobs/hello-world-job certificate localhost',
       'GET /api/v1/namespaces/lab/pods certificate localhost',
