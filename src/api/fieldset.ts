@@ -2,15 +2,13 @@
 // an object a manager set, in `metadata.managedFields`' FieldsV1 form — `f:name` for a field,
 // `k:{"name":"c"}` for an item of a list merged by a key, `v:"x"` for an item of a set, `.` for
 // the item itself; an atomic list or a loosely typed sub-tree is one leaf.
-import type { Schema } from './schema.js';
+import { isObj, type Obj } from './patch.js';
+import { structOf, type Schema } from './schema.js';
 import { listMergeOf } from './strategic-merge.js';
 
 export type FieldSet = { [key: string]: FieldSet };
 /** One leaf of a field set: the keys from the root. */
 export type FieldPath = string[];
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Fields no manager owns: identity, bookkeeping and the status of the main resource. */
 const UNOWNED_TOP = new Set(['apiVersion', 'kind', 'status']);
@@ -27,22 +25,20 @@ const UNOWNED_META = new Set([
   'selfLink',
 ]);
 
-const structOf = (schema: Schema | undefined) =>
-  schema?.t === 'struct' ? { name: schema.name, fields: schema.fields() } : undefined;
-
 /** The fields an object sets, as a field set. */
 export function fieldSetOf(obj: unknown, schema: Schema | undefined): FieldSet {
   const out: FieldSet = {};
   if (!isObj(obj)) return out;
+  const struct = structOf(schema);
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined || v === null || UNOWNED_TOP.has(k)) continue;
     if (k === 'metadata' && isObj(v)) {
       const meta = Object.fromEntries(Object.entries(v).filter(([mk]) => !UNOWNED_META.has(mk)));
-      const set = walk(meta, structOf(schema)?.fields.metadata);
+      const set = walk(meta, struct?.fields.metadata);
       if (Object.keys(set).length) out['f:metadata'] = set;
       continue;
     }
-    out[`f:${k}`] = walk(v, structOf(schema)?.fields[k], structOf(schema)?.name, k);
+    out[`f:${k}`] = walk(v, struct?.fields[k], struct?.name, k);
   }
   return out;
 }

@@ -5,8 +5,7 @@
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { KubeconfigError } from './kubeconfig.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from './patch.js';
 
 /** A kubeconfig after loading: its entries by name, each remembering the file it came from. */
 export interface LoadedConfig {
@@ -28,8 +27,6 @@ export interface LoadOptions {
   /** A file's text, or undefined when there is none. */
   read: (path: string) => string | undefined;
 }
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The files to read, in precedence order: `--kubeconfig`, else KUBECONFIG's list, else ~/.kube/config. */
 export function kubeconfigFiles(opts: Pick<LoadOptions, 'explicitPath' | 'env' | 'home'>): string[] {

@@ -3,7 +3,10 @@
 
 export class PatchError extends Error {}
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Obj = Record<string, unknown>;
+
+/** A JSON object (not an array, not null): what patches, field sets and kubeconfigs walk. */
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObj(patch)) return structuredClone(patch);

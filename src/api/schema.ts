@@ -336,3 +336,15 @@ export const namespaceSchema = struct('Namespace', () => ({
 /** The schema of a kind jobctl decodes, by kind. */
 export const schemaOfKind = (kind: string): Schema | undefined =>
   ({ Job: jobSchema, ConfigMap: configMapSchema, Secret: secretSchema, Namespace: namespaceSchema })[kind];
+
+/** A struct's name and fields, or undefined for any other shape. */
+export const structOf = (schema: Schema | undefined): { name: string; fields: Record<string, Schema> } | undefined =>
+  schema?.t === 'struct' ? { name: schema.name, fields: schema.fields() } : undefined;
+
+/** The shape of a list's items or a map's values. */
+export const elementOf = (schema: Schema | undefined): Schema | undefined =>
+  schema?.t === 'list' ? schema.item : schema?.t === 'map' ? schema.value : undefined;
+
+/** The shape under `key`: a struct's field, or a map's value. */
+export const childOf = (schema: Schema | undefined, key: string): Schema | undefined =>
+  schema?.t === 'struct' ? schema.fields()[key] : schema?.t === 'map' ? schema.value : undefined;

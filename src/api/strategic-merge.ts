@@ -3,8 +3,8 @@
 // deletes); a list replaces, unless its field merges: by a key (containers by `name`, env by
 // `name`, ...) or, for lists of strings, as a set. Directives: `$patch: replace|delete|merge`,
 // `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`, `$retainKeys`.
-import { PatchError } from './patch.js';
-import type { Schema } from './schema.js';
+import { isObj, PatchError, type Obj } from './patch.js';
+import { elementOf, structOf, type Schema } from './schema.js';
 
 /** The lists that merge, by the struct they are in: Kubernetes' `patchStrategy` tags. */
 const MERGING: Record<string, { key?: string }> = {
@@ -30,18 +30,8 @@ const MERGING: Record<string, { key?: string }> = {
 export const listMergeOf = (struct: string, field: string): { key?: string } | undefined =>
   MERGING[`${struct}.${field}`];
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const SET_ORDER = '$setElementOrder/';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
-
-function fieldsOf(schema: Schema | undefined): { name: string; fields: Record<string, Schema> } | undefined {
-  return schema?.t === 'struct' ? { name: schema.name, fields: schema.fields() } : undefined;
-}
-
-function itemOf(schema: Schema | undefined): Schema | undefined {
-  return schema?.t === 'list' ? schema.item : schema?.t === 'map' ? schema.value : undefined;
-}
 
 /** A patch value without its directives, for where it replaces or is added whole. */
 function clean(v: unknown): unknown {
@@ -59,7 +49,7 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
   if (directive === 'delete') return undefined;
   if (directive !== undefined && directive !== 'merge')
     throw new PatchError(`Unknown patch type: ${String(directive)}`);
-  const struct = fieldsOf(schema);
+  const struct = structOf(schema);
   const mergingOf = (field: string) => (struct ? MERGING[`${struct.name}.${field}`] : undefined);
   const out: Obj = isObj(original) ? { ...original } : {};
   for (const [k, v] of Object.entries(patch)) {
@@ -68,12 +58,12 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
       delete out[k];
       continue;
     }
-    const fieldSchema = struct ? struct.fields[k] : itemOf(schema);
+    const fieldSchema = struct ? struct.fields[k] : elementOf(schema);
     const merging = mergingOf(k);
     let next: unknown;
     if (Array.isArray(v) && merging) {
       next = merging.key
-        ? mergeByKey(out[k], v, merging.key, itemOf(fieldSchema), patch[SET_ORDER + k])
+        ? mergeByKey(out[k], v, merging.key, elementOf(fieldSchema), patch[SET_ORDER + k])
         : mergeSet(out[k], v, patch[DELETE_FROM + k]);
     } else if (isObj(v)) next = strategicMerge(out[k], v, fieldSchema);
     else next = clean(v);

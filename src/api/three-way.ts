@@ -5,21 +5,11 @@
 // `$patch: delete` for an item of a list merged by a key, `$deleteFromPrimitiveList` for a set);
 // fields neither names (defaults, other writers' fields) are left alone. A list merged by a key
 // that the patch touches carries `$setElementOrder`, as kubectl's does.
-import type { Schema } from './schema.js';
+import { isObj, type Obj } from './patch.js';
+import { childOf, elementOf, structOf, type Schema } from './schema.js';
 import { listMergeOf } from './strategic-merge.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-const structOf = (schema: Schema | undefined) =>
-  schema?.t === 'struct' ? { name: schema.name, fields: schema.fields() } : undefined;
-const childOf = (schema: Schema | undefined, key: string): Schema | undefined => {
-  const s = structOf(schema);
-  if (s) return s.fields[key];
-  return schema?.t === 'map' ? schema.value : undefined;
-};
-const itemOf = (schema: Schema | undefined) => (schema?.t === 'list' ? schema.item : undefined);
 
 /** The patch that turns `current` into what `modified` asks for, deleting what only `original` had. */
 export function threeWayPatch(original: unknown, modified: unknown, current: unknown, schema: Schema | undefined): Obj {
@@ -41,7 +31,7 @@ function diffMap(original: Obj, modified: Obj, current: Obj, schema: Schema | un
     const merging = struct && Array.isArray(m) ? listMergeOf(struct.name, k) : undefined;
     if (merging && Array.isArray(m)) {
       const list = merging.key
-        ? diffKeyedList(arr(o), m, arr(c), merging.key, itemOf(child))
+        ? diffKeyedList(arr(o), m, arr(c), merging.key, elementOf(child))
         : diffSet(arr(o), m, arr(c));
       if (list.items !== undefined) patch[k] = list.items;
       if (list.deleteFromPrimitiveList) patch[`$deleteFromPrimitiveList/${k}`] = list.deleteFromPrimitiveList;

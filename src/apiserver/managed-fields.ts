@@ -36,12 +36,12 @@ function entry(manager: string, operation: 'Apply' | 'Update', apiVersion: strin
 }
 
 /** Each entry without the given paths; entries left empty go. */
-function without(entries: ManagedFieldsEntry[], drop: Set<string>, keep?: ManagedFieldsEntry): ManagedFieldsEntry[] {
+function without(entries: ManagedFieldsEntry[], drop: Set<string>): ManagedFieldsEntry[] {
   return entries.flatMap((e) => {
-    if (e === keep) return [e];
-    const left = [...leafSet(e)].filter(([k]) => !drop.has(k)).map(([, p]) => p);
+    const leavesOf = leafSet(e);
+    const left = [...leavesOf].filter(([k]) => !drop.has(k)).map(([, p]) => p);
     if (left.length === 0) return [];
-    return [left.length === leafSet(e).size ? e : { ...e, fieldsV1: toFieldSet(left) }];
+    return [left.length === leavesOf.size ? e : { ...e, fieldsV1: toFieldSet(left) }];
   });
 }
 
@@ -103,17 +103,17 @@ export function serverSideApply(
     }
   }
   if (conflicts.length && !force) throw conflictError(conflicts);
-  let object = live ? merge(live, config) : structuredClone(config);
+  // A copy before anything is removed: the merge shares what it did not change with `live`.
+  const object = structuredClone(live ? merge(live, config) : config);
   // What this manager applied before and no longer does, and no one else owns, goes.
   const ownedByOthers = new Set(others.flatMap((e) => [...leafSet(e).keys()]));
-  for (const [k, p] of mine ? leafSet(mine) : []) {
+  const mineBefore = mine ? leafSet(mine) : new Map<string, FieldPath>();
+  for (const [k, p] of mineBefore) {
     if (!appliedKeys.has(k) && !ownedByOthers.has(k)) removeAt(object, p);
   }
-  object = structuredClone(object);
   const taken = new Set(conflicts.map((c) => pathKey(c.path)));
   // The same fields as last time: the entry keeps its time, as Kubernetes' does.
-  const unchanged =
-    mine && leafSet(mine).size === appliedKeys.size && [...appliedKeys].every((k) => leafSet(mine).has(k));
+  const unchanged = mine && mineBefore.size === appliedKeys.size && [...appliedKeys].every((k) => mineBefore.has(k));
   const managedFields = [
     ...without(others, taken),
     unchanged ? mine : entry(manager, 'Apply', config.apiVersion, now, toFieldSet(applied)),

@@ -5,15 +5,15 @@
 // context set to `jobctl`. The server keeps its port and CA, so the file keeps working.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { KUBECONFIG_NAME, KubeconfigError, kubeconfigYaml, mergeKubeconfig } from '../api/index.js';
+import { kubeconfigFiles } from '../api/kubeconfig-load.js';
 import { ensureServer, ServerUnavailableError, type Connection } from '../client/index.js';
 import { CliError, type Io } from './io.js';
 
-/** The file kubectl writes to: KUBECONFIG's first path, else ~/.kube/config. */
+/** The file kubectl writes to: KUBECONFIG's first path, else ~/.kube/config (the first it reads). */
 export function kubeconfigTarget(env: NodeJS.ProcessEnv): string {
-  const first = (env.KUBECONFIG ?? '').split(':').find((p) => p !== '');
-  return first ?? join(env.HOME || homedir(), '.kube', 'config');
+  return kubeconfigFiles({ env, home: env.HOME || homedir() })[0];
 }
 
 export async function runKubeconfig(opts: { merge?: boolean }, io: Io): Promise<void> {

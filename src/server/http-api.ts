@@ -131,8 +131,9 @@ export class HttpApi {
       return writeHead.apply(res, args);
     }) as typeof writeHead;
     try {
-      if (this.opts.audit) this.opts.audit(auditLine(req, this.authorized(req)));
-      if (!this.authorized(req)) {
+      const authorized = this.authorized(req);
+      if (this.opts.audit) this.opts.audit(auditLine(req, authorized));
+      if (!authorized) {
         sendStatus(res, makeStatus(401, 'Unauthorized', 'Unauthorized'));
         return;
       }
