@@ -2,7 +2,7 @@
 // `kind: List`, and strict decoding against the schema, with line and column for every problem.
 import { LineCounter, parseAllDocuments, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { configMapSchema, jobSchema, namespaceSchema, secretSchema, type Schema } from './schema.js';
-import { isQuantity } from './quantity.js';
+import { canonicalQuantity, isQuantity } from './quantity.js';
 import type { ApiObject } from './types.js';
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -31,6 +31,11 @@ export class ManifestError extends Error {}
 export interface DecodedObject {
   source: string;
   object: ApiObject;
+  /**
+   * The document as written, before decoding (nulls kept, numbers left numbers): what kubectl
+   * records as an object's last-applied configuration.
+   */
+  manifest: Record<string, unknown>;
 }
 
 export interface DecodeResult {
@@ -176,7 +181,7 @@ function decodeDocument(
     );
     return;
   }
-  result.objects.push({ source: label, object: decoded as ApiObject });
+  result.objects.push({ source: label, object: decoded as ApiObject, manifest: value });
 }
 
 /**
@@ -292,7 +297,7 @@ function decodeValue(v: unknown, s: Schema, path: PathSeg[], problems: DecodePro
         });
         return undefined;
       }
-      return typeof v === 'number' ? String(v) : v;
+      return canonicalQuantity(v); // as the API server stores it: 0.5 → 500m
     case 'intOrString':
       return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? v : typeError();
     case 'object':

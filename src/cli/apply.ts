@@ -2,11 +2,12 @@
 import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { admitCreate, mustResource, resourceByKind, StatusError, type ApiObject } from '../api/index.js';
+import { goJson } from '../api/go-json.js';
 import type { DecodedObject } from '../api/manifest.js';
 import { schemaOfKind } from '../api/schema.js';
 import { threeWayPatch } from '../api/three-way.js';
 import type { ApiClient } from '../client/index.js';
-import { apiPath, connect, connectIfRunning } from './context.js';
+import { apiPath, connect, connectIfRunning, getNamed } from './context.js';
 import { renderStatus } from '../print/errors.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { CliError, ExitError, type Io } from './io.js';
@@ -75,7 +76,7 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
   if (opts.dryRun !== 'client') {
     const client = (await running) ?? (await connect(io));
     const suffix = opts.dryRun === 'server' ? ' (server dry run)' : '';
-    return applyEach(objects, opts, io, (object) => applyOne(client, object, opts), suffix);
+    return applyEach(objects, opts, io, (object, manifest) => applyOne(client, object, manifest, opts), suffix);
   }
   return applyEach(
     objects,
@@ -101,15 +102,15 @@ async function applyEach(
   objects: DecodedObject[],
   opts: ApplyOptions,
   io: Io,
-  apply: (o: ApiObject) => Promise<Applied>,
+  apply: (o: ApiObject, manifest: Manifest) => Promise<Applied>,
   suffix: string,
 ): Promise<void> {
   let failed = false;
   const shown: ApiObject[] = [];
-  for (const { object, source } of objects) {
+  for (const { object, source, manifest } of objects) {
     try {
       applyNamespace(object, opts.namespace);
-      const { verb, stored, warnings } = await apply(object);
+      const { verb, stored, warnings } = await apply(object, structuredClone(manifest) as Manifest);
       for (const w of warnings) io.err(`Warning: ${w}\n`);
       if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
       else if (opts.output) shown.push(stored);
@@ -125,20 +126,24 @@ async function applyEach(
   if (failed) throw new ExitError(1);
 }
 
+/** A document as written (DecodedObject.manifest), as far as apply reads it. */
+type Manifest = { kind?: unknown; metadata?: { namespace?: string; annotations?: Record<string, string> } };
+
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
- * The manifest as kubectl records it for the next apply. For a Secret only a digest is kept:
- * the annotation is readable by anyone who can read the object, and its values must not be.
+ * The manifest as kubectl records it for the next apply, byte for byte (its annotations without
+ * this one, an empty map if none, in Go's JSON), so that either tool finds the other's apply
+ * unchanged. For a Secret only a digest is kept: the annotation is readable by anyone who can
+ * read the object, and its values must not be.
  */
-function lastApplied(obj: ApiObject): string {
-  const copy = structuredClone(obj);
-  if (copy.metadata.annotations) {
-    delete copy.metadata.annotations[LAST_APPLIED];
-    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
-  }
-  const json = JSON.stringify(copy);
-  if (obj.kind !== 'Secret') return json + '\n';
+function lastApplied(manifest: Manifest): string {
+  const copy = structuredClone(manifest);
+  const meta = (copy.metadata ??= {});
+  meta.annotations = { ...meta.annotations };
+  delete meta.annotations[LAST_APPLIED];
+  const json = goJson(copy);
+  if (manifest.kind !== 'Secret') return json + '\n';
   // Loaded for Secrets only: node:crypto costs every other apply ~8 ms of start-up.
   const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
@@ -147,39 +152,58 @@ function lastApplied(obj: ApiObject): string {
 /** The controller writes a Job's status all the time: an update that lost that race is redone. */
 const APPLY_CONFLICT_RETRIES = 5;
 
-async function applyOne(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
+async function applyOne(
+  client: ApiClient,
+  object: ApiObject,
+  manifest: Manifest,
+  opts: ApplyOptions,
+): Promise<Applied> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await applyOnce(client, structuredClone(object), opts);
+      return await applyOnce(client, structuredClone(object), manifest, opts);
     } catch (e) {
       if (!(e instanceof StatusError && e.status.reason === 'Conflict') || attempt >= APPLY_CONFLICT_RETRIES) throw e;
     }
   }
 }
 
-async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOptions): Promise<Applied> {
+async function applyOnce(
+  client: ApiClient,
+  object: ApiObject,
+  manifest: Manifest,
+  opts: ApplyOptions,
+): Promise<Applied> {
   const generated = object.metadata.generateName;
   if (opts.verb === 'apply' && !object.metadata.name && generated) {
     throw new CliError(`from ${generated}: cannot use generate name with apply`);
   }
-  const ns = object.metadata.namespace ?? 'default';
-  if (resourceByKind(object.kind)?.namespaced !== false) object.metadata.namespace = ns;
+  const namespaced = resourceByKind(object.kind)?.namespaced !== false;
+  const ns = namespaced ? (object.metadata.namespace ??= 'default') : undefined;
+  if (ns) (manifest.metadata ??= {}).namespace = ns;
   const resource = mustResource(object.kind).plural;
   const name = object.metadata.name ?? '';
   // The managers kubectl's apply and create name, so that managedFields read as kubectl's would.
   const manager = opts.verb === 'apply' ? 'kubectl-client-side-apply' : 'kubectl-create';
-  const dry = `?${new URLSearchParams({ ...(opts.dryRun === 'server' ? { dryRun: 'All' } : {}), fieldManager: manager })}`;
+  // kubectl's query: the server refuses unknown fields too (Strict), not only this reader.
+  const dry = `?${new URLSearchParams({
+    ...(opts.dryRun === 'server' ? { dryRun: 'All' } : {}),
+    fieldManager: manager,
+    fieldValidation: 'Strict',
+  })}`;
   const annotated = structuredClone(object);
-  if (opts.verb === 'apply') (annotated.metadata.annotations ??= {})[LAST_APPLIED] = lastApplied(object);
-  // Create first: a new object (the common case) costs one request. Only one that exists is read
-  // and compared with what was applied before.
-  let existing: ApiObject | undefined;
-  try {
+  if (opts.verb === 'apply') (annotated.metadata.annotations ??= {})[LAST_APPLIED] = lastApplied(manifest);
+  const create = async (): Promise<Applied> => {
     const r = await client.call<ApiObject>('POST', apiPath(resource, ns) + dry, annotated);
     return { verb: 'created', stored: r.body, warnings: r.warnings };
+  };
+  if (opts.verb === 'create') return create();
+  // As kubectl applies: read the live object; create it if there is none, else patch it.
+  let existing: ApiObject;
+  try {
+    existing = await getNamed(client, resource, ns, name);
   } catch (e) {
-    if (!(opts.verb === 'apply' && name && e instanceof StatusError && e.status.reason === 'AlreadyExists')) throw e;
-    existing = await client.get<ApiObject>(apiPath(resource, ns, name));
+    if (e instanceof StatusError && e.status.code === 404) return create(); // the namespace's absence too
+    throw e;
   }
   const live = existing.metadata.annotations?.[LAST_APPLIED];
   if (object.kind === 'Secret') {
@@ -191,11 +215,14 @@ async function applyOnce(client: ApiClient, object: ApiObject, opts: ApplyOption
     return { verb: 'configured', stored: r.body, warnings: r.warnings };
   }
   // kubectl's three-way merge: what the file changes, and what it dropped since the last apply;
-  // fields the server or other writers set (a Job's selector, defaults) stay as they are.
+  // fields the server or other writers set (a Job's selector, defaults) stay as they are. The file
+  // as written, as kubectl reads it: `cpu: 0.5` differs from the live `500m`, and is sent again.
   const warnings: string[] = [];
   if (live === undefined) warnings.push(missingAnnotation(resource, name));
   const original = live?.startsWith('{') ? (JSON.parse(live) as unknown) : {};
-  const patch = threeWayPatch(original, annotated, existing, schemaOfKind(object.kind));
+  const modified = structuredClone(manifest);
+  (modified.metadata ??= {}).annotations = { ...modified.metadata.annotations, [LAST_APPLIED]: lastApplied(manifest) };
+  const patch = threeWayPatch(original, modified, existing, schemaOfKind(object.kind));
   if (Object.keys(patch).length === 0) return { verb: 'unchanged', stored: existing, warnings };
   const r = await client.call<ApiObject>(
     'PATCH',

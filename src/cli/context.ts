@@ -1,5 +1,13 @@
 // What every verb that talks to the server needs: a connected client, the namespace, colour.
-import { kindQualified, resolveResource, resourceByPlural, resourcePath, type Resource } from '../api/index.js';
+import {
+  kindQualified,
+  resolveResource,
+  resourceByPlural,
+  resourcePath,
+  StatusError,
+  type ApiObject,
+  type Resource,
+} from '../api/index.js';
 import { ApiClient, ensureServer, findServer, localEndpoint, ServerUnavailableError } from '../client/index.js';
 import { colourEnabled, palette, type Palette } from '../print/colour.js';
 import { CliError, type Io } from './io.js';
@@ -73,3 +81,27 @@ export const singularQualified = (resource: string): string => kindQualified(byP
 
 export const apiPath = (resource: string, ns: string | undefined, name?: string): string =>
   resourcePath(byPlural(resource), ns, name);
+
+/**
+ * One object by name, as kubectl's resource builder reads it: when it is not found in a namespace
+ * other than `default`, the namespace is looked up too, and its absence is the error reported
+ * (`namespaces "team-a" not found`, not `jobs.batch "x" not found`).
+ */
+export async function getNamed<T extends ApiObject = ApiObject>(
+  client: ApiClient,
+  resource: string,
+  ns: string | undefined,
+  name: string,
+): Promise<T> {
+  try {
+    return await client.get<T>(apiPath(resource, ns, name));
+  } catch (e) {
+    if (!(e instanceof StatusError && e.status.code === 404 && ns && ns !== 'default')) throw e;
+    try {
+      await client.get(apiPath('namespaces', undefined, ns));
+    } catch (missing) {
+      if (missing instanceof StatusError && missing.status.code === 404) throw missing;
+    }
+    throw e;
+  }
+}

@@ -83,12 +83,21 @@ export async function runDelete(args: string[], opts: DeleteOptions, io: Io): Pr
   if (failed) throw new ExitError(1);
 }
 
-/** Follows the object until it is gone (kubectl waits for the deletion to finish). */
+/**
+ * Waits until the object is gone, as kubectl's delete does: one more read, and if it is still
+ * there (finalizers, a foreground cascade), its changes are followed until it is deleted.
+ */
 async function waitGone(client: ApiClient, resource: string, ns: string, name: string): Promise<void> {
+  try {
+    await client.get(apiPath(resource, ns, name));
+  } catch (e) {
+    if (e instanceof StatusError && e.status.code === 404) return;
+    throw e;
+  }
   await listAndWatch(
     client,
     apiPath(resource, ns),
     { onList: (items) => items.length === 0, onEvent: (ev) => ev.type === 'DELETED' },
-    { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }) },
+    { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }), informer: true },
   );
 }

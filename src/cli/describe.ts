@@ -1,6 +1,7 @@
 // `jobctl describe job/NAME | pod/NAME | jobs | configmap/NAME | secret/NAME | namespace/NAME`.
 import {
   resourceByPlural,
+  StatusError,
   type ApiObject,
   type ConfigMap,
   type Event,
@@ -9,14 +10,52 @@ import {
   type Pod,
   type Secret,
 } from '../api/index.js';
-import type { ApiClient, ListResult } from '../client/index.js';
+import type { ApiClient } from '../client/index.js';
 import { describeConfigMap, describeJob, describeNamespace, describePod, describeSecret } from '../print/describe.js';
-import { apiPath, connect, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
+import { apiPath, connect, getNamed, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
+/**
+ * The object's events, asked for as kubectl's describers ask: by its name, namespace, kind (not
+ * for a pod) and uid, in pages of 500. Secrets and namespaces show none.
+ */
 async function eventsFor(client: ApiClient, obj: ApiObject): Promise<Event[]> {
-  const q = new URLSearchParams({ fieldSelector: `involvedObject.uid=${obj.metadata.uid}` });
-  return (await client.get<ListResult<Event>>(apiPath('events', obj.metadata.namespace) + `?${q}`)).items;
+  if (obj.kind === 'Secret' || obj.kind === 'Namespace') return [];
+  const m = obj.metadata;
+  const terms = [`involvedObject.name=${m.name}`, `involvedObject.namespace=${m.namespace}`];
+  if (obj.kind !== 'Pod') terms.push(`involvedObject.kind=${obj.kind}`);
+  terms.push(`involvedObject.uid=${m.uid}`);
+  const q = new URLSearchParams({ fieldSelector: terms.join(',') });
+  return (await client.listAll<Event>(apiPath('events', m.namespace), q)).items;
+}
+
+/**
+ * The names to describe, found as kubectl finds them: those given, or with no name the list. One
+ * name given as `TYPE NAME` that does not exist is a prefix: `describe job hello` describes
+ * every job whose name starts with it (`prefixed`), or fails as the name did.
+ */
+async function namesToDescribe(
+  client: ApiClient,
+  resource: string,
+  ns: string | undefined,
+  target: { names: string[]; prefix: boolean },
+  selector: string | undefined,
+): Promise<{ names: string[]; prefixed: boolean }> {
+  const listed = async (q?: URLSearchParams) =>
+    (await client.listAll<ApiObject>(apiPath(resource, ns), q)).items.map((o) => o.metadata.name ?? '');
+  if (!target.names.length) {
+    const q = selector ? new URLSearchParams({ labelSelector: selector }) : undefined;
+    return { names: await listed(q), prefixed: false };
+  }
+  try {
+    for (const name of target.names) await getNamed(client, resource, ns, name);
+    return { names: target.names, prefixed: false };
+  } catch (e) {
+    if (!(target.prefix && e instanceof StatusError && e.status.code === 404)) throw e;
+    const names = (await listed()).filter((n) => n.startsWith(target.names[0]));
+    if (!names.length) throw e;
+    return { names, prefixed: true };
+  }
 }
 
 export async function runDescribe(args: string[], opts: GlobalOptions & { selector?: string }, io: Io): Promise<void> {
@@ -26,28 +65,23 @@ export async function runDescribe(args: string[], opts: GlobalOptions & { select
   const clustered = resourceByPlural(resource)?.namespaced === false;
   const ns = clustered ? undefined : namespaceOf(opts);
   const client = await connect(io);
-  let objs: ApiObject[];
-  if (names.length) objs = await Promise.all(names.map((n) => client.get<ApiObject>(apiPath(resource, ns, n))));
-  else {
-    const q = opts.selector ? `?${new URLSearchParams({ labelSelector: opts.selector })}` : '';
-    objs = (await client.get<ListResult<ApiObject>>(apiPath(resource, ns) + q)).items;
-    if (objs.length === 0) {
-      io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
-      return;
-    }
+  const prefix = args.length === 2 && !args[0].includes('/');
+  const found = await namesToDescribe(client, resource, ns, { names, prefix }, opts.selector);
+  if (found.names.length === 0) {
+    io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
+    return;
   }
   const parts: string[] = [];
-  for (const o of objs) {
-    if (resource === 'namespaces') {
-      parts.push(describeNamespace(o as Namespace));
-      continue;
-    }
+  for (const name of found.names) {
+    // Read again by the describer, as kubectl's is: the newest version, whatever found it.
+    const o = await client.get<ApiObject>(apiPath(resource, ns, name));
     const events = await eventsFor(client, o);
     const now = Date.now();
-    if (resource === 'jobs') parts.push(describeJob(o as Job, events, now));
+    if (resource === 'namespaces') parts.push(describeNamespace(o as Namespace));
+    else if (resource === 'jobs') parts.push(describeJob(o as Job, events, now));
     else if (resource === 'pods') parts.push(describePod(o as Pod, events, now));
     else if (resource === 'configmaps') parts.push(describeConfigMap(o as ConfigMap, events, now));
     else parts.push(describeSecret(o as Secret, events, now));
   }
-  io.out(parts.join('\n\n'));
+  io.out(found.prefixed ? parts.map((p) => `${p}\n`).join('') : parts.join('\n\n'));
 }

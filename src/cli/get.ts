@@ -1,11 +1,11 @@
 // `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
 import { resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
-import { listAndWatch } from '../client/index.js';
+import { listAndWatch, type ObjectEvent } from '../client/index.js';
 import { jsonPath, JsonPathError } from '../print/jsonpath.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
-import { apiPath, connect, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
+import { apiPath, connect, getNamed, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 
 export interface GetOptions extends GlobalOptions {
@@ -93,23 +93,27 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
 
   const query = new URLSearchParams();
   if (opts.selector) query.set('labelSelector', opts.selector);
-  if (names.length === 1 && opts.watch) query.set('fieldSelector', `metadata.name=${names[0]}`);
+  const watching = opts.watch || opts.watchOnly;
+  if (watching && names.length > 1)
+    throw new CliError(
+      `watch is only supported on individual resources and resource collections, but ${names.length} resources were found`,
+    );
   let objs: ApiObject[] = [];
-  if (names.length > 0 && !opts.watch) {
+  if (names.length > 0) {
     if (!ns && !clustered) throw new CliError('a resource cannot be retrieved by name across all namespaces');
     let failed = false;
     for (const name of names) {
       try {
-        objs.push(await client.get<ApiObject>(apiPath(resource, ns, name)));
+        objs.push(await getNamed(client, resource, ns, name));
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;
         failed = true;
         io.err(`Error from server (${e.status.reason}): ${e.status.message}\n`);
       }
     }
-    if (objs.length) await emit(objs, names.length === 1);
+    if (objs.length && !watching) await emit(objs, names.length === 1);
     if (failed) throw new ExitError(1);
-    return;
+    if (!watching) return;
   }
   const printList = async (items: ApiObject[]) => {
     objs = items; // the server's order (by name), as kubectl prints it
@@ -118,14 +122,31 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
       if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
     } else if (opts.watch && format.kind === 'table') {
       io.out(render(objs, true, opts.outputWatchEvents ? objs.map(() => 'ADDED') : undefined));
-    } else await emit(objs, false);
+    } else await emit(objs, names.length === 1);
   };
-  if (!opts.watch) {
+  if (!watching) {
     await printList((await client.listAll<ApiObject>(apiPath(resource, ns), query)).items);
     return;
   }
   // Watching: one row per change until interrupted, through server restarts and compactions.
   let first = true;
+  // kubectl watches one object from revision "0": the first event is the object as it is now,
+  // which was printed already.
+  let synthetic = names.length > 0;
+  const onEvent = async (ev: ObjectEvent<ApiObject>) => {
+    if (synthetic) return void (synthetic = false);
+    if (format.kind === 'table') io.out(render([ev.object], first, opts.outputWatchEvents ? [ev.type] : undefined));
+    else await emit([ev.object], true);
+    first = false;
+  };
+  const watch = { query, paged: true, reconnect: () => connect(io) };
+  if (names.length > 0) {
+    await printList(objs);
+    first = Boolean(opts.watchOnly);
+    query.set('fieldSelector', `metadata.name=${names[0]}`);
+    await listAndWatch<ApiObject>(client, apiPath(resource, ns), { onEvent }, { ...watch, from: '0' });
+    return;
+  }
   await listAndWatch<ApiObject>(
     client,
     apiPath(resource, ns),
@@ -134,12 +155,8 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
         await printList(items);
         first = objs.length === 0 || Boolean(opts.watchOnly);
       },
-      onEvent: async (ev) => {
-        if (format.kind === 'table') io.out(render([ev.object], first, opts.outputWatchEvents ? [ev.type] : undefined));
-        else await emit([ev.object], true);
-        first = false;
-      },
+      onEvent,
     },
-    { query, reconnect: () => connect(io) },
+    watch,
   );
 }

@@ -1,8 +1,8 @@
 // `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
 import type { IncomingMessage } from 'node:http';
-import { parseDuration, type Job, type Pod } from '../api/index.js';
-import { listAndWatch, type ApiClient, type ListResult } from '../client/index.js';
-import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
+import { parseDuration, StatusError, type ApiObject, type Job, type Pod } from '../api/index.js';
+import { listAndWatch, type ApiClient } from '../client/index.js';
+import { apiPath, connect, getNamed, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
 export interface LogsOptions extends GlobalOptions {
@@ -44,9 +44,20 @@ async function within<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): P
   }
 }
 
+/** The object logs are asked of, read as kubectl's logs reads it, and its absence in its words. */
+async function lookup<T extends ApiObject>(client: ApiClient, resource: string, ns: string, name: string): Promise<T> {
+  try {
+    return await getNamed<T>(client, resource, ns, name);
+  } catch (e) {
+    if (e instanceof StatusError && e.status.code === 404)
+      throw new CliError(`error from server (NotFound): ${e.status.message} in namespace "${ns}"`);
+    throw e;
+  }
+}
+
 /** The Job's pods, once it has any (kubectl waits up to --pod-running-timeout). */
 async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
-  const job = await client.get<Job>(apiPath('jobs', ns, name));
+  const job = await lookup<Job>(client, 'jobs', ns, name);
   const labelSelector = Object.entries(job.spec.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -113,11 +124,8 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
   const kind = slash >= 0 ? target.slice(0, slash).toLowerCase() : 'pod';
   const name = slash >= 0 ? target.slice(slash + 1) : target;
   if (opts.selector) {
-    pods = (
-      await client.get<ListResult<Pod>>(
-        apiPath('pods', ns) + `?${new URLSearchParams({ labelSelector: opts.selector })}`,
-      )
-    ).items;
+    pods = (await client.listAll<Pod>(apiPath('pods', ns), new URLSearchParams({ labelSelector: opts.selector })))
+      .items;
     if (!pods.length) {
       io.err(`No resources found in ${ns} namespace.\n`);
       return;
@@ -129,7 +137,7 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
       pods = [pods[0]];
     }
   } else if (['pod', 'pods', 'po'].includes(kind)) {
-    pods = [await client.get<Pod>(apiPath('pods', ns, name))];
+    pods = [await lookup<Pod>(client, 'pods', ns, name)];
   } else {
     throw new CliError(`cannot get the logs from ${kind}: jobctl shows logs of jobs and pods`);
   }

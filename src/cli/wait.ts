@@ -2,7 +2,15 @@
 import { parseDuration, StatusError, type Job } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
-import { apiPath, connect, namespaceOf, parseTargets, singularQualified, type GlobalOptions } from './context.js';
+import {
+  apiPath,
+  connect,
+  getNamed,
+  namespaceOf,
+  parseTargets,
+  singularQualified,
+  type GlobalOptions,
+} from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 
 const A_WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -49,9 +57,9 @@ export async function runWait(
 }
 
 /**
- * Lists the job, then follows its changes (one stream, re-listed if the server compacted past
- * it), testing each version, as kubectl does: a Job that changes thousands of times costs one
- * stream, not a request per change.
+ * Reads the job, then follows its changes as kubectl does (client-go's reflector: one list, one
+ * stream, re-listed if the server compacted past it), testing each version: a Job that changes
+ * thousands of times costs one stream, not a request per change.
  */
 async function waitOne(
   client: ApiClient,
@@ -65,28 +73,41 @@ async function waitOne(
   const wantsDelete = conds.some((c) => c.kind === 'delete');
   const holds = (job: Job | undefined) =>
     job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete;
+  const gone = (e: unknown) => e instanceof StatusError && e.status.code === 404;
+  // kubectl's resource builder reads it first: a job that does not exist is an error, or, when
+  // waiting for its deletion, nothing to wait for.
+  try {
+    await getNamed(client, 'jobs', ns, name);
+  } catch (e) {
+    if (wantsDelete && gone(e)) return;
+    throw e;
+  }
+  if (timeoutMs === 0 || wantsDelete) {
+    // One more look (--timeout=0 waits no longer; a deletion may be done already).
+    const now = await client.get<Job>(apiPath('jobs', ns, name)).catch((e: unknown) => {
+      if (gone(e)) return undefined;
+      throw e;
+    });
+    if (holds(now)) return void io.out(`${label} condition met\n`);
+    if (timeoutMs === 0) {
+      const what = wantsDelete ? 'timed out waiting for the condition on' : 'condition not met for';
+      io.err(`error: ${what} jobs/${name}\n`);
+      throw new ExitError(1);
+    }
+  }
   const abort = new AbortController();
-  const timer = timeoutMs > 0 ? setTimeout(() => abort.abort(), timeoutMs) : undefined;
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   let done: boolean;
   try {
     done = await listAndWatch<Job>(
       client,
       apiPath('jobs', ns),
       {
-        onList: (items) => {
-          if (!items[0] && !wantsDelete) throw notFound(name);
-          // --timeout=0: one look, no waiting.
-          if (timeoutMs === 0 && !holds(items[0])) throw new NotMet(`error: condition not met for jobs/${name}`);
-          return holds(items[0]);
-        },
+        onList: (items) => holds(items[0]),
         onEvent: (ev) => holds(ev.type === 'DELETED' ? undefined : ev.object),
       },
-      { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }), signal: abort.signal },
+      { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }), signal: abort.signal, informer: true },
     );
-  } catch (e) {
-    if (!(e instanceof NotMet)) throw e;
-    io.err(`${e.message}\n`);
-    throw new ExitError(1);
   } finally {
     clearTimeout(timer);
   }
@@ -96,16 +117,3 @@ async function waitOne(
   }
   io.out(`${label} condition met\n`);
 }
-
-class NotMet extends Error {}
-
-const notFound = (name: string) =>
-  new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    reason: 'NotFound',
-    code: 404,
-    message: `jobs.batch "${name}" not found`,
-  });

@@ -37,6 +37,18 @@ const LIST_PAGE = 500;
 /** The server could not be reached: kubectl's words for a cluster, jobctl's for its own server. */
 export class ConnectionError extends Error {}
 
+/**
+ * The path with its query in the order Go's url.Values writes it (keys sorted), so that every
+ * request reads as kubectl's does: in a cluster's audit log, and in our tests that compare them.
+ */
+function inGoOrder(path: string): string {
+  const i = path.indexOf('?');
+  if (i < 0) return path;
+  const q = new URLSearchParams(path.slice(i + 1));
+  q.sort();
+  return `${path.slice(0, i)}?${q}`;
+}
+
 export class ApiClient {
   private readonly agent?: ProxyAgent;
 
@@ -65,7 +77,7 @@ export class ApiClient {
         {
           host: ep.server.hostname.replace(/^\[|\]$/g, ''),
           port: ep.server.port || 443,
-          path: ep.server.pathname.replace(/\/$/, '') + path,
+          path: ep.server.pathname.replace(/\/$/, '') + inGoOrder(path),
           ca: ep.ca,
           cert: cred.cert,
           key: cred.key,

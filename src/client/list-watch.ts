@@ -23,7 +23,22 @@ export interface ListWatchOptions {
   reconnect?: () => Promise<ApiClient>;
   /** Wait before reopening a dropped stream. */
   retryMs?: number;
+  /**
+   * As client-go's reflector (kubectl's `wait` and `delete`) asks: the first list from the watch
+   * cache (`resourceVersion=0`), each watch ended by the server after a random 5 to 10 minutes.
+   */
+  informer?: boolean;
+  /** Lists in pages of 500, as kubectl's `get` lists (the reflector's lists always are). */
+  paged?: boolean;
+  /**
+   * Watch from this revision without listing first (kubectl's `get -w NAME` watches from "0":
+   * the server first sends the object as it is now, ADDED).
+   */
+  from?: string;
 }
+
+/** client-go's shortest watch: each lasts between this and twice this. */
+const WATCH_TIMEOUT_S = 300;
 
 const keyOf = (o: ApiObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -43,21 +58,38 @@ export async function listAndWatch<T extends ApiObject>(
   opts: ListWatchOptions = {},
 ): Promise<boolean> {
   const known = new Map<string, T>();
-  const list = async () => {
-    const q = opts.query?.size ? `?${opts.query}` : '';
-    return client.get<ListResult<T>>(`${path}${q}`);
-  };
-  const first = await list();
-  for (const o of first.items) known.set(keyOf(o), o);
-  if (await handlers.onList?.(first.items, first.metadata.resourceVersion)) return true;
-  let rv = first.metadata.resourceVersion;
-  while (!opts.signal?.aborted) {
+  const list = async (q = opts.query) =>
+    opts.paged || opts.informer
+      ? client.listAll<T>(path, q)
+      : client.get<ListResult<T>>(q?.size ? `${path}?${q}` : path);
+  const watchPath = (rv: string) => {
     const q = new URLSearchParams(opts.query);
     q.set('watch', 'true');
     q.set('resourceVersion', rv);
     q.set('allowWatchBookmarks', 'true');
+    if (opts.informer) q.set('timeoutSeconds', String(Math.floor(WATCH_TIMEOUT_S * (1 + Math.random()))));
+    return `${path}?${q}`;
+  };
+  let rv = opts.from ?? '';
+  if (opts.from === undefined) {
+    const q = new URLSearchParams(opts.query);
+    if (opts.informer) q.set('resourceVersion', '0');
+    const first = await list(q);
+    rv = first.metadata.resourceVersion;
+    for (const o of first.items) known.set(keyOf(o), o);
+    if (await handlers.onList?.(first.items, rv)) {
+      // The reflector opens its watch as soon as it has listed, before the list is looked at.
+      if (opts.informer)
+        await client.stream(watchPath(rv)).then(
+          (res) => res.destroy(),
+          () => undefined,
+        );
+      return true;
+    }
+  }
+  while (!opts.signal?.aborted) {
     try {
-      for await (const ev of client.watch<T>(`${path}?${q}`, opts.signal)) {
+      for await (const ev of client.watch<T>(watchPath(rv), opts.signal)) {
         if (ev.type === 'ERROR') throw new StatusError(ev.object as never);
         rv = ev.object.metadata.resourceVersion ?? rv;
         // A bookmark only moves the revision a dropped stream resumes from.

@@ -65,10 +65,19 @@ function annotations(m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function describeContainer(l: Lines, c: Container, indent: number, status?: ContainerStatus, pod?: Pod): void {
-  // Container blocks in kubectl start one space further in than their section title.
-  l.raw(`${'  '.repeat(indent)} ${c.name}:`);
-  const i = indent + 1;
+/**
+ * One container, its fields two levels in, as kubectl writes them; its name one level in for a
+ * pod, one space further in a Job's pod template.
+ */
+function describeContainer(
+  l: Lines,
+  c: Container,
+  where: 'pod' | 'template',
+  status?: ContainerStatus,
+  pod?: Pod,
+): void {
+  l.raw(`${where === 'pod' ? '  ' : '   '}${c.name}:`);
+  const i = 2;
   if (status) l.add(i, 'Container ID:', status.containerID ?? '');
   l.add(i, 'Image:', c.image ?? '');
   if (status) l.add(i, 'Image ID:', status.imageID ?? '');
@@ -197,10 +206,10 @@ function describePodTemplate(l: Lines, t: PodTemplateSpec): void {
   if (sa) l.add(1, 'Service Account:', String(sa));
   if (t.spec.initContainers?.length) {
     l.add(1, 'Init Containers:');
-    for (const c of t.spec.initContainers) describeContainer(l, c, 1);
+    for (const c of t.spec.initContainers) describeContainer(l, c, 'template');
   }
   l.add(1, 'Containers:');
-  for (const c of t.spec.containers) describeContainer(l, c, 1);
+  for (const c of t.spec.containers) describeContainer(l, c, 'template');
   describeVolumes(l, 1, t);
   if (t.spec.priorityClassName) l.add(1, 'Priority Class Name:', String(t.spec.priorityClassName));
   l.multi(1, 'Node-Selectors:', sortedMap(t.spec.nodeSelector as Record<string, string> | undefined, '='));
@@ -279,7 +288,7 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
       describeContainer(
         l,
         c,
-        0,
+        'pod',
         st.initContainerStatuses?.find((x) => x.name === c.name),
         pod,
       );
@@ -289,7 +298,7 @@ export function describePod(pod: Pod, events: Event[], nowMs: number): string {
     describeContainer(
       l,
       c,
-      0,
+      'pod',
       st.containerStatuses?.find((x) => x.name === c.name),
       pod,
     );

@@ -1,4 +1,4 @@
-// kubectl's -o jsonpath: `{.a.b}`, `{.items[*].metadata.name}`, `{.a[0]}`, `{.m['k.with.dots']}`,
+// kubectl's -o jsonpath: `{.a.b}`, `{.a.b\.c/d}`, `{.items[*].metadata.name}`, `{.a[0]}`, `{.m['k.with.dots']}`,
 // `{range .items[*]}...{end}`, and literal text (with \n and \t escapes).
 
 export class JsonPathError extends Error {}
@@ -11,13 +11,15 @@ function parsePath(expr: string): Seg[] {
   if (e.startsWith('$')) e = e.slice(1);
   if (e.startsWith('@')) e = e.slice(1);
   const segs: Seg[] = [];
-  const re = /\.([A-Za-z0-9_-]+)|\[\*\]|\[(-?\d+)\]|\['([^']*)'\]|\["([^"]*)"\]|\.\*/y;
+  // A field name runs to the next dot or bracket; `\.` is a dot within it, as kubectl reads
+  // `.metadata.annotations.kubectl\.kubernetes\.io/last-applied-configuration`.
+  const re = /\.((?:\\.|[^.[\]\s{}(),*\\])+)|\[\*\]|\[(-?\d+)\]|\['([^']*)'\]|\["([^"]*)"\]|\.\*/y;
   let m: RegExpExecArray | null;
   let pos = 0;
   while (pos < e.length) {
     re.lastIndex = pos;
     if (!(m = re.exec(e))) throw new JsonPathError(`unrecognized identifier ${e.slice(pos)}`);
-    if (m[1] !== undefined) segs.push({ key: m[1] });
+    if (m[1] !== undefined) segs.push({ key: m[1].replace(/\\(.)/g, '$1') });
     else if (m[2] !== undefined) segs.push({ index: Number(m[2]) });
     else if (m[3] !== undefined || m[4] !== undefined) segs.push({ key: m[3] ?? m[4] });
     else segs.push({ all: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, cpuMillis, isQuantity, parseQuantity } from '../../src/api/quantity.js';
+import { bytes, canonicalQuantity, cpuMillis, isQuantity, parseQuantity } from '../../src/api/quantity.js';
 
 describe('quantities', () => {
   it.each([
@@ -21,5 +21,35 @@ describe('quantities', () => {
   });
   it.each(['', 'abc', '1Xi', '1.2.3', 'Mi', '--1'])('%j is not a quantity', (q) => {
     expect(isQuantity(q)).toBe(false);
+  });
+
+  // resource.Quantity's String() for the same input (Kubernetes' quantity_test.go cases).
+  it.each([
+    [0.5, '500m'],
+    ['0.5', '500m'],
+    ['1.5', '1500m'],
+    [1500, '1500'],
+    ['1.5e3', '1500'],
+    [2000, '2k'],
+    ['2000k', '2M'],
+    ['1e3', '1e3'],
+    ['1E6', '1e6'],
+    ['100m', '100m'],
+    ['0.1n', '1n'],
+    ['1.0000000001', '1000000001n'],
+    ['64Mi', '64Mi'],
+    ['1024Mi', '1Gi'],
+    ['1.5Gi', '1536Mi'],
+    ['1000Ki', '1000Ki'],
+    ['0.5Ki', '512'],
+    ['1.5Ki', '1536'],
+    ['0', '0'],
+    ['0Mi', '0'],
+    ['-1.5', '-1500m'],
+    ['+2', '2'],
+    ['.5', '500m'],
+    ['5.', '5'],
+  ])('%j is stored as %s', (q, canonical) => {
+    expect(canonicalQuantity(q)).toBe(canonical);
   });
 });

@@ -3,15 +3,16 @@
 // which never starts a server of its own, runs the chapter's manifests there through
 // `--kubeconfig`, JOBCTL_CONTEXT and `config use-context`, on the real engine.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Agent, request } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, Home, until } from './harness.js';
+import { BIN, FIXTURES, until } from './harness.js';
 import { findKubectl } from './kubectl-harness.js';
+import { StandInCluster } from './stand-in-cluster.js';
 
 /** A CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only, and records what it was asked. */
 const proxied: string[] = [];
@@ -33,91 +34,22 @@ proxy.on('connect', (req, client: Socket, head: Buffer) => {
   client.on('error', () => upstream.destroy());
 });
 
-const cluster = new Home('500ms');
-const laptop = new Home('500ms');
-const kube = join(laptop.dir, 'kube');
-const config = join(kube, 'config');
+const lab = new StandInCluster();
+const { cluster, laptop, kube, config } = lab;
+let port = 0;
 afterAll(async () => {
   proxy.close();
-  await laptop.cleanup();
-  await cluster.cleanup();
+  await lab.cleanup();
 });
 
-let port = 0;
-const audit = join(cluster.dir, 'audit.log');
-type Audited = { method: string; path: string; query: string; auth: string; authorized: boolean; sni: string };
-/** What the stand-in cluster saw while `fn` ran, discovery and OpenAPI (kubectl's alone) aside. */
-async function recorded(fn: () => Promise<unknown>): Promise<Audited[]> {
-  writeFileSync(audit, '');
-  await fn();
-  return readFileSync(audit, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Audited)
-    .filter(
-      (r) =>
-        !/^\/(api|apis|apis\/batch|api\/v1|apis\/batch\/v1|version)$/.test(r.path) && !r.path.startsWith('/openapi'),
-    );
-}
 beforeAll(async () => {
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const proxyPort = (proxy.address() as AddressInfo).port;
-  cluster.env.JOBCTL_AUDIT_LOG = audit; // the stand-in cluster records every request
-  await cluster.ok(['create', 'namespace', 'lab']);
-  port = JSON.parse(readFileSync(join(cluster.dir, 'server.json'), 'utf8')).port as number;
-  mkdirSync(kube, { recursive: true });
-  copyFileSync(join(cluster.dir, 'ca.crt'), join(kube, 'ca.crt'));
-  // A client certificate signed by the cluster's CA, as a cluster's admin would hand one out.
-  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  openssl(
-    ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'].concat([
-      '-keyout',
-      join(kube, 'client.key'),
-      '-out',
-      join(kube, 'client.csr'),
-      '-subj',
-      '/CN=tester',
-    ]),
-  );
-  writeFileSync(join(kube, 'ext'), 'extendedKeyUsage=clientAuth\n');
-  openssl(
-    ['x509', '-req', '-in', join(kube, 'client.csr'), '-CA', join(cluster.dir, 'ca.crt')]
-      .concat(['-CAkey', join(cluster.dir, 'ca.key'), '-days', '1', '-out', join(kube, 'client.crt')])
-      .concat(['-extfile', join(kube, 'ext')]),
-  );
-  // Relative paths: found from the kubeconfig's folder, as kubectl finds them.
-  writeFileSync(
-    config,
-    `apiVersion: v1
-kind: Config
-clusters:
-- name: lab
-  cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt}
-- name: lab-no-ca
-  cluster: {server: "https://127.0.0.1:${port}"}
-- name: lab-by-name
-  cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt, tls-server-name: localhost}
-- name: lab-via-proxy
-  cluster: {server: "https://127.0.0.1:${port}", certificate-authority: ca.crt, proxy-url: "http://127.0.0.1:${proxyPort}"}
-contexts:
-- name: lab
-  context: {cluster: lab, user: tester, namespace: lab}
-- name: anonymous
-  context: {cluster: lab, user: nobody}
-- name: untrusted
-  context: {cluster: lab-no-ca, user: tester}
-- name: proxied
-  context: {cluster: lab-via-proxy, user: tester, namespace: lab}
-- name: named
-  context: {cluster: lab-by-name, user: tester, namespace: lab}
-current-context: lab
-users:
-- name: tester
-  user: {client-certificate: client.crt, client-key: client.key}
-- name: nobody
-  user: {}
-`,
-  );
+  await lab.start((server) => ({
+    clusters: `- name: lab-via-proxy\n  cluster: {server: "${server}", certificate-authority: ca.crt, proxy-url: "http://127.0.0.1:${proxyPort}"}\n`,
+    contexts: '- name: proxied\n  context: {cluster: lab-via-proxy, user: tester, namespace: lab}\n',
+  }));
+  port = lab.port;
 });
 
 const remote = (args: string[]) => laptop.jobctl(['--kubeconfig', config, ...args]);
@@ -292,28 +224,6 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect(ours.out).toBe('namespace/lab\n');
     expect(ours.runs).toMatch(/^run 1: --region eu hi\ninfo \{"kind":"ExecCredential".*\n\nrun 2: /s);
     expect(ours.runs).toBe(theirs.runs);
-  });
-
-  it('logs and get send what kubectl sends: the same requests, client certificate and SNI', async () => {
-    const shape = (rs: Audited[]) => rs.map((r) => `${r.method} ${r.path}?${r.query} ${r.auth} ${r.sni}`);
-    const both = async (verb: string[]) => {
-      const args = ['--kubeconfig', config, '--context', 'named', ...verb];
-      const kubectl = await recorded(() =>
-        promisify(execFile)(findKubectl(), args, { env: { ...process.env, HOME: laptop.dir } }),
-      );
-      const jobctl = await recorded(() => laptop.ok(args));
-      expect(shape(jobctl)).toEqual(shape(kubectl));
-      return jobctl;
-    };
-    expect(shape(await both(['get', 'jobs', '-l', 'job-name=hello-world-job']))).toEqual([
-      'GET /apis/batch/v1/namespaces/lab/jobs?labelSelector=job-name%3Dhello-world-job&limit=500 certificate localhost',
-    ]);
-    const jobctl = await both(['logs', 'job/hello-world-job']);
-    expect(jobctl.map((r) => `${r.method} ${r.path.replace(/-[a-z0-9]{5}\//, '-X/')} ${r.auth} ${r.sni}`)).toEqual([
-      'GET /apis/batch/v1/namespaces/lab/jobs/hello-world-job certificate localhost',
-      'GET /api/v1/namespaces/lab/pods certificate localhost',
-      'GET /api/v1/namespaces/lab/pods/hello-world-job-X/log certificate localhost',
-    ]);
   });
 
   it('a typo never leaves the machine; a client dry run prints no local-engine warnings', async () => {
