@@ -1,7 +1,7 @@
 // Where the CLI's requests go and with what credentials: this JOBCTL_HOME's server (its CA, its
 // token), or the cluster of a kubeconfig context (its CA or the system's, SNI, client
 // certificates, a token or token file, Basic, an OIDC id-token, impersonation, exec plugins).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KubeconfigError } from '../api/index.js';
 import type { ResolvedTarget } from '../api/kubeconfig-load.js';
@@ -66,6 +66,54 @@ function urlOf(field: string, value: unknown, scheme: string): URL {
 }
 
 /** The endpoint of a kubeconfig context; reads its files now, runs an exec plugin at the first request. */
+/** Where Go (and so kubectl) finds the system's trusted roots on Linux, in its order. */
+const SYSTEM_ROOT_FILES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/pki/tls/cacert.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+];
+
+/**
+ * The roots a cluster with no certificate authority of its own is checked against: the system's,
+ * as kubectl uses them (`SSL_CERT_FILE`, else the first bundle found; and the files of the
+ * folders in `SSL_CERT_DIR`), so that a company CA the system trusts is trusted here too. With
+ * none found, Node's own roots.
+ */
+function systemRoots(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const readable = (f: string) => {
+    try {
+      return readFileSync(f);
+    } catch {
+      return undefined;
+    }
+  };
+  const files = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : SYSTEM_ROOT_FILES;
+  const found: Buffer[] = [];
+  for (const f of files) {
+    const pem = readable(f);
+    if (pem) {
+      found.push(pem);
+      break;
+    }
+  }
+  for (const dir of (env.SSL_CERT_DIR ?? '').split(':').filter(Boolean)) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const pem = readable(resolve(dir, n));
+      if (pem?.includes('-----BEGIN CERTIFICATE-----')) found.push(pem);
+    }
+  }
+  return found.length ? Buffer.concat(found.flatMap((b) => [b, Buffer.from('\n')])) : undefined;
+}
+
 export function kubeconfigEndpoint(
   t: ResolvedTarget,
   env: NodeJS.ProcessEnv,
@@ -140,7 +188,7 @@ export function kubeconfigEndpoint(
   return {
     local: false,
     server: urlOf('server', cluster.server, 'https://'),
-    ca,
+    ca: ca ?? systemRoots(env),
     servername: typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined,
     insecure: cluster['insecure-skip-tls-verify'] === true,
     proxy: cluster['proxy-url'] ? urlOf('proxy-url', cluster['proxy-url'], 'http://') : undefined,

@@ -241,6 +241,22 @@ describe('a second jobctl drives a server through a kubeconfig', () => {
     expect((await cluster.jobctl(['get', 'jobs', '-n', 'lab', '-o', 'name'])).stdout).not.toMatch(/race/);
   });
 
+  it('a cluster with no CA in the kubeconfig is checked against the system roots, as kubectl checks it', async () => {
+    const verb = ['--kubeconfig', config, '--context', 'untrusted', 'get', 'ns', 'lab', '-o', 'name'];
+    // Not trusted by the system: both refuse.
+    expect((await lab.kubectl(verb)).stderr).toMatch(/certificate signed by unknown authority/);
+    expect((await laptop.jobctl(verb)).stderr).toMatch(/^Unable to connect to the server: .*certificate/);
+    // The system trusts the cluster's CA (SSL_CERT_FILE names the bundle, as for Go): both connect.
+    laptop.env.SSL_CERT_FILE = join(kube, 'ca.crt');
+    try {
+      const theirs = await lab.kubectl(verb, { SSL_CERT_FILE: join(kube, 'ca.crt') });
+      expect(theirs).toMatchObject({ code: 0, stdout: 'namespace/lab\n' });
+      expect(await laptop.jobctl(verb)).toMatchObject({ code: 0, stdout: 'namespace/lab\n', stderr: '' });
+    } finally {
+      delete laptop.env.SSL_CERT_FILE;
+    }
+  });
+
   it("refuses what kubectl refuses, in kubectl's words", async () => {
     expect((await remote(['--context', 'ghost', 'get', 'jobs'])).stderr).toBe(
       'Error in configuration: context was not found for specified context: ghost\n',

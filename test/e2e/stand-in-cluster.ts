@@ -100,9 +100,13 @@ users:
   }
 
   /** kubectl 1.32 on the laptop's kubeconfig: its output, never an exception. */
-  async kubectl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async kubectl(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     // Not execFileSync: a proxy or a watcher in this process must keep being served meanwhile.
-    return promisify(execFile)(findKubectl(), args, { env: { ...process.env, HOME: this.laptop.dir } }).then(
+    const all = { ...process.env, HOME: this.laptop.dir, ...env };
+    return promisify(execFile)(findKubectl(), args, { env: all }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
