@@ -2,7 +2,7 @@
 // and jobctl's own printers: Kubernetes' printers (pkg/printers/internalversion) for the kinds
 // jobctl serves; reference §7.2-7.4 and §4.3. Priority 1 columns are `-o wide`'s.
 import { humanDuration } from './durations.js';
-import type { ApiObject, ContainerStatus, Event, Job, Namespace, Pod } from './types.js';
+import type { ApiObject, ContainerStatus, Event, Job, Namespace, Node, Pod } from './types.js';
 
 export interface Column<T = ApiObject> {
   /** As a Table names it ("Name", "Nominated Node"); printers show it upper-cased. */
@@ -231,8 +231,47 @@ export const NAMESPACE_COLUMNS: Column[] = [
   AGE,
 ];
 
+/** Ready or NotReady, and SchedulingDisabled when cordoned, as kubectl shows a node. */
+export function nodeStatusText(n: Node): string {
+  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  const parts = [ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown'];
+  if (n.spec?.unschedulable) parts.push('SchedulingDisabled');
+  return parts.join(',');
+}
+
+const ROLE_LABEL = 'node-role.kubernetes.io/';
+const address = (n: Node, type: string) => n.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
+
+export const NODE_COLUMNS: Column<Node>[] = [
+  NAME as Column<Node>,
+  col<Node>('Status', 'The status of the node', nodeStatusText),
+  col<Node>(
+    'Roles',
+    'The roles of the node',
+    (n) =>
+      Object.keys(n.metadata.labels ?? {})
+        .filter((k) => k.startsWith(ROLE_LABEL))
+        .map((k) => k.slice(ROLE_LABEL.length))
+        .sort()
+        .join(',') || '<none>',
+  ),
+  AGE as Column<Node>,
+  col<Node>('Version', 'Kubelet Version reported by the node.', (n) => n.status?.nodeInfo?.kubeletVersion ?? ''),
+  col<Node>('Internal-IP', 'List of internal IPs for the node.', (n) => address(n, 'InternalIP'), 1),
+  col<Node>('External-IP', 'List of external IPs for the node.', (n) => address(n, 'ExternalIP'), 1),
+  col<Node>('OS-Image', 'OS image reported by the node.', (n) => n.status?.nodeInfo?.osImage ?? '', 1),
+  col<Node>('Kernel-Version', 'Kernel version reported by the node.', (n) => n.status?.nodeInfo?.kernelVersion ?? '', 1),
+  col<Node>(
+    'Container-Runtime',
+    'Container runtime and version reported by the node.',
+    (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? '',
+    1,
+  ),
+];
+
 const BY_KIND: Record<string, Column<never>[]> = {
   Namespace: NAMESPACE_COLUMNS,
+  Node: NODE_COLUMNS,
   Job: JOB_COLUMNS,
   Pod: POD_COLUMNS,
   Event: EVENT_COLUMNS,

@@ -20,3 +20,4 @@ export * from './validation-status.js';
 export * from './pod-facts.js';
 export * from './kubeconfig.js';
 export * from './columns.js';
+export * from './scheduling.js';

@@ -108,6 +108,17 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     subresources: [],
     fieldLabels: ['status.phase'],
   },
+  {
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    plural: 'nodes',
+    singular: 'node',
+    shortNames: ['no'],
+    namespaced: false,
+    subresources: ['status'],
+    fieldLabels: ['spec.unschedulable'],
+  },
 ];
 
 const BY_KIND = new Map(RESOURCE_TABLE.map((r) => [r.kind, r]));

@@ -104,7 +104,35 @@ export interface PodSpec {
   subdomain?: string;
   volumes?: Volume[];
   nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  affinity?: { nodeAffinity?: NodeAffinity; [other: string]: unknown };
+  tolerations?: Toleration[];
+  priority?: number;
   [extra: string]: unknown;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: NodeSelectorTerm[] };
+  [preferred: string]: unknown;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: '' | 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
 }
 
 export interface PodTemplateSpec {
@@ -297,7 +325,50 @@ export interface Namespace {
   status?: { phase?: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };
 }
 
-export type ApiObject = Job | Pod | Event | ConfigMap | Secret | Namespace;
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: string;
+}
+
+export interface NodeCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** The machine, as a node (cluster-scoped): what it offers pods, and what may land there. */
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec?: { taints?: Taint[]; unschedulable?: boolean; podCIDR?: string };
+  status?: {
+    capacity?: Record<string, string>;
+    allocatable?: Record<string, string>;
+    conditions?: NodeCondition[];
+    addresses?: { type: string; address: string }[];
+    daemonEndpoints?: { kubeletEndpoint: { Port: number } };
+    nodeInfo?: {
+      machineID: string;
+      systemUUID: string;
+      bootID: string;
+      kernelVersion: string;
+      osImage: string;
+      containerRuntimeVersion: string;
+      kubeletVersion: string;
+      kubeProxyVersion: string;
+      operatingSystem: string;
+      architecture: string;
+    };
+  };
+}
+
+export type ApiObject = Job | Pod | Event | ConfigMap | Secret | Namespace | Node;
 
 export interface StatusDetails {
   name?: string;

@@ -1,9 +1,9 @@
 // Validation shared by every kind: object metadata, labels, selectors; and the config kinds
 // (ConfigMap, Secret) and Namespaces, with the API server's messages.
-import { invalid, required, type FieldError } from './field-errors.js';
+import { duplicate, invalid, notSupported, required, type FieldError } from './field-errors.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 
-import type { ConfigMap, LabelSelector, Namespace, ObjectMeta, Secret } from './types.js';
+import type { ConfigMap, LabelSelector, Namespace, Node, ObjectMeta, Secret } from './types.js';
 
 export const MAX_SECRET_BYTES = 1024 * 1024;
 
@@ -126,5 +126,25 @@ export function validateNamespace(ns: Namespace): FieldError[] {
   // Everything but the name as for any object (the name is checked as a label below).
   validateObjectMeta({ ...meta, name: undefined, generateName: meta.name ?? meta.generateName }, errs);
   for (const msg of meta.name ? isDns1123Label(meta.name) : []) errs.unshift(invalid('metadata.name', meta.name, msg));
+  return errs;
+}
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A node's labels and taints, with the API server's messages (ValidateNodeTaints). */
+export function validateNode(node: Node): FieldError[] {
+  const errs: FieldError[] = [];
+  validateObjectMeta(node.metadata, errs);
+  const seen = new Set<string>();
+  (node.spec?.taints ?? []).forEach((t, i) => {
+    const at = `spec.taints[${i}]`;
+    for (const msg of isQualifiedName(t.key ?? '')) errs.push(invalid(`${at}.key`, t.key, msg));
+    for (const msg of t.value ? isValidLabelValue(t.value) : []) errs.push(invalid(`${at}.value`, t.value, msg));
+    if (!t.effect) errs.push(required(`${at}.effect`));
+    else if (!TAINT_EFFECTS.includes(t.effect)) errs.push(notSupported(`${at}.effect`, t.effect, TAINT_EFFECTS));
+    const pair = `${t.key}:${t.effect}`;
+    if (seen.has(pair)) errs.push(duplicate(at, 'taints must be unique by key and effect pair'));
+    seen.add(pair);
+  });
   return errs;
 }

@@ -168,6 +168,16 @@ export class Registry {
         terminal || !pod.status?.startTime ? 0 : (graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
       pod.metadata.deletionTimestamp = toRfc3339(this.now());
       pod.metadata.deletionGracePeriodSeconds = grace;
+      if (!pod.spec.nodeName) {
+        // Never scheduled: no kubelet runs it, so it is done at once, Failed as the pod garbage
+        // collector marks an unscheduled pod being deleted (its finalizers still hold it).
+        if (!terminal) (pod.status ??= {}).phase = 'Failed';
+        if (!pod.metadata.finalizers?.length) {
+          this.removeObject(pod);
+          return pod;
+        }
+        (pod.metadata.annotations ??= {})['jobctl.io/terminated'] = 'true';
+      }
       return this.store.update(pod);
     });
   }

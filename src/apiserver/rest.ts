@@ -303,6 +303,8 @@ export class ApiServer {
     if (opts.propagation && !['Background', 'Foreground', 'Orphan'].includes(opts.propagation))
       throw badRequestError(`propagationPolicy ${opts.propagation} is not supported`);
     if (kind === 'Namespace') this.registry.namespaces.checkDeletable(name);
+    if (kind === 'Node' && this.store.get(kind, ns, name))
+      throw new StatusError(makeStatus(405, 'MethodNotAllowed', `node "${name}" is this machine: it is not deleted`));
     if (opts.dryRun) {
       // Every check, nothing removed: the object as it is.
       deleted = this.store.get(kind, ns, name);

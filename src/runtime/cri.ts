@@ -84,6 +84,25 @@ export const isRuntimeError = (e: unknown, statusCode?: number): e is RuntimeErr
  */
 export type LogFrameHandler = (stream: 'stdout' | 'stderr', frame: string) => void;
 
+/** What the engine reports of the machine it runs containers on: the node's capacity and facts. */
+export interface EngineInfo {
+  cpus: number;
+  memoryBytes: number;
+  /** `linux`; `amd64`, `arm64` (Go's names, as node labels carry them). */
+  operatingSystem: string;
+  architecture: string;
+  kernelVersion: string;
+  osImage: string;
+  /** `docker://24.0.5`, as a node reports its container runtime. */
+  runtimeVersion: string;
+}
+
+/** `uname -m` as Go (and a node's `kubernetes.io/arch` label) names it. */
+export function goArch(machine: string): string {
+  const names: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'arm', i686: '386' };
+  return names[machine] ?? machine;
+}
+
 export interface ContainerRuntime {
   /** `docker`, `simulated`: for logs and `version`. */
   readonly name: string;
@@ -95,6 +114,7 @@ export interface ContainerRuntime {
    */
   readonly bindsHostPaths: boolean;
   ping(): Promise<void>;
+  info(): Promise<EngineInfo>;
   /** The image's id, or undefined when the runtime does not have it. */
   imageId(image: string): Promise<string | undefined>;
   pullImage(image: string): Promise<void>;

@@ -116,6 +116,7 @@ export class Kubelet {
       return;
     }
     if (!w) {
+      if (!pod.spec.nodeName) return; // not scheduled yet: the scheduler binds it, then it runs here
       if (isTerminal(pod) && !pod.metadata.deletionTimestamp) return; // finished before we met it
       w = new PodWorker(this, pod);
       this.workers.set(uid, w);
@@ -141,7 +142,7 @@ export class Kubelet {
       if (!known.has(v.labels[LABEL_POD_UID])) await this.runtime.removeVolume(v.name);
     }
     for (const pod of pods) {
-      if (isTerminal(pod) && !pod.metadata.deletionTimestamp) continue;
+      if (!pod.spec.nodeName || (isTerminal(pod) && !pod.metadata.deletionTimestamp)) continue;
       const mine = containers.filter((c) => c.labels[LABEL_POD_UID] === pod.metadata.uid);
       const w = new PodWorker(this, pod);
       this.workers.set(pod.metadata.uid ?? '', w);

@@ -40,17 +40,8 @@ export class PodWorker extends ContainerRuns {
     this.statusesFor(true);
     this.statusesFor(false);
     this.refreshReadiness();
-    this.setCondition('PodScheduled', 'True');
-    this.k.host.together(() => {
-      this.write();
-      this.k.host.recordEvent(
-        this.pod,
-        'Normal',
-        'Scheduled',
-        `Successfully assigned ${this.pod.metadata.namespace}/${this.pod.metadata.name} to ${this.k.config.nodeName}`,
-        'default-scheduler',
-      );
-    });
+    this.setCondition('PodScheduled', 'True'); // bound by the scheduler: kept as it set it
+    this.write();
     this.armDeadline();
     await this.setUp();
   }

@@ -1,5 +1,5 @@
 // Server tunables from the environment. Defaults are Kubernetes' own.
-import { jobctlHome, parseDuration } from '../api/index.js';
+import { isQuantity, jobctlHome, parseDuration, parseQuantity } from '../api/index.js';
 
 /** Kubernetes' DefaultJobPodFailureBackOff and the kubelet's initial crash-loop/image-pull back-off. */
 export const DEFAULT_BACKOFF_BASE_MS = 10_000;
@@ -30,6 +30,11 @@ export interface ServerConfig {
   auditLog?: string;
   /** JOBCTL_PORT: the port on 127.0.0.1 (default: the one kept from the last start, else any free one). */
   port?: number;
+  /**
+   * JOBCTL_NODE_CPU, JOBCTL_NODE_MEMORY, JOBCTL_NODE_PODS: the node's allocatable cpu, memory
+   * and pod count, to leave room for the machine's other work (default: all of it, 110 pods).
+   */
+  node: { cpu?: string; memory?: string; pods?: number };
 }
 
 export class ConfigError extends Error {}
@@ -49,6 +54,20 @@ function portFrom(v: string | undefined): number | undefined {
   return n;
 }
 
+function quantityFrom(env: NodeJS.ProcessEnv, name: string, example: string): string | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!isQuantity(v) || parseQuantity(v) <= 0)
+    throw new ConfigError(`${name}=${v} is not a positive quantity (example: ${example})`);
+  return v;
+}
+
+function podsFrom(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError(`JOBCTL_NODE_PODS=${v} is not a positive whole number`);
+  return Number(v);
+}
+
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const runtime = (env.JOBCTL_RUNTIME || 'docker') as RuntimeName;
   if (!RUNTIMES.includes(runtime)) {
@@ -66,5 +85,10 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     sandboxImage: env.JOBCTL_SANDBOX_IMAGE || undefined,
     port: portFrom(env.JOBCTL_PORT),
     auditLog: env.JOBCTL_AUDIT_LOG || undefined,
+    node: {
+      cpu: quantityFrom(env, 'JOBCTL_NODE_CPU', '2 or 1500m'),
+      memory: quantityFrom(env, 'JOBCTL_NODE_MEMORY', '4Gi'),
+      pods: podsFrom(env.JOBCTL_NODE_PODS),
+    },
   };
 }

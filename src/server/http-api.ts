@@ -30,6 +30,9 @@ import type { LogWrites } from '../runtime/log-capture.js';
 import { requestMatcher } from './selection.js';
 import { serveWatch } from './watch-stream.js';
 import { dryRunOf, queryBool, readBody, sendJson, sendRawJson, sendStatus, validateDeleteOptions } from './http-io.js';
+
+/** The Kubernetes version whose API jobctl serves, as /version and the node report it. */
+export const KUBE_VERSION = 'v1.32.0-jobctl';
 import { streamLogs } from './logs.js';
 
 interface Route {
@@ -147,7 +150,7 @@ export class HttpApi {
         sendJson(res, 200, {
           major: '1',
           minor: '32',
-          gitVersion: 'v1.32.0-jobctl',
+          gitVersion: KUBE_VERSION,
           platform: `${process.platform}/${process.arch}`,
         });
         return;

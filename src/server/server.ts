@@ -19,6 +19,7 @@ import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type 
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { NamespaceController } from '../controller/namespace.js';
+import { Scheduler } from '../controller/scheduler.js';
 import { TtlController } from '../controller/ttl.js';
 import { beforeEngineWrites, type ContainerRuntime } from '../runtime/cri.js';
 import { DockerRuntime } from '../runtime/docker/engine.js';
@@ -27,7 +28,8 @@ import { Kubelet, type PodHost } from '../runtime/kubelet.js';
 import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
 import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
-import { HttpApi } from './http-api.js';
+import { HttpApi, KUBE_VERSION } from './http-api.js';
+import { registerNode } from './node-registration.js';
 import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
 
 export class ServerStartError extends Error {}
@@ -156,14 +158,8 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
           const disruption = cur.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
           if (disruption && !next.conditions?.some((c) => c.type === 'DisruptionTarget'))
             (next.conditions ??= []).push(structuredClone(disruption));
-          if (JSON.stringify(cur.status) === JSON.stringify(next) && cur.spec.nodeName) return true;
-          // One node: binding is the kubelet taking the pod.
-          store.update<Pod>({
-            ...cur,
-            metadata: { ...cur.metadata },
-            spec: cur.spec.nodeName ? cur.spec : { ...cur.spec, nodeName },
-            status: next,
-          });
+          if (JSON.stringify(cur.status) === JSON.stringify(next)) return true;
+          store.update<Pod>({ ...cur, metadata: { ...cur.metadata }, status: next });
           return true;
         });
       },
@@ -196,6 +192,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const ttl = new TtlController(registry, log);
     const gc = new GarbageCollector(registry);
     const namespaces = new NamespaceController(registry, log);
+    const scheduler = new Scheduler(registry, nodeName, log);
     registry.namespaces.ensure();
     const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
@@ -213,17 +210,20 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     } catch (e) {
       log(`${runtime.name} runtime at ${runtime.endpoint}: ${(e as Error).message}`);
     }
+    await registerNode(store, runtime, nodeName, { ...config.node, kubeletVersion: KUBE_VERSION }, registry.now());
     store.subscribe((c) => {
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
       jobs.onChange(c);
       ttl.onChange(c);
       namespaces.onChange(c);
+      scheduler.onChange(c);
       queueMicrotask(() => gc.onChange(c));
     });
     gc.collectAll();
     jobs.resyncAll();
     ttl.resyncAll();
     namespaces.resyncAll();
+    scheduler.resyncAll();
     eventExpiry.start();
 
     // A client certificate signed by this home's CA authenticates as the token does (kubeconfigs

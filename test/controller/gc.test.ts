@@ -34,7 +34,7 @@ const podOf = (j: Job, i: number): Pod => ({
       { apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name ?? '', uid: j.metadata.uid ?? '', controller: true },
     ],
   },
-  spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35' }] },
+  spec: { nodeName: 'node', restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35' }] },
   status: { phase: 'Running', startTime: '2026-11-27T00:00:00Z' },
 });
 

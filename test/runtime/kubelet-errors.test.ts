@@ -37,7 +37,11 @@ function setup(runtime: SimulatedRuntime) {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'p', namespace: 'default', uid: 'u1' },
-    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.35', command: ['true'] }] },
+    spec: {
+      nodeName: 'node',
+      restartPolicy: 'Never',
+      containers: [{ name: 'c', image: 'busybox:1.35', command: ['true'] }],
+    },
   };
   kubelet.podChanged(pod, false);
   return { events, logs, status: () => status, kubelet };

@@ -3,6 +3,7 @@ import type { Strategy } from '../strategy.js';
 import { configMapStrategy, secretStrategy } from './config.js';
 import { jobStrategy } from './job.js';
 import { namespaceStrategy } from './namespace.js';
+import { nodeStrategy } from './node.js';
 import { eventStrategy, podStrategy } from './server-owned.js';
 
 const STRATEGIES = new Map<string, Strategy>(
@@ -13,6 +14,7 @@ const STRATEGIES = new Map<string, Strategy>(
     configMapStrategy as Strategy,
     secretStrategy as Strategy,
     namespaceStrategy as Strategy,
+    nodeStrategy as Strategy,
   ].map((s) => [s.kind, s]),
 );
 

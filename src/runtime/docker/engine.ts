@@ -2,11 +2,13 @@
 // unix socket. Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import {
+  goArch,
   RuntimeError,
   type ContainerInfo,
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerSummary,
+  type EngineInfo,
   type LogFrameHandler,
   type VolumeSummary,
 } from '../cri.js';
@@ -130,6 +132,27 @@ export class DockerRuntime implements ContainerRuntime {
       res.resume();
       if ((res.statusCode ?? 500) >= 400) throw new RuntimeError(res.statusCode ?? 500, 'engine ping failed');
     });
+  }
+
+  async info(): Promise<EngineInfo> {
+    const i = await this.call<{
+      NCPU: number;
+      MemTotal: number;
+      OSType: string;
+      Architecture: string;
+      KernelVersion: string;
+      OperatingSystem: string;
+      ServerVersion: string;
+    }>('GET', '/info', undefined, 5000);
+    return {
+      cpus: i.NCPU,
+      memoryBytes: i.MemTotal,
+      operatingSystem: i.OSType || 'linux',
+      architecture: goArch(i.Architecture),
+      kernelVersion: i.KernelVersion,
+      osImage: i.OperatingSystem,
+      runtimeVersion: `docker://${i.ServerVersion}`,
+    };
   }
 
   /** The image's id, or undefined when the engine does not have it. */

@@ -3,12 +3,15 @@
 // the whole server, a Job's pods included, runs with no engine at all (JOBCTL_RUNTIME=simulated).
 // It never proves that a feature works on containers: the end-to-end tests stay on the engine.
 import { randomBytes } from 'node:crypto';
+import { cpus, machine, release, totalmem } from 'node:os';
 import {
+  goArch,
   RuntimeError,
   type ContainerInfo,
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerSummary,
+  type EngineInfo,
   type LogFrameHandler,
   type VolumeSummary,
 } from '../cri.js';
@@ -53,6 +56,19 @@ export class SimulatedRuntime implements ContainerRuntime {
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   async ping(): Promise<void> {}
+
+  /** This machine, as the engine would report it (the simulated runtime runs nothing on it). */
+  async info(): Promise<EngineInfo> {
+    return {
+      cpus: cpus().length,
+      memoryBytes: totalmem(),
+      operatingSystem: 'linux',
+      architecture: goArch(machine()),
+      kernelVersion: release(),
+      osImage: 'simulated',
+      runtimeVersion: 'simulated://0.1.0',
+    };
+  }
 
   async imageId(image: string): Promise<string | undefined> {
     return `sha256:${Buffer.from(image).toString('hex').padEnd(64, '0').slice(0, 64)}`;

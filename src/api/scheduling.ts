@@ -1,0 +1,159 @@
+// kube-scheduler's filters for the one node, and its words when a pod does not fit: the node's
+// taints against the pod's tolerations, its labels against the pod's nodeSelector and required
+// node affinity, then the pod's effective requests against what the node has left (allocatable
+// minus the requests of the pods bound there and not finished), and its pod count. Pure: the
+// scheduler (controller/scheduler.ts) and apply's warnings both ask it.
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from './types.js';
+import { parseQuantity } from './quantity.js';
+
+/** Resource amounts: cpu in millicores, the rest in their units (bytes, counts). */
+export type Amounts = Record<string, number>;
+
+const amount = (resource: string, q: string | number): number =>
+  resource === 'cpu' ? Math.ceil(parseQuantity(q) * 1000) : Math.ceil(parseQuantity(q));
+
+function add(into: Amounts, from: Amounts, sign = 1): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + sign * v;
+}
+
+function requestsOf(c: { resources?: { requests?: Record<string, string | number> } }): Amounts {
+  const out: Amounts = {};
+  for (const [k, v] of Object.entries(c.resources?.requests ?? {})) out[k] = amount(k, v);
+  return out;
+}
+
+/**
+ * A pod's effective request, as Kubernetes computes it: its containers' requests added up, or its
+ * largest init container's where that is more (a sidecar, an init container that keeps running,
+ * counts with the containers and with the init containers after it), plus the pod's overhead.
+ */
+export function podRequests(pod: Pod): Amounts {
+  const total: Amounts = {};
+  const sidecars: Amounts = {};
+  const initPeak: Amounts = {};
+  for (const c of pod.spec.initContainers ?? []) {
+    const r = requestsOf(c);
+    if (c.restartPolicy === 'Always') {
+      add(sidecars, r);
+      continue;
+    }
+    const during: Amounts = { ...sidecars };
+    add(during, r);
+    for (const [k, v] of Object.entries(during)) initPeak[k] = Math.max(initPeak[k] ?? 0, v);
+  }
+  for (const c of pod.spec.containers) add(total, requestsOf(c));
+  add(total, sidecars);
+  for (const [k, v] of Object.entries(initPeak)) total[k] = Math.max(total[k] ?? 0, v);
+  for (const [k, v] of Object.entries((pod.spec.overhead as Record<string, string> | undefined) ?? {}))
+    total[k] = (total[k] ?? 0) + amount(k, v);
+  return total;
+}
+
+/** Kubernetes' toleration rule (v1.Toleration.ToleratesTaint). */
+export function tolerates(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (t.operator === 'Exists') return true;
+  return (t.operator ?? 'Equal') === 'Equal' && (t.value ?? '') === (taint.value ?? '');
+}
+
+function matchesRequirement(labels: Record<string, string>, r: NodeSelectorRequirement): boolean {
+  const has = Object.hasOwn(labels, r.key);
+  const v = labels[r.key];
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return has && values.includes(v);
+    case 'NotIn':
+      return !has || !values.includes(v);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Gt':
+    case 'Lt': {
+      if (!has || !/^-?\d+$/.test(v) || values.length !== 1 || !/^-?\d+$/.test(values[0])) return false;
+      return r.operator === 'Gt' ? Number(v) > Number(values[0]) : Number(v) < Number(values[0]);
+    }
+    default:
+      return false;
+  }
+}
+
+function matchesTerm(node: Node, term: NodeSelectorTerm): boolean {
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (!exprs.length && !fields.length) return false; // an empty term matches no node
+  const labels = node.metadata.labels ?? {};
+  return (
+    exprs.every((r) => matchesRequirement(labels, r)) &&
+    fields.every((r) => r.key === 'metadata.name' && matchesRequirement({ 'metadata.name': node.metadata.name ?? '' }, r))
+  );
+}
+
+/** The pod's nodeSelector and required node affinity both hold for the node's labels. */
+export function matchesNodeSelector(pod: Pod, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  return terms === undefined || terms.some((t) => matchesTerm(node, t));
+}
+
+/** Why the pod does not fit: the failing filter's reasons; `resolvable` when freed room could help. */
+export interface Misfit {
+  reasons: string[];
+  resolvable: boolean;
+}
+
+/** What the node has left for pods: allocatable minus what the pods bound there request. */
+export function remaining(node: Node, bound: Pod[]): { free: Amounts; pods: number } {
+  const free: Amounts = {};
+  let pods = 0;
+  for (const [k, v] of Object.entries(node.status?.allocatable ?? {})) {
+    if (k === 'pods') pods = Number(v);
+    else free[k] = amount(k, v);
+  }
+  for (const p of bound) add(free, podRequests(p), -1);
+  return { free, pods: pods - bound.length };
+}
+
+/**
+ * kube-scheduler's filters in its order, for `pod` on `node` where `bound` (not finished) already
+ * run; undefined when it fits. The first filter that fails gives the reasons, as in Kubernetes.
+ */
+export function misfit(pod: Pod, node: Node, bound: Pod[]): Misfit | undefined {
+  const tolerations = pod.spec.tolerations ?? [];
+  if (node.spec?.unschedulable) {
+    const cordon: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+    if (!tolerations.some((t) => tolerates(t, cordon)))
+      return { reasons: ['node(s) were unschedulable'], resolvable: false };
+  }
+  const untolerated = (node.spec?.taints ?? []).find(
+    (taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint)),
+  );
+  if (untolerated) {
+    return {
+      reasons: [`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`],
+      resolvable: false,
+    };
+  }
+  if (!matchesNodeSelector(pod, node))
+    return { reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false };
+  const { free, pods } = remaining(node, bound);
+  const reasons: string[] = [];
+  if (pods < 1) reasons.push('Too many pods');
+  for (const [k, v] of Object.entries(podRequests(pod))) {
+    if (v > 0 && v > (free[k] ?? 0)) reasons.push(`Insufficient ${k}`);
+  }
+  return reasons.length ? { reasons, resolvable: true } : undefined;
+}
+
+/**
+ * The scheduler's message for a pod no node takes (its FailedScheduling event and the
+ * PodScheduled condition), as kube-scheduler 1.32 words it for one node, preemption included.
+ */
+export function unschedulableMessage(m: Misfit): string {
+  const reasons = m.reasons.map((r) => `1 ${r}`).sort();
+  const preemption = m.resolvable ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling';
+  return `0/1 nodes are available: ${reasons.join(', ')}. preemption: 0/1 nodes are available: 1 ${preemption}..`;
+}

@@ -1,0 +1,170 @@
+// The scheduler: binds each new pod to the node when it fits there (api/scheduling.ts: taints,
+// node selector and affinity, requests against what is left, the pod count), as kube-scheduler
+// binds on a one-node cluster; a pod that does not fit waits Pending with PodScheduled=False
+// (Unschedulable) and a FailedScheduling event in kube-scheduler's words, and is bound as soon as
+// room frees up (a pod finishes or goes, the node changes), higher priority first, then oldest.
+// The kubelet runs only bound pods.
+import {
+  misfit,
+  toRfc3339,
+  unschedulableMessage,
+  type Node,
+  type Pod,
+  type Condition,
+  type PodStatus,
+} from '../api/index.js';
+import type { Registry } from '../apiserver/index.js';
+import type { Change } from '../store/index.js';
+
+/** A pod still waiting is told so again (a FailedScheduling event) at most this often, unless the reason changes. */
+const REPEAT_EVENT_MS = 60_000;
+
+const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+
+/** Higher priority first, then the oldest, as kube-scheduler's queue orders them. */
+const queueOrder = (a: Pod, b: Pod) =>
+  (b.spec.priority ?? 0) - (a.spec.priority ?? 0) ||
+  (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+  (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+
+export class Scheduler {
+  /** Pods bound to the node and not finished: what they take of it, by uid. */
+  private readonly bound = new Map<string, Pod>();
+  /** Pods waiting for the node, by uid. */
+  private readonly pending = new Map<string, Pod>();
+  /** When each waiting pod was last told why, and what. */
+  private readonly told = new Map<string, { atMs: number; message: string }>();
+  private passQueued = false;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly nodeName: string,
+    private readonly log?: (m: string) => void,
+  ) {}
+
+  onChange(c: Change): void {
+    if (c.object.kind === 'Node') {
+      if (this.pending.size) this.wake();
+      return;
+    }
+    if (c.object.kind !== 'Pod') return;
+    const pod = c.object as Pod;
+    const uid = pod.metadata.uid ?? '';
+    if (c.type === 'DELETED' || finished(pod)) {
+      this.pending.delete(uid);
+      this.told.delete(uid);
+      if (this.bound.delete(uid) && this.pending.size) this.wake();
+      return;
+    }
+    if (pod.spec.nodeName) {
+      this.pending.delete(uid);
+      this.told.delete(uid);
+      this.bound.set(uid, pod);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp) {
+      this.pending.delete(uid);
+      return;
+    }
+    const fresh = !this.pending.has(uid);
+    this.pending.set(uid, pod);
+    if (fresh) this.wake();
+  }
+
+  /** Start-up: every pod as it is, then one pass. */
+  resyncAll(): void {
+    for (const pod of this.registry.store.list<Pod>('Pod')) this.onChange({ type: 'ADDED', object: pod } as Change);
+    if (this.pending.size) this.wake();
+  }
+
+  /** One pass for all the changes of this turn (a Job creating fifty pods costs one). */
+  private wake(): void {
+    if (this.passQueued) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      try {
+        this.pass();
+      } catch (e) {
+        this.log?.(`scheduler: ${String(e)}`);
+      }
+    });
+  }
+
+  private pass(): void {
+    const store = this.registry.store;
+    const node = store.get<Node>('Node', '', this.nodeName);
+    if (!node || this.pending.size === 0) return;
+    const onNode = [...this.bound.values()];
+    store.transact(() => {
+      for (const pod of [...this.pending.values()].sort(queueOrder)) {
+        const why = misfit(pod, node, onNode);
+        if (!why) {
+          const bound = this.bind(pod);
+          if (bound) onNode.push(bound);
+        } else this.unschedulable(pod, unschedulableMessage(why));
+      }
+    });
+  }
+
+  /** The pod as stored, if it still waits (not gone, bound or being deleted). */
+  private waiting(pod: Pod): Pod | undefined {
+    const cur = this.registry.store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    if (!cur || cur.metadata.uid !== pod.metadata.uid || cur.spec.nodeName || cur.metadata.deletionTimestamp) {
+      this.pending.delete(pod.metadata.uid ?? '');
+      return undefined;
+    }
+    return cur;
+  }
+
+  private bind(pod: Pod): Pod | undefined {
+    const cur = this.waiting(pod);
+    if (!cur) return undefined;
+    const now = toRfc3339(this.registry.now());
+    cur.spec = { ...cur.spec, nodeName: this.nodeName };
+    cur.status = withScheduled(cur.status, {
+      type: 'PodScheduled',
+      status: 'True',
+      lastProbeTime: null,
+      lastTransitionTime: now,
+    });
+    const stored = this.registry.store.update(cur);
+    const { namespace, name } = cur.metadata;
+    this.registry.recordEvent(
+      stored,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${namespace}/${name} to ${this.nodeName}`,
+      'default-scheduler',
+    );
+    return stored;
+  }
+
+  private unschedulable(pod: Pod, message: string): void {
+    const cur = this.waiting(pod);
+    if (!cur) return;
+    const uid = cur.metadata.uid ?? '';
+    const old = cur.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (old?.status !== 'False' || old.message !== message) {
+      cur.status = withScheduled(cur.status, {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : toRfc3339(this.registry.now()),
+        reason: 'Unschedulable',
+        message,
+      });
+      this.pending.set(uid, this.registry.store.update(cur));
+    }
+    const nowMs = this.registry.now().getTime();
+    const last = this.told.get(uid);
+    if (last && last.message === message && nowMs - last.atMs < REPEAT_EVENT_MS) return;
+    this.told.set(uid, { atMs: nowMs, message });
+    this.registry.recordEvent(cur, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+  }
+}
+
+function withScheduled(status: PodStatus | undefined, cond: Condition): PodStatus {
+  const conditions = (status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  return { ...status, phase: status?.phase ?? 'Pending', conditions: [cond, ...conditions] };
+}

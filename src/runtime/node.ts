@@ -1,0 +1,93 @@
+// The node this machine is, as the kubelet registers it: the labels every node carries, capacity
+// from the engine's own report, allocatable (the same, or lower where the user keeps room for
+// their own work: JOBCTL_NODE_CPU, JOBCTL_NODE_MEMORY, JOBCTL_NODE_PODS), the kubelet's
+// conditions and the machine's facts. What a user added (labels, taints) is kept.
+import { readFileSync } from 'node:fs';
+import { canonicalQuantity, newUid, toRfc3339, type Node, type NodeCondition } from '../api/index.js';
+import type { EngineInfo } from './cri.js';
+
+/** The kubelet's default `--max-pods`. */
+export const DEFAULT_MAX_PODS = 110;
+
+export interface NodeSettings {
+  /** Allocatable cpu, memory and pod count where lower than the machine's (quantities). */
+  cpu?: string;
+  memory?: string;
+  pods?: number;
+  kubeletVersion: string;
+}
+
+const firstLine = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+};
+
+const condition = (type: string, status: 'True' | 'False', reason: string, message: string, now: string) =>
+  ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message }) satisfies NodeCondition;
+
+export function nodeObject(name: string, info: EngineInfo, settings: NodeSettings, now: Date, existing?: Node): Node {
+  const at = toRfc3339(now);
+  const capacity = {
+    cpu: String(info.cpus),
+    memory: `${Math.floor(info.memoryBytes / 1024)}Ki`,
+    pods: String(DEFAULT_MAX_PODS),
+  };
+  const allocatable = {
+    cpu: settings.cpu ? canonicalQuantity(settings.cpu) : capacity.cpu,
+    memory: settings.memory ? canonicalQuantity(settings.memory) : capacity.memory,
+    pods: String(settings.pods ?? DEFAULT_MAX_PODS),
+  };
+  const transition = (c: NodeCondition) => {
+    const old = existing?.status?.conditions?.find((x) => x.type === c.type && x.status === c.status);
+    return old?.lastTransitionTime ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
+  };
+  const machineId = firstLine('/etc/machine-id');
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      ...existing?.metadata,
+      name,
+      uid: existing?.metadata.uid ?? newUid(),
+      creationTimestamp: existing?.metadata.creationTimestamp ?? at,
+      labels: {
+        ...existing?.metadata.labels,
+        'beta.kubernetes.io/arch': info.architecture,
+        'beta.kubernetes.io/os': info.operatingSystem,
+        'kubernetes.io/arch': info.architecture,
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': info.operatingSystem,
+      },
+    },
+    spec: { ...existing?.spec },
+    status: {
+      capacity,
+      allocatable,
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', at),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', at),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', at),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', at),
+      ].map(transition),
+      addresses: [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: name },
+      ],
+      nodeInfo: {
+        machineID: machineId,
+        systemUUID: machineId,
+        bootID: firstLine('/proc/sys/kernel/random/boot_id'),
+        kernelVersion: info.kernelVersion,
+        osImage: info.osImage,
+        containerRuntimeVersion: info.runtimeVersion,
+        kubeletVersion: settings.kubeletVersion,
+        kubeProxyVersion: '',
+        operatingSystem: info.operatingSystem,
+        architecture: info.architecture,
+      },
+    },
+  };
+}
