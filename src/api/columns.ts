@@ -260,7 +260,12 @@ export const NODE_COLUMNS: Column<Node>[] = [
   col<Node>('Internal-IP', 'List of internal IPs for the node.', (n) => address(n, 'InternalIP'), 1),
   col<Node>('External-IP', 'List of external IPs for the node.', (n) => address(n, 'ExternalIP'), 1),
   col<Node>('OS-Image', 'OS image reported by the node.', (n) => n.status?.nodeInfo?.osImage ?? '', 1),
-  col<Node>('Kernel-Version', 'Kernel version reported by the node.', (n) => n.status?.nodeInfo?.kernelVersion ?? '', 1),
+  col<Node>(
+    'Kernel-Version',
+    'Kernel version reported by the node.',
+    (n) => n.status?.nodeInfo?.kernelVersion ?? '',
+    1,
+  ),
   col<Node>(
     'Container-Runtime',
     'Container runtime and version reported by the node.',

@@ -3,11 +3,18 @@
 // node affinity, then the pod's effective requests against what the node has left (allocatable
 // minus the requests of the pods bound there and not finished), and its pod count. Pure: the
 // scheduler (controller/scheduler.ts) and apply's warnings both ask it.
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from './types.js';
-import { parseQuantity } from './quantity.js';
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration } from './types.js';
+import { canonicalQuantity, parseQuantity } from './quantity.js';
 
 /** Resource amounts: cpu in millicores, the rest in their units (bytes, counts). */
 export type Amounts = Record<string, number>;
+
+/** An amount as a Quantity prints it: cpu from millicores; bytes in binary units when whole. */
+export function formatAmount(resource: string, n: number): string {
+  if (n === 0) return '0';
+  if (resource === 'cpu') return canonicalQuantity(`${n}m`);
+  return n % 1024 === 0 ? canonicalQuantity(`${n / 1024}Ki`) : canonicalQuantity(String(n));
+}
 
 const amount = (resource: string, q: string | number): number =>
   resource === 'cpu' ? Math.ceil(parseQuantity(q) * 1000) : Math.ceil(parseQuantity(q));
@@ -16,23 +23,26 @@ function add(into: Amounts, from: Amounts, sign = 1): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + sign * v;
 }
 
-function requestsOf(c: { resources?: { requests?: Record<string, string | number> } }): Amounts {
+type Which = 'requests' | 'limits';
+type Resourced = { resources?: Partial<Record<Which, Record<string, string | number>>> };
+
+function amountsOf(c: Resourced, which: Which): Amounts {
   const out: Amounts = {};
-  for (const [k, v] of Object.entries(c.resources?.requests ?? {})) out[k] = amount(k, v);
+  for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) out[k] = amount(k, v);
   return out;
 }
 
 /**
- * A pod's effective request, as Kubernetes computes it: its containers' requests added up, or its
+ * A pod's effective request (or limit), as Kubernetes computes it: its containers' requests added up, or its
  * largest init container's where that is more (a sidecar, an init container that keeps running,
  * counts with the containers and with the init containers after it), plus the pod's overhead.
  */
-export function podRequests(pod: Pod): Amounts {
+export function podRequests(pod: Pod, which: Which = 'requests'): Amounts {
   const total: Amounts = {};
   const sidecars: Amounts = {};
   const initPeak: Amounts = {};
   for (const c of pod.spec.initContainers ?? []) {
-    const r = requestsOf(c);
+    const r = amountsOf(c as Resourced, which);
     if (c.restartPolicy === 'Always') {
       add(sidecars, r);
       continue;
@@ -41,7 +51,7 @@ export function podRequests(pod: Pod): Amounts {
     add(during, r);
     for (const [k, v] of Object.entries(during)) initPeak[k] = Math.max(initPeak[k] ?? 0, v);
   }
-  for (const c of pod.spec.containers) add(total, requestsOf(c));
+  for (const c of pod.spec.containers) add(total, amountsOf(c as Resourced, which));
   add(total, sidecars);
   for (const [k, v] of Object.entries(initPeak)) total[k] = Math.max(total[k] ?? 0, v);
   for (const [k, v] of Object.entries((pod.spec.overhead as Record<string, string> | undefined) ?? {}))
@@ -87,7 +97,9 @@ function matchesTerm(node: Node, term: NodeSelectorTerm): boolean {
   const labels = node.metadata.labels ?? {};
   return (
     exprs.every((r) => matchesRequirement(labels, r)) &&
-    fields.every((r) => r.key === 'metadata.name' && matchesRequirement({ 'metadata.name': node.metadata.name ?? '' }, r))
+    fields.every(
+      (r) => r.key === 'metadata.name' && matchesRequirement({ 'metadata.name': node.metadata.name ?? '' }, r),
+    )
   );
 }
 
@@ -154,6 +166,41 @@ export function misfit(pod: Pod, node: Node, bound: Pod[]): Misfit | undefined {
  */
 export function unschedulableMessage(m: Misfit): string {
   const reasons = m.reasons.map((r) => `1 ${r}`).sort();
-  const preemption = m.resolvable ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling';
+  const preemption = m.resolvable
+    ? 'No preemption victims found for incoming pod'
+    : 'Preemption is not helpful for scheduling';
   return `0/1 nodes are available: ${reasons.join(', ')}. preemption: 0/1 nodes are available: 1 ${preemption}..`;
+}
+
+/**
+ * Why pods of this template can never run on the node, even with nothing else on it, and what
+ * would change that: apply's warning. Undefined when they can.
+ */
+export function neverSchedulable(spec: PodSpec, node: Node): string | undefined {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec } as Pod;
+  const m = misfit(pod, node, []);
+  if (!m) return undefined;
+  const name = node.metadata.name ?? '';
+  const head = `spec.template.spec: its pods can never be scheduled on node "${name}"`;
+  const taint = (node.spec?.taints ?? []).find(
+    (t) => t.effect !== 'PreferNoSchedule' && !(spec.tolerations ?? []).some((x) => tolerates(x, t)),
+  );
+  if (m.reasons[0].startsWith('node(s) had untolerated taint') && taint)
+    return `${head}: it has the taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}; add a toleration, or remove the taint: jobctl taint node ${name} ${taint.key}:${taint.effect}-`;
+  if (m.reasons[0] === 'node(s) were unschedulable') return `${head}: it is cordoned (spec.unschedulable)`;
+  if (!m.resolvable) {
+    const labels = node.metadata.labels ?? {};
+    const missing = Object.entries(spec.nodeSelector ?? {}).filter(([k, v]) => labels[k] !== v);
+    const fix = missing.length
+      ? `label the node: jobctl label node ${name} ${missing.map(([k, v]) => `${k}=${v}`).join(' ')}${missing.some(([k]) => k in labels) ? ' --overwrite' : ''}`
+      : `change the required node affinity, or label the node to match it: jobctl label node ${name} KEY=VALUE`;
+    return `${head}: its labels match neither the nodeSelector nor the required node affinity; ${fix}`;
+  }
+  const { free } = remaining(node, []);
+  const asked = podRequests(pod);
+  const short = m.reasons
+    .filter((r) => r.startsWith('Insufficient '))
+    .map((r) => r.slice('Insufficient '.length))
+    .map((k) => `${k}: ${formatAmount(k, asked[k])} requested, ${formatAmount(k, free[k] ?? 0)} allocatable`);
+  return `${head}: ${short.join('; ')}; lower the requests (or the node's reserve: JOBCTL_NODE_CPU, JOBCTL_NODE_MEMORY)`;
 }

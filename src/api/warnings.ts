@@ -3,16 +3,16 @@
 import { isDns1123Label } from './names.js';
 import type { Job, PodSpec } from './types.js';
 
-/** Pod spec fields that only mean something to a multi-node scheduler or a cluster's identity. */
+/**
+ * Pod spec fields that only mean something to a multi-node scheduler or a cluster's identity
+ * (the scheduler here reads nodeSelector, required node affinity, tolerations, priority and
+ * overhead: scheduling.ts).
+ */
 export const NO_EFFECT_POD_FIELDS = [
-  'nodeSelector',
-  'tolerations',
-  'affinity',
   'serviceAccountName',
   'serviceAccount',
   'automountServiceAccountToken',
   'priorityClassName',
-  'priority',
   'preemptionPolicy',
   'schedulerName',
   'nodeName',
@@ -21,7 +21,6 @@ export const NO_EFFECT_POD_FIELDS = [
   'imagePullSecrets',
   'readinessGates',
   'dnsConfig',
-  'overhead',
   'schedulingGates',
   'resourceClaims',
   'os',
@@ -116,7 +115,10 @@ export function computeJobWarnings(job: Job): string[] {
     }
   });
   if (pod) {
-    const ignored = NO_EFFECT_POD_FIELDS.filter((f) => isSet(pod, f));
+    const affinity = (pod.affinity ?? {}) as Record<string, unknown>;
+    const ignored: string[] = NO_EFFECT_POD_FIELDS.filter((f) => isSet(pod, f));
+    // One node: pods are placed together whatever their pod (anti-)affinity says.
+    for (const k of ['podAffinity', 'podAntiAffinity']) if (affinity[k]) ignored.push(`affinity.${k}`);
     if (ignored.length > 0) {
       out.push(
         `${ignored.map((f) => `spec.template.spec.${f}`).join(', ')}: no effect on jobctl's single local Docker engine; accepted and ignored`,

@@ -16,7 +16,10 @@ import {
   invalidError,
   required,
   forbidden,
+  neverSchedulable,
   type ApiObject,
+  type Job,
+  type Node,
   type ManagedFieldsEntry,
 } from '../api/index.js';
 // Direct, not through the index: the CLI loads manifest.ts (and yaml) only when it reads files.
@@ -143,7 +146,7 @@ export class ApiServer {
     const base = body.metadata.managedFields ?? [];
     object.metadata.managedFields = trackUpdate(base, undefined, object, manager, schemaOfKind(kind), now);
     if (object.metadata.managedFields.length === 0) delete object.metadata.managedFields;
-    const warnings = [...fieldWarnings, ...admitted.warnings];
+    const warnings = [...fieldWarnings, ...admitted.warnings, ...this.schedulingWarnings(object)];
     if (!dryRun) return { object: this.store.create(object), warnings };
     if (this.store.get(kind, ns, object.metadata.name ?? '')) {
       throw new StatusError(
@@ -155,6 +158,16 @@ export class ApiServer {
       );
     }
     return { object, warnings };
+  }
+
+  /** A Job whose pods the node can never take says so at once, not only as its pods wait. */
+  private schedulingWarnings(object: ApiObject): string[] {
+    if (object.kind !== 'Job') return [];
+    const why = this.store
+      .list<Node>('Node')
+      .map((node) => neverSchedulable((object as Job).spec.template.spec, node))
+      .find(Boolean);
+    return why ? [why] : [];
   }
 
   /** A replacement (PUT), or of the status subresource; a stale resourceVersion is a Conflict. */

@@ -7,11 +7,13 @@ import {
   type Event,
   type Job,
   type Namespace,
+  type Node,
   type Pod,
   type Secret,
 } from '../api/index.js';
 import type { ApiClient } from '../client/index.js';
 import { describeConfigMap, describeJob, describeNamespace, describePod, describeSecret } from '../print/describe.js';
+import { describeNode } from '../print/describe-node.js';
 import { apiPath, connect, getNamed, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
@@ -22,11 +24,31 @@ import { CliError, type Io } from './io.js';
 async function eventsFor(client: ApiClient, obj: ApiObject): Promise<Event[]> {
   if (obj.kind === 'Secret' || obj.kind === 'Namespace') return [];
   const m = obj.metadata;
-  const terms = [`involvedObject.name=${m.name}`, `involvedObject.namespace=${m.namespace}`];
-  if (obj.kind !== 'Pod') terms.push(`involvedObject.kind=${obj.kind}`);
-  terms.push(`involvedObject.uid=${m.uid}`);
-  const q = new URLSearchParams({ fieldSelector: terms.join(',') });
-  return (await client.listAll<Event>(apiPath('events', m.namespace), q)).items;
+  const search = async (uid: string | undefined) => {
+    const terms = [`involvedObject.name=${m.name}`, `involvedObject.namespace=${m.namespace ?? ''}`];
+    if (obj.kind !== 'Pod') terms.push(`involvedObject.kind=${obj.kind}`);
+    terms.push(`involvedObject.uid=${uid}`);
+    const q = new URLSearchParams({ fieldSelector: terms.join(',') });
+    return (await client.listAll<Event>(apiPath('events', m.namespace), q)).items;
+  };
+  const events = await search(m.uid);
+  // A node's events are also recorded with its name as the uid (the kubelet's): both, as kubectl asks.
+  if (obj.kind === 'Node') events.push(...(await search(m.name)));
+  return events;
+}
+
+/** The node's pods that have not finished, in every namespace. */
+async function podsOnNode(client: ApiClient, name: string): Promise<Pod[]> {
+  const fieldSelector = `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed`;
+  return (await client.listAll<Pod>(apiPath('pods', undefined), new URLSearchParams({ fieldSelector }))).items;
+}
+
+/** The node's lease, as kubectl reads it: jobctl serves none, and kubectl shows why. */
+async function leaseOf(client: ApiClient, name: string): Promise<{ error: string }> {
+  return client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`).then(
+    () => ({ error: '' }),
+    (e: unknown) => ({ error: e instanceof StatusError ? e.status.message : String(e) }),
+  );
 }
 
 /**
@@ -61,7 +83,7 @@ async function namesToDescribe(
 export async function runDescribe(args: string[], opts: GlobalOptions & { selector?: string }, io: Io): Promise<void> {
   const { resource, names } = parseTargets(args);
   if (resource === 'events')
-    throw new CliError('jobctl describes jobs, pods, configmaps, secrets and namespaces, not events');
+    throw new CliError('jobctl describes jobs, pods, configmaps, secrets, namespaces and nodes, not events');
   const clustered = resourceByPlural(resource)?.namespaced === false;
   const ns = clustered ? undefined : namespaceOf(opts);
   const client = await connect(io);
@@ -75,9 +97,12 @@ export async function runDescribe(args: string[], opts: GlobalOptions & { select
   for (const name of found.names) {
     // Read again by the describer, as kubectl's is: the newest version, whatever found it.
     const o = await client.get<ApiObject>(apiPath(resource, ns, name));
+    // In kubectl's order: a node's pods, then the events, then its lease.
+    const pods = resource === 'nodes' ? await podsOnNode(client, name) : [];
     const events = await eventsFor(client, o);
     const now = Date.now();
     if (resource === 'namespaces') parts.push(describeNamespace(o as Namespace));
+    else if (resource === 'nodes') parts.push(describeNode(o as Node, pods, events, await leaseOf(client, name), now));
     else if (resource === 'jobs') parts.push(describeJob(o as Job, events, now));
     else if (resource === 'pods') parts.push(describePod(o as Pod, events, now));
     else if (resource === 'configmaps') parts.push(describeConfigMap(o as ConfigMap, events, now));

@@ -11,6 +11,7 @@ import { CliError, ExitError, type Io } from './io.js';
 export interface GetOptions extends GlobalOptions {
   output?: string;
   selector?: string;
+  fieldSelector?: string;
   watch?: boolean;
   watchOnly?: boolean;
   outputWatchEvents?: boolean;
@@ -93,6 +94,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
 
   const query = new URLSearchParams();
   if (opts.selector) query.set('labelSelector', opts.selector);
+  if (opts.fieldSelector) query.set('fieldSelector', opts.fieldSelector);
   const watching = opts.watch || opts.watchOnly;
   if (watching && names.length > 1)
     throw new CliError(

@@ -173,10 +173,11 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
 
   program
     .command('get')
-    .description('Display one or many resources: jobs, pods, events, configmaps, secrets, namespaces')
+    .description('Display one or many resources: jobs, pods, events, configmaps, secrets, namespaces, nodes')
     .argument('<resource...>', 'TYPE [NAME...] or TYPE/NAME')
     .option('-o, --output <format>', 'wide, json, yaml, name, jsonpath=TEMPLATE')
     .option('-l, --selector <selector>', 'label selector, e.g. app=x,tier!=web')
+    .option('--field-selector <selector>', 'field selector, e.g. status.phase=Running,spec.nodeName=vm')
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('-w, --watch', 'after listing, watch for changes')
     .option('--watch-only', 'watch for changes without listing first')
@@ -195,6 +196,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
           noColor: o.color === false,
           output: o.output,
           selector: o.selector,
+          fieldSelector: o.fieldSelector,
           watch: Boolean(o.watch || o.watchOnly),
           watchOnly: o.watchOnly,
           outputWatchEvents: o.outputWatchEvents,
@@ -292,6 +294,28 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
         },
         io,
       );
+    });
+
+  program
+    .command('label')
+    .description(
+      'Add, change (--overwrite) or remove (key-) labels of an object: a node, to choose which pods land there',
+    )
+    .argument('<args...>', 'TYPE NAME key=value... key-...')
+    .option('--overwrite', 'change a label that has a value')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await (await import('./label.js')).runLabel(args, { namespace: o.namespace, overwrite: o.overwrite }, io);
+    });
+
+  program
+    .command('taint')
+    .description('Add (key=value:Effect) or remove (key- or key:Effect-) taints of the node: which pods it refuses')
+    .argument('<args...>', 'node NAME key=value:Effect... key-...')
+    .option('--overwrite', 'change a taint that is set')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await (await import('./label.js')).runTaint(args, { overwrite: o.overwrite }, io);
     });
 
   program

@@ -15,7 +15,7 @@ import { humanDuration, selectorString } from '../api/index.js';
 import { eventAge } from './rows.js';
 import { tabwrite } from './tabwriter.js';
 
-const DESCRIBE_PADDING = 2;
+export const DESCRIBE_PADDING = 2;
 const ANNOTATION_MAX = 140;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -31,7 +31,7 @@ export function rfc1123z(iso: string): string {
   return `${days[d.getDay()]}, ${pad(d.getDate())} ${months[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zone}`;
 }
 
-class Lines {
+export class Lines {
   readonly out: string[] = [];
   add(indent: number, label: string, value?: string): void {
     const pre = '  '.repeat(indent);
@@ -48,12 +48,12 @@ class Lines {
   }
 }
 
-const sortedMap = (m: Record<string, string> | undefined, sep: string): string[] =>
+export const sortedMap = (m: Record<string, string> | undefined, sep: string): string[] =>
   Object.keys(m ?? {})
     .sort()
     .map((k) => `${k}${sep}${m![k]}`);
 
-function annotations(m: Record<string, string> | undefined): string[] {
+export function annotations(m: Record<string, string> | undefined): string[] {
   const out: string[] = [];
   for (const k of Object.keys(m ?? {}).sort()) {
     if (k === LAST_APPLIED) continue;
@@ -182,7 +182,7 @@ function describeVolumes(l: Lines, indent: number, t: { spec: PodTemplateSpec['s
   }
 }
 
-function describeEvents(events: Event[], nowMs: number): string {
+export function describeEvents(events: Event[], nowMs: number): string {
   if (events.length === 0) return 'Events:  <none>';
   const sorted = [...events].sort(
     (a, b) =>

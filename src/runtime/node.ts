@@ -67,7 +67,13 @@ export function nodeObject(name: string, info: EngineInfo, settings: NodeSetting
       capacity,
       allocatable,
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', at),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+          at,
+        ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', at),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', at),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', at),

@@ -24,7 +24,8 @@ export async function registerNode(
     runtimeVersion: `${runtime.name}://unknown`,
   }));
   store.transact(() => {
-    for (const other of store.list<Node>('Node')) if (other.metadata.name !== name) store.delete('Node', '', other.metadata.name ?? '');
+    for (const other of store.list<Node>('Node'))
+      if (other.metadata.name !== name) store.delete('Node', '', other.metadata.name ?? '');
     const existing = store.get<Node>('Node', '', name);
     const node = nodeObject(name, info, settings, now, existing);
     if (existing) store.update(node);

@@ -174,14 +174,14 @@ describe('warnings', () => {
       ['-f', '-'],
       JOB('a.b').replace(
         'restartPolicy: Never',
-        'restartPolicy: Never\n      nodeSelector: {disk: ssd}\n      serviceAccountName: runner',
+        'restartPolicy: Never\n      nodeSelector: {disk: ssd}\n      serviceAccountName: runner\n      affinity: {podAntiAffinity: {}}',
       ),
     );
     expect(r.stderr).toContain(
       'Warning: metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]',
     );
     expect(r.stderr).toContain(
-      "Warning: spec.template.spec.nodeSelector, spec.template.spec.serviceAccountName: no effect on jobctl's single local Docker engine; accepted and ignored",
+      "Warning: spec.template.spec.serviceAccountName, spec.template.spec.affinity.podAntiAffinity: no effect on jobctl's single local Docker engine; accepted and ignored",
     );
   });
 });

@@ -39,7 +39,16 @@ describe('the whole server on the simulated runtime', () => {
     expect(await get('/apis/batch')).toMatchObject({ kind: 'APIGroup', name: 'batch' });
     const v1 = await get('/api/v1');
     const byName = new Map(v1.resources.map((r: { name: string }) => [r.name, r]));
-    expect([...byName.keys()].sort()).toEqual(['configmaps', 'events', 'namespaces', 'nodes', 'nodes/status', 'pods', 'pods/log', 'secrets']);
+    expect([...byName.keys()].sort()).toEqual([
+      'configmaps',
+      'events',
+      'namespaces',
+      'nodes',
+      'nodes/status',
+      'pods',
+      'pods/log',
+      'secrets',
+    ]);
     expect(byName.get('pods')).toEqual({
       name: 'pods',
       singularName: 'pod',
