@@ -28,7 +28,13 @@ const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/s
 
 class Home extends BenchHome {
   constructor() {
-    super('jobctl-scale-', { JOBCTL_RUNTIME: 'simulated', DOCKER_HOST: 'unix:///nonexistent' });
+    // The node takes all 500 at once (a kubelet's default is 110 pods): this measures the server's
+    // cost per pod, not the node's pod limit.
+    super('jobctl-scale-', {
+      JOBCTL_RUNTIME: 'simulated',
+      DOCKER_HOST: 'unix:///nonexistent',
+      JOBCTL_NODE_PODS: '1000',
+    });
   }
   async cleanup() {
     await this.jobctl(['server', 'stop']);

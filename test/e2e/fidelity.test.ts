@@ -174,6 +174,9 @@ describe('mutable scheduling directives', () => {
   it('a suspended Job that never started takes a new nodeSelector and labels, in the update that resumes it; a started one refuses', async () => {
     await home.ok(['apply', '-f', '-'], manifest(true, 'hdd'));
     expect(await home.ok(['apply', '-f', '-'], manifest(true, 'ssd'))).toBe('job.batch/retarget configured\n');
+    // The node must carry the label the pods now select, as a cluster's would.
+    const node = (await home.ok(['get', 'nodes', '-o', 'name'])).trim();
+    await home.ok(['label', node, 'disk=nvme']);
     expect(await home.ok(['apply', '-f', '-'], manifest(false, 'nvme'))).toBe('job.batch/retarget configured\n');
     await home.ok(['wait', '--for=condition=complete', 'job/retarget', '--timeout=60s']);
     const [p] = await pods('retarget');
@@ -185,6 +188,7 @@ describe('mutable scheduling directives', () => {
       /^The Job "retarget" is invalid: spec\.template: Invalid value: .*: field is immutable\n$/,
     );
     expect((await job('retarget')).spec.template.spec.nodeSelector).toEqual({ disk: 'nvme' });
+    await home.ok(['label', node, 'disk-']);
   });
 });
 
