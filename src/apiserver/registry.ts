@@ -7,10 +7,12 @@ import {
   selectorMatches,
   toRfc3339,
   type ApiObject,
+  type Condition,
   type Event,
   type Job,
   type LabelSelector,
   type ObjectReference,
+  type Node,
   type Pod,
 } from '../api/index.js';
 import type { ObjectStore } from '../store/index.js';
@@ -93,6 +95,63 @@ export class Registry {
       .ownedKeys(job.metadata.uid)
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length));
+  }
+
+  getPod(ns: string, name: string): Pod | undefined {
+    return this.store.get<Pod>('Pod', ns, name);
+  }
+
+  getNode(name: string): Node | undefined {
+    return this.store.get<Node>('Node', '', name);
+  }
+
+  /**
+   * The binding subresource: the pod (still this uid, unbound, not being deleted) goes to the
+   * node, PodScheduled=True, with the scheduler's event. Undefined when it no longer waits.
+   */
+  bindPod(pod: Pod, nodeName: string): Pod | undefined {
+    return this.store.transact(() => {
+      const cur = this.waitingPod(pod);
+      if (!cur) return undefined;
+      const now = toRfc3339(this.now());
+      cur.spec = { ...cur.spec, nodeName };
+      setScheduled(cur, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+      const bound = this.store.update(cur);
+      const where = `${cur.metadata.namespace}/${cur.metadata.name}`;
+      this.recordEvent(
+        bound,
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${where} to ${nodeName}`,
+        'default-scheduler',
+      );
+      return bound;
+    });
+  }
+
+  /** The scheduler's status write for a pod that waits: PodScheduled=False, Unschedulable, why. */
+  markUnschedulable(pod: Pod, message: string): Pod | undefined {
+    return this.store.transact(() => {
+      const cur = this.waitingPod(pod);
+      if (!cur) return undefined;
+      const old = cur.status?.conditions?.find((c) => c.type === 'PodScheduled');
+      if (old?.status === 'False' && old.message === message) return cur;
+      setScheduled(cur, {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : toRfc3339(this.now()),
+        reason: 'Unschedulable',
+        message,
+      });
+      return this.store.update(cur);
+    });
+  }
+
+  private waitingPod(pod: Pod): Pod | undefined {
+    const cur = this.store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    if (!cur || cur.metadata.uid !== pod.metadata.uid || cur.spec.nodeName || cur.metadata.deletionTimestamp) return;
+    return cur;
   }
 
   listPods(ns: string | undefined, selector?: LabelSelector): Pod[] {
@@ -332,4 +391,10 @@ export class Registry {
       /* events are best effort, as in Kubernetes */
     }
   }
+}
+
+/** The pod's PodScheduled condition, first as the scheduler writes it; a new pod is Pending. */
+function setScheduled(pod: Pod, cond: Condition): void {
+  const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  pod.status = { ...pod.status, phase: pod.status?.phase ?? 'Pending', conditions: [cond, ...conditions] };
 }

@@ -4,15 +4,7 @@
 // (Unschedulable) and a FailedScheduling event in kube-scheduler's words, and is bound as soon as
 // room frees up (a pod finishes or goes, the node changes), higher priority first, then oldest.
 // The kubelet runs only bound pods.
-import {
-  misfit,
-  toRfc3339,
-  unschedulableMessage,
-  type Node,
-  type Pod,
-  type Condition,
-  type PodStatus,
-} from '../api/index.js';
+import { misfit, unschedulableMessage, type Pod } from '../api/index.js';
 import type { Registry } from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
 
@@ -73,7 +65,7 @@ export class Scheduler {
 
   /** Start-up: every pod as it is, then one pass. */
   resyncAll(): void {
-    for (const pod of this.registry.store.list<Pod>('Pod')) this.onChange({ type: 'ADDED', object: pod } as Change);
+    for (const pod of this.registry.listPods(undefined)) this.onChange({ type: 'ADDED', object: pod } as Change);
     if (this.pending.size) this.wake();
   }
 
@@ -92,79 +84,38 @@ export class Scheduler {
   }
 
   private pass(): void {
-    const store = this.registry.store;
-    const node = store.get<Node>('Node', '', this.nodeName);
+    const node = this.registry.getNode(this.nodeName);
     if (!node || this.pending.size === 0) return;
     const onNode = [...this.bound.values()];
-    store.transact(() => {
+    this.registry.transact(() => {
       for (const pod of [...this.pending.values()].sort(queueOrder)) {
+        const uid = pod.metadata.uid ?? '';
         const why = misfit(pod, node, onNode);
         if (!why) {
-          const bound = this.bind(pod);
+          const bound = this.registry.bindPod(pod, this.nodeName);
+          this.pending.delete(uid);
           if (bound) onNode.push(bound);
-        } else this.unschedulable(pod, unschedulableMessage(why));
+          continue;
+        }
+        const message = unschedulableMessage(why);
+        const waiting = this.registry.markUnschedulable(pod, message);
+        if (!waiting) {
+          this.pending.delete(uid);
+          continue;
+        }
+        this.pending.set(uid, waiting);
+        this.tell(waiting, message);
       }
     });
   }
 
-  /** The pod as stored, if it still waits (not gone, bound or being deleted). */
-  private waiting(pod: Pod): Pod | undefined {
-    const cur = this.registry.store.get<Pod>('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-    if (!cur || cur.metadata.uid !== pod.metadata.uid || cur.spec.nodeName || cur.metadata.deletionTimestamp) {
-      this.pending.delete(pod.metadata.uid ?? '');
-      return undefined;
-    }
-    return cur;
-  }
-
-  private bind(pod: Pod): Pod | undefined {
-    const cur = this.waiting(pod);
-    if (!cur) return undefined;
-    const now = toRfc3339(this.registry.now());
-    cur.spec = { ...cur.spec, nodeName: this.nodeName };
-    cur.status = withScheduled(cur.status, {
-      type: 'PodScheduled',
-      status: 'True',
-      lastProbeTime: null,
-      lastTransitionTime: now,
-    });
-    const stored = this.registry.store.update(cur);
-    const { namespace, name } = cur.metadata;
-    this.registry.recordEvent(
-      stored,
-      'Normal',
-      'Scheduled',
-      `Successfully assigned ${namespace}/${name} to ${this.nodeName}`,
-      'default-scheduler',
-    );
-    return stored;
-  }
-
-  private unschedulable(pod: Pod, message: string): void {
-    const cur = this.waiting(pod);
-    if (!cur) return;
-    const uid = cur.metadata.uid ?? '';
-    const old = cur.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (old?.status !== 'False' || old.message !== message) {
-      cur.status = withScheduled(cur.status, {
-        type: 'PodScheduled',
-        status: 'False',
-        lastProbeTime: null,
-        lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : toRfc3339(this.registry.now()),
-        reason: 'Unschedulable',
-        message,
-      });
-      this.pending.set(uid, this.registry.store.update(cur));
-    }
+  /** A FailedScheduling event: when the reason is new, else at most once a REPEAT_EVENT_MS. */
+  private tell(pod: Pod, message: string): void {
+    const uid = pod.metadata.uid ?? '';
     const nowMs = this.registry.now().getTime();
     const last = this.told.get(uid);
     if (last && last.message === message && nowMs - last.atMs < REPEAT_EVENT_MS) return;
     this.told.set(uid, { atMs: nowMs, message });
-    this.registry.recordEvent(cur, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+    this.registry.recordEvent(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
   }
-}
-
-function withScheduled(status: PodStatus | undefined, cond: Condition): PodStatus {
-  const conditions = (status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-  return { ...status, phase: status?.phase ?? 'Pending', conditions: [cond, ...conditions] };
 }

@@ -1,34 +1,61 @@
 // The kubelet's registration of this machine as the cluster's one node: at every start, from what
-// the engine reports (or, with no engine reachable, what the operating system does), keeping what
-// users set on it (labels, taints); a node left from another host name goes.
+// the engine reports (until it answers, what it reported last time or what the operating system
+// does), keeping what users set on it (labels, taints); a node left from another host name goes.
 import { cpus, machine, release, totalmem } from 'node:os';
-import type { Node } from '../api/index.js';
+import { parseQuantity, type Node } from '../api/index.js';
 import { goArch, type ContainerRuntime, type EngineInfo } from '../runtime/cri.js';
 import { nodeObject, type NodeSettings } from '../runtime/node.js';
 import type { ObjectStore } from '../store/index.js';
 
-export async function registerNode(
+/** What the operating system says of this machine, when the engine has not said (yet). */
+const osInfo = (runtime: ContainerRuntime): EngineInfo => ({
+  cpus: cpus().length,
+  memoryBytes: totalmem(),
+  operatingSystem: 'linux',
+  architecture: goArch(machine()),
+  kernelVersion: release(),
+  osImage: '',
+  runtimeVersion: `${runtime.name}://unknown`,
+});
+
+/**
+ * Registers the node without holding up the start: a first start writes what the operating
+ * system reports at once (pods are scheduled from the first moment), a later one keeps the node
+ * it stored; then the engine's own report replaces it. Resolves when that is written.
+ */
+export function registerNode(
   store: ObjectStore,
   runtime: ContainerRuntime,
   name: string,
   settings: NodeSettings,
-  now: Date,
+  now: () => Date,
 ): Promise<void> {
-  const info: EngineInfo = await runtime.info().catch(() => ({
-    cpus: cpus().length,
-    memoryBytes: totalmem(),
-    operatingSystem: 'linux',
-    architecture: goArch(machine()),
-    kernelVersion: release(),
-    osImage: '',
-    runtimeVersion: `${runtime.name}://unknown`,
-  }));
-  store.transact(() => {
-    for (const other of store.list<Node>('Node'))
-      if (other.metadata.name !== name) store.delete('Node', '', other.metadata.name ?? '');
-    const existing = store.get<Node>('Node', '', name);
-    const node = nodeObject(name, info, settings, now, existing);
-    if (existing) store.update(node);
-    else store.create(node);
-  });
+  const write = (info: EngineInfo) =>
+    store.transact(() => {
+      for (const other of store.list<Node>('Node'))
+        if (other.metadata.name !== name) store.delete('Node', '', other.metadata.name ?? '');
+      const existing = store.get<Node>('Node', '', name);
+      const node = nodeObject(name, info, settings, now(), existing);
+      if (existing) store.update(node);
+      else store.create(node);
+    });
+  const stored = store.get<Node>('Node', '', name);
+  write((stored && lastReported(stored)) ?? osInfo(runtime));
+  return runtime.info().then(write, () => undefined);
+}
+
+/** What the engine reported when the node was last registered, read back from it. */
+function lastReported(node: Node): EngineInfo | undefined {
+  const cap = node.status?.capacity;
+  const info = node.status?.nodeInfo;
+  if (!cap?.cpu || !cap.memory || !info) return undefined;
+  return {
+    cpus: Number(cap.cpu),
+    memoryBytes: parseQuantity(cap.memory),
+    operatingSystem: info.operatingSystem,
+    architecture: info.architecture,
+    kernelVersion: info.kernelVersion,
+    osImage: info.osImage,
+    runtimeVersion: info.containerRuntimeVersion,
+  };
 }

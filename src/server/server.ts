@@ -210,7 +210,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     } catch (e) {
       log(`${runtime.name} runtime at ${runtime.endpoint}: ${(e as Error).message}`);
     }
-    await registerNode(store, runtime, nodeName, { ...config.node, kubeletVersion: KUBE_VERSION }, registry.now());
+    const registered = registerNode(store, runtime, nodeName, { ...config.node, kubeletVersion: KUBE_VERSION }, () =>
+      registry.now(),
+    );
     store.subscribe((c) => {
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
       jobs.onChange(c);
@@ -291,6 +293,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         ttl.queue.stop();
         namespaces.queue.stop();
         eventExpiry.stop();
+        await registered; // the engine's report of the node, written before the store closes
         await kubelet.shutdown();
         api.closeWatches();
         await new Promise<void>((r) => http!.close(() => r()));
