@@ -97,10 +97,6 @@ export class Registry {
       .map((k) => k.slice(prefix.length));
   }
 
-  getPod(ns: string, name: string): Pod | undefined {
-    return this.store.get<Pod>('Pod', ns, name);
-  }
-
   getNode(name: string): Node | undefined {
     return this.store.get<Node>('Node', '', name);
   }

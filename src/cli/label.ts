@@ -1,7 +1,14 @@
 // `jobctl label TYPE NAME key=value key-` and `jobctl taint node NAME key=value:Effect key-`,
 // as kubectl's: read the object, change its labels (a merge patch) or the node's taints (a
 // strategic merge patch), and say what changed in kubectl's words.
-import { isQualifiedName, isValidLabelValue, type ApiObject, type Node, type Taint } from '../api/index.js';
+import {
+  isQualifiedName,
+  isValidLabelValue,
+  resourceByPlural,
+  type ApiObject,
+  type Node,
+  type Taint,
+} from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
 import { apiPath, connect, getNamed, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
@@ -36,7 +43,7 @@ export async function runLabel(args: string[], opts: GlobalOptions & { overwrite
   }
   const { resource, names } = parseTargets(targets);
   if (!names.length) throw new CliError('resource(s) were provided, but no name was specified');
-  const ns = namespaceOf(opts);
+  const ns = resourceByPlural(resource)?.namespaced === false ? undefined : namespaceOf(opts);
   const client = await connect(io);
   for (const name of names) {
     const obj = await getNamed<ApiObject>(client, resource, ns, name);
