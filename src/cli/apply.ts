@@ -197,13 +197,23 @@ async function applyOnce(
     return { verb: 'created', stored: r.body, warnings: r.warnings };
   };
   if (opts.verb === 'create') return create();
-  // As kubectl applies: read the live object; create it if there is none, else patch it.
   let existing: ApiObject;
-  try {
-    existing = await getNamed(client, resource, ns, name);
-  } catch (e) {
-    if (e instanceof StatusError && e.status.code === 404) return create(); // the namespace's absence too
-    throw e;
+  if (client.endpoint.local) {
+    // jobctl's own server: create first, one request for a new object (the common case).
+    try {
+      return await create();
+    } catch (e) {
+      if (!(e instanceof StatusError && e.status.reason === 'AlreadyExists')) throw e;
+    }
+    existing = await client.get<ApiObject>(apiPath(resource, ns, name));
+  } else {
+    // A cluster, as kubectl applies there: read the live object; create it if there is none.
+    try {
+      existing = await getNamed(client, resource, ns, name);
+    } catch (e) {
+      if (e instanceof StatusError && e.status.code === 404) return create(); // the namespace's absence too
+      throw e;
+    }
   }
   const live = existing.metadata.annotations?.[LAST_APPLIED];
   if (object.kind === 'Secret') {

@@ -1,5 +1,5 @@
 // `jobctl wait --for=condition=X|--for=delete job/NAME --timeout=30s` (reference §7.7).
-import { parseDuration, StatusError, type Job } from '../api/index.js';
+import { makeStatus, parseDuration, StatusError, type Job } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
 import {
@@ -75,12 +75,16 @@ async function waitOne(
     job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete;
   const gone = (e: unknown) => e instanceof StatusError && e.status.code === 404;
   // kubectl's resource builder reads it first: a job that does not exist is an error, or, when
-  // waiting for its deletion, nothing to wait for.
-  try {
-    await getNamed(client, 'jobs', ns, name);
-  } catch (e) {
-    if (wantsDelete && gone(e)) return;
-    throw e;
+  // waiting for its deletion, nothing to wait for. (Waiting for a condition on jobctl's own
+  // server, the list below tells the same, and the request is spared.)
+  const readFirst = !client.endpoint.local || timeoutMs === 0 || wantsDelete;
+  if (readFirst) {
+    try {
+      await getNamed(client, 'jobs', ns, name);
+    } catch (e) {
+      if (wantsDelete && gone(e)) return;
+      throw e;
+    }
   }
   if (timeoutMs === 0 || wantsDelete) {
     // One more look (--timeout=0 waits no longer; a deletion may be done already).
@@ -103,7 +107,11 @@ async function waitOne(
       client,
       apiPath('jobs', ns),
       {
-        onList: (items) => holds(items[0]),
+        onList: (items) => {
+          if (!readFirst && !items[0])
+            throw new StatusError(makeStatus(404, 'NotFound', `jobs.batch "${name}" not found`));
+          return holds(items[0]);
+        },
         onEvent: (ev) => holds(ev.type === 'DELETED' ? undefined : ev.object),
       },
       { query: new URLSearchParams({ fieldSelector: `metadata.name=${name}` }), signal: abort.signal, informer: true },

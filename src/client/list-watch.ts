@@ -78,8 +78,9 @@ export async function listAndWatch<T extends ApiObject>(
     rv = first.metadata.resourceVersion;
     for (const o of first.items) known.set(keyOf(o), o);
     if (await handlers.onList?.(first.items, rv)) {
-      // The reflector opens its watch as soon as it has listed, before the list is looked at.
-      if (opts.informer)
+      // The reflector opens its watch as soon as it has listed, before the list is looked at (on
+      // a cluster, whose audit log should read as kubectl's; jobctl's own server is spared it).
+      if (opts.informer && !client.endpoint.local)
         await client.stream(watchPath(rv)).then(
           (res) => res.destroy(),
           () => undefined,

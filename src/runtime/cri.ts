@@ -2,6 +2,7 @@
 // CRI: what the kubelet asks of any runtime, in runtime-neutral terms. Two implementations: the
 // Docker Engine API (runtime/docker/) and a simulated runtime in memory (runtime/simulated/) for
 // the fast test tier and the scale benchmark.
+import { statfsSync } from 'node:fs';
 
 /** What a container runs and with what: the runtime maps it onto its own create call. */
 export interface ContainerSpec {
@@ -95,6 +96,21 @@ export interface EngineInfo {
   osImage: string;
   /** `docker://24.0.5`, as a node reports its container runtime. */
   runtimeVersion: string;
+  /** The size of the filesystem that holds the engine's containers (the node's ephemeral storage), when known. */
+  storageBytes?: number;
+}
+
+/** The size of the filesystem at `path` (the first of them that exists), or undefined. */
+export function filesystemBytes(...paths: string[]): number | undefined {
+  for (const p of paths) {
+    try {
+      const s = statfsSync(p);
+      return s.blocks * s.bsize;
+    } catch {
+      /* not here: the next */
+    }
+  }
+  return undefined;
 }
 
 /** `uname -m` as Go (and a node's `kubernetes.io/arch` label) names it. */

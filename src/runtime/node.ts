@@ -1,13 +1,16 @@
 // The node this machine is, as the kubelet registers it: the labels every node carries, capacity
-// from the engine's own report, allocatable (the same, or lower where the user keeps room for
-// their own work: JOBCTL_NODE_CPU, JOBCTL_NODE_MEMORY, JOBCTL_NODE_PODS), the kubelet's
+// from the engine's own report, allocatable (capacity less the kubelet's default eviction
+// thresholds, or lower where the user keeps room for their own work: JOBCTL_NODE_CPU,
+// JOBCTL_NODE_MEMORY, JOBCTL_NODE_PODS), the kubelet's
 // conditions and the machine's facts. What a user added (labels, taints) is kept.
 import { readFileSync } from 'node:fs';
-import { canonicalQuantity, newUid, toRfc3339, type Node, type NodeCondition } from '../api/index.js';
+import { canonicalQuantity, formatAmount, newUid, toRfc3339, type Node, type NodeCondition } from '../api/index.js';
 import type { EngineInfo } from './cri.js';
 
 /** The kubelet's default `--max-pods`. */
 export const DEFAULT_MAX_PODS = 110;
+/** The kubelet's default hard eviction threshold for memory, 100Mi, in Ki. */
+const MEMORY_EVICTION_KI = 100 * 1024;
 
 export interface NodeSettings {
   /** Allocatable cpu, memory and pod count where lower than the machine's (quantities). */
@@ -30,16 +33,23 @@ const condition = (type: string, status: 'True' | 'False', reason: string, messa
 
 export function nodeObject(name: string, info: EngineInfo, settings: NodeSettings, now: Date, existing?: Node): Node {
   const at = toRfc3339(now);
-  const capacity = {
-    cpu: String(info.cpus),
-    memory: `${Math.floor(info.memoryBytes / 1024)}Ki`,
-    pods: String(DEFAULT_MAX_PODS),
-  };
-  const allocatable = {
+  const memoryKi = Math.floor(info.memoryBytes / 1024);
+  // Byte counts as a BinarySI Quantity prints them (4Gi, 24684092Ki).
+  const capacity: Record<string, string> = { cpu: String(info.cpus), memory: formatAmount('memory', info.memoryBytes) };
+  const allocatable: Record<string, string> = {
     cpu: settings.cpu ? canonicalQuantity(settings.cpu) : capacity.cpu,
-    memory: settings.memory ? canonicalQuantity(settings.memory) : capacity.memory,
-    pods: String(settings.pods ?? DEFAULT_MAX_PODS),
+    // The kubelet's default hard eviction threshold (memory.available<100Mi) is not allocatable.
+    memory: settings.memory
+      ? canonicalQuantity(settings.memory)
+      : canonicalQuantity(`${Math.max(0, memoryKi - MEMORY_EVICTION_KI)}Ki`),
   };
+  if (info.storageBytes) {
+    // ephemeral-storage less the default nodefs.available<10% threshold, as the kubelet reports it.
+    capacity['ephemeral-storage'] = formatAmount('ephemeral-storage', info.storageBytes);
+    allocatable['ephemeral-storage'] = String(info.storageBytes - Math.floor(info.storageBytes * 0.1));
+  }
+  capacity.pods = String(DEFAULT_MAX_PODS);
+  allocatable.pods = String(settings.pods ?? DEFAULT_MAX_PODS);
   const transition = (c: NodeCondition) => {
     const old = existing?.status?.conditions?.find((x) => x.type === c.type && x.status === c.status);
     return old?.lastTransitionTime ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;

@@ -3,7 +3,7 @@
 // does), keeping what users set on it (labels, taints); a node left from another host name goes.
 import { cpus, machine, release, totalmem } from 'node:os';
 import { parseQuantity, type Node } from '../api/index.js';
-import { goArch, type ContainerRuntime, type EngineInfo } from '../runtime/cri.js';
+import { filesystemBytes, goArch, type ContainerRuntime, type EngineInfo } from '../runtime/cri.js';
 import { nodeObject, type NodeSettings } from '../runtime/node.js';
 import type { ObjectStore } from '../store/index.js';
 
@@ -16,6 +16,7 @@ const osInfo = (runtime: ContainerRuntime): EngineInfo => ({
   kernelVersion: release(),
   osImage: '',
   runtimeVersion: `${runtime.name}://unknown`,
+  storageBytes: filesystemBytes('/'),
 });
 
 /**
@@ -57,5 +58,6 @@ function lastReported(node: Node): EngineInfo | undefined {
     kernelVersion: info.kernelVersion,
     osImage: info.osImage,
     runtimeVersion: info.containerRuntimeVersion,
+    storageBytes: cap['ephemeral-storage'] ? parseQuantity(cap['ephemeral-storage']) : undefined,
   };
 }

@@ -42,7 +42,9 @@ describe('the node', () => {
     );
     const described = await home.ok(['describe', 'node', node]);
     expect(ages(described)).toBe(ages(await kubectl(['describe', 'node', node])));
-    expect(described).toMatch(/^Allocatable:\n {2}cpu: {5}2\n {2}memory: +\d+Ki\n {2}pods: {4}3$/m);
+    expect(described).toMatch(
+      /^Allocatable:\n {2}cpu: +2\n {2}ephemeral-storage: +\d+\n {2}memory: +\d+Ki\n {2}pods: +3$/m,
+    );
     expect(described).toMatch(new RegExp(`^ +kubernetes.io/hostname=${node}$`, 'm'));
   });
 });

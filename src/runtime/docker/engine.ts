@@ -2,6 +2,7 @@
 // unix socket. Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import {
+  filesystemBytes,
   goArch,
   RuntimeError,
   type ContainerInfo,
@@ -143,6 +144,7 @@ export class DockerRuntime implements ContainerRuntime {
       KernelVersion: string;
       OperatingSystem: string;
       ServerVersion: string;
+      DockerRootDir: string;
     }>('GET', '/info', undefined, 5000);
     return {
       cpus: i.NCPU,
@@ -152,6 +154,8 @@ export class DockerRuntime implements ContainerRuntime {
       kernelVersion: i.KernelVersion,
       osImage: i.OperatingSystem,
       runtimeVersion: `docker://${i.ServerVersion}`,
+      // Where the engine keeps containers, if it is on this machine (as the kubelet's nodefs).
+      storageBytes: filesystemBytes(i.DockerRootDir, '/'),
     };
   }
 

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, machine, release, totalmem } from 'node:os';
 import {
+  filesystemBytes,
   goArch,
   RuntimeError,
   type ContainerInfo,
@@ -67,6 +68,7 @@ export class SimulatedRuntime implements ContainerRuntime {
       kernelVersion: release(),
       osImage: 'simulated',
       runtimeVersion: 'simulated://0.1.0',
+      storageBytes: filesystemBytes('/'),
     };
   }
 
