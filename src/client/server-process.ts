@@ -1,5 +1,5 @@
 // Finding the server for this JOBCTL_HOME, and starting it detached when none answers.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,7 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   const p = homePaths(home);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const logFd = openSync(p.serverLog, 'a', 0o600);
+  const logStart = fstatSync(logFd).size;
   const entry = cliEntry();
   // Two CLIs racing here both spawn; the server's exclusive pid file lets only one run.
   // Loaded here, not at start-up: most commands find a server already running.
@@ -100,10 +101,20 @@ export async function ensureServer(env: NodeJS.ProcessEnv): Promise<Connection> 
   });
   child.unref();
   closeSync(logFd);
+  // A server that refuses to start (bad settings, an engine it cannot use) says why and exits:
+  // that is the answer, at once. (One that lost a race to another CLI's server waits for it.)
+  let refused: string | undefined;
+  void child.then((r) => {
+    if (r.exitCode === 0) return;
+    const said = readFileSync(p.serverLog, 'utf8').slice(logStart).trim();
+    if (!/already runs for this JOBCTL_HOME/.test(said)) refused = said.replace(/^error: /, '');
+  });
   const deadline = Date.now() + SERVER_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const c = readAddress(home);
     if (c && (await healthy(c))) return c;
+    if (refused !== undefined)
+      throw new ServerUnavailableError(refused || `the jobctl server exited at start (log: ${p.serverLog})`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   let tail = '';

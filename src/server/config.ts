@@ -1,5 +1,6 @@
 // Server tunables from the environment. Defaults are Kubernetes' own.
 import { isQuantity, jobctlHome, parseDuration, parseQuantity } from '../api/index.js';
+import { DockerEndpointError, resolveDockerEndpoint, type DockerEndpoint } from '../runtime/docker/endpoint.js';
 
 /** Kubernetes' DefaultJobPodFailureBackOff and the kubelet's initial crash-loop/image-pull back-off. */
 export const DEFAULT_BACKOFF_BASE_MS = 10_000;
@@ -18,6 +19,8 @@ export interface ServerConfig {
   home: string;
   /** JOBCTL_RUNTIME: the Docker engine, or the simulated runtime in memory (tests, the scale benchmark). */
   runtime: RuntimeName;
+  /** The Docker engine the docker CLI would use (DOCKER_HOST, Docker contexts), for the docker runtime. */
+  docker?: DockerEndpoint;
   backoffBaseMs: number;
   idleTimeoutMs: number;
   /** JOBCTL_EVENT_TTL: events expire this long after their last write. */
@@ -75,9 +78,17 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       `JOBCTL_RUNTIME=${env.JOBCTL_RUNTIME} is not a runtime jobctl knows (${RUNTIMES.join(', ')})`,
     );
   }
+  let docker: DockerEndpoint | undefined;
+  try {
+    docker = runtime === 'docker' ? resolveDockerEndpoint(env) : undefined;
+  } catch (e) {
+    if (e instanceof DockerEndpointError) throw new ConfigError(e.message);
+    throw e;
+  }
   return {
     home: jobctlHome(env),
     runtime,
+    docker,
     backoffBaseMs: durationFrom(env, 'JOBCTL_BACKOFF_BASE', DEFAULT_BACKOFF_BASE_MS),
     idleTimeoutMs: durationFrom(env, 'JOBCTL_IDLE_TIMEOUT', DEFAULT_IDLE_TIMEOUT_MS),
     eventTtlMs: durationFrom(env, 'JOBCTL_EVENT_TTL', DEFAULT_EVENT_TTL_MS),

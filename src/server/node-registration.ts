@@ -22,7 +22,7 @@ const osInfo = (runtime: ContainerRuntime): EngineInfo => ({
 /**
  * Registers the node without holding up the start: a first start writes what the operating
  * system reports at once (pods are scheduled from the first moment), a later one keeps the node
- * it stored; then the engine's own report replaces it. Resolves when that is written.
+ * it stored; then the engine's own report replaces it. Resolves with that report once written.
  */
 export function registerNode(
   store: ObjectStore,
@@ -30,7 +30,7 @@ export function registerNode(
   name: string,
   settings: NodeSettings,
   now: () => Date,
-): Promise<void> {
+): Promise<EngineInfo | undefined> {
   const write = (info: EngineInfo) =>
     store.transact(() => {
       for (const other of store.list<Node>('Node'))
@@ -42,7 +42,10 @@ export function registerNode(
     });
   const stored = store.get<Node>('Node', '', name);
   write((stored && lastReported(stored)) ?? osInfo(runtime));
-  return runtime.info().then(write, () => undefined);
+  return runtime.info().then(
+    (info) => (write(info), info),
+    () => undefined,
+  );
 }
 
 /** What the engine reported when the node was last registered, read back from it. */

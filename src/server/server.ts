@@ -143,7 +143,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     }
     const registry = new Registry(store);
     const runtime: ContainerRuntime = beforeEngineWrites(
-      config.runtime === 'simulated' ? new SimulatedRuntime() : new DockerRuntime(),
+      config.docker ? new DockerRuntime(config.docker) : new SimulatedRuntime(),
       () => store.flush(),
     );
     const nodeName = hostname();
@@ -264,6 +264,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     writeFileSync(paths.address, JSON.stringify(address), { mode: 0o600 });
     log(`listening on 127.0.0.1:${port} (pid ${process.pid}, home ${config.home})`);
     log(`container runtime: ${runtime.name} at ${runtime.endpoint}`);
+    void registered.then((info) => info && log(`engine: ${info.runtimeVersion}, ${info.osImage}, ${info.cpus} CPUs`));
 
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));

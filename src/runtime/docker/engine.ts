@@ -14,17 +14,12 @@ import {
   type VolumeSummary,
 } from '../cri.js';
 import { dockerCreateBody } from './create-body.js';
+import type { DockerEndpoint } from './endpoint.js';
 
 export const DOCKER_API_VERSION = 'v1.41';
 
 /** Docker's failures are the runtime's: 0 when the engine cannot be reached. */
 export { RuntimeError as EngineError };
-
-function socketPath(env: NodeJS.ProcessEnv): string {
-  const host = env.DOCKER_HOST;
-  if (host?.startsWith('unix://')) return host.slice('unix://'.length);
-  return '/var/run/docker.sock';
-}
 
 interface ContainerInspect {
   Id: string;
@@ -66,12 +61,13 @@ export class DockerRuntime implements ContainerRuntime {
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.socket = socketPath(env);
+  /** `endpoint`: as the docker CLI would choose it (resolveDockerEndpoint). */
+  constructor(private readonly where: DockerEndpoint) {
+    this.socket = where.socket;
   }
 
   get endpoint(): string {
-    return `unix://${this.socket}`;
+    return `${this.where.host} (${this.where.from})`;
   }
 
   private raw(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<IncomingMessage> {
