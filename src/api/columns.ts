@@ -240,21 +240,20 @@ export function nodeStatusText(n: Node): string {
 }
 
 const ROLE_LABEL = 'node-role.kubernetes.io/';
+
+/** The roles its `node-role.kubernetes.io/ROLE` labels give a node, as kubectl lists them. */
+export const nodeRoles = (n: Node): string =>
+  Object.keys(n.metadata.labels ?? {})
+    .filter((k) => k.startsWith(ROLE_LABEL))
+    .map((k) => k.slice(ROLE_LABEL.length))
+    .sort()
+    .join(',') || '<none>';
 const address = (n: Node, type: string) => n.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
 
 export const NODE_COLUMNS: Column<Node>[] = [
   NAME as Column<Node>,
   col<Node>('Status', 'The status of the node', nodeStatusText),
-  col<Node>(
-    'Roles',
-    'The roles of the node',
-    (n) =>
-      Object.keys(n.metadata.labels ?? {})
-        .filter((k) => k.startsWith(ROLE_LABEL))
-        .map((k) => k.slice(ROLE_LABEL.length))
-        .sort()
-        .join(',') || '<none>',
-  ),
+  col<Node>('Roles', 'The roles of the node', nodeRoles),
   AGE as Column<Node>,
   col<Node>('Version', 'Kubelet Version reported by the node.', (n) => n.status?.nodeInfo?.kubeletVersion ?? ''),
   col<Node>('Internal-IP', 'List of internal IPs for the node.', (n) => address(n, 'InternalIP'), 1),

@@ -117,32 +117,59 @@ export interface Misfit {
   resolvable: boolean;
 }
 
-/** What the node has left for pods: allocatable minus what the pods bound there request. */
-export function remaining(node: Node, bound: Pod[]): { free: Amounts; pods: number } {
+/** What the node has left for pods: its allocatable amounts, and how many more pods it takes. */
+export interface Room {
+  free: Amounts;
+  pods: number;
+}
+
+/** The room left on the node: allocatable minus what the pods bound there request. */
+export function remaining(node: Node, bound: Pod[]): Room {
   const free: Amounts = {};
   let pods = 0;
   for (const [k, v] of Object.entries(node.status?.allocatable ?? {})) {
     if (k === 'pods') pods = Number(v);
     else free[k] = amount(k, v);
   }
-  for (const p of bound) add(free, podRequests(p), -1);
-  return { free, pods: pods - bound.length };
+  const room = { free, pods };
+  for (const p of bound) take(room, p);
+  return room;
 }
+
+/** The room a pod bound to the node takes. */
+export function take(room: Room, pod: Pod): void {
+  add(room.free, podRequests(pod), -1);
+  room.pods -= 1;
+}
+
+/** The node's first taint the pod does not tolerate (PreferNoSchedule only prefers). */
+export function untoleratedTaint(spec: PodSpec, node: Node): Taint | undefined {
+  const tolerations = spec.tolerations ?? [];
+  return (node.spec?.taints ?? []).find(
+    (taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint)),
+  );
+}
+
+/** `key=value:Effect`, `key:Effect`, `key=value` or `key`, as Kubernetes' Taint.ToString writes it. */
+export const taintString = (t: Pick<Taint, 'key' | 'value'> & { effect?: string }): string =>
+  `${t.key}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
 
 /**
  * kube-scheduler's filters in its order, for `pod` on `node` where `bound` (not finished) already
  * run; undefined when it fits. The first filter that fails gives the reasons, as in Kubernetes.
  */
 export function misfit(pod: Pod, node: Node, bound: Pod[]): Misfit | undefined {
-  const tolerations = pod.spec.tolerations ?? [];
+  return misfitIn(pod, node, remaining(node, bound));
+}
+
+/** `misfit` with the room left already counted (a scheduler's pass counts it once). */
+export function misfitIn(pod: Pod, node: Node, room: Room): Misfit | undefined {
   if (node.spec?.unschedulable) {
     const cordon: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
-    if (!tolerations.some((t) => tolerates(t, cordon)))
+    if (!(pod.spec.tolerations ?? []).some((t) => tolerates(t, cordon)))
       return { reasons: ['node(s) were unschedulable'], resolvable: false };
   }
-  const untolerated = (node.spec?.taints ?? []).find(
-    (taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint)),
-  );
+  const untolerated = untoleratedTaint(pod.spec, node);
   if (untolerated) {
     return {
       reasons: [`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`],
@@ -151,11 +178,10 @@ export function misfit(pod: Pod, node: Node, bound: Pod[]): Misfit | undefined {
   }
   if (!matchesNodeSelector(pod, node))
     return { reasons: ["node(s) didn't match Pod's node affinity/selector"], resolvable: false };
-  const { free, pods } = remaining(node, bound);
   const reasons: string[] = [];
-  if (pods < 1) reasons.push('Too many pods');
+  if (room.pods < 1) reasons.push('Too many pods');
   for (const [k, v] of Object.entries(podRequests(pod))) {
-    if (v > 0 && v > (free[k] ?? 0)) reasons.push(`Insufficient ${k}`);
+    if (v > 0 && v > (room.free[k] ?? 0)) reasons.push(`Insufficient ${k}`);
   }
   return reasons.length ? { reasons, resolvable: true } : undefined;
 }
@@ -182,11 +208,9 @@ export function neverSchedulable(spec: PodSpec, node: Node): string | undefined 
   if (!m) return undefined;
   const name = node.metadata.name ?? '';
   const head = `spec.template.spec: its pods can never be scheduled on node "${name}"`;
-  const taint = (node.spec?.taints ?? []).find(
-    (t) => t.effect !== 'PreferNoSchedule' && !(spec.tolerations ?? []).some((x) => tolerates(x, t)),
-  );
+  const taint = untoleratedTaint(spec, node);
   if (m.reasons[0].startsWith('node(s) had untolerated taint') && taint)
-    return `${head}: it has the taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}; add a toleration, or remove the taint: jobctl taint node ${name} ${taint.key}:${taint.effect}-`;
+    return `${head}: it has the taint ${taintString(taint)}; add a toleration, or remove the taint: jobctl taint node ${name} ${taintString({ key: taint.key, effect: taint.effect })}-`;
   if (m.reasons[0] === 'node(s) were unschedulable') return `${head}: it is cordoned (spec.unschedulable)`;
   if (!m.resolvable) {
     const labels = node.metadata.labels ?? {};

@@ -37,6 +37,10 @@ export async function connectIfRunning(io: Io): Promise<ApiClient | undefined> {
 
 export const namespaceOf = (g: GlobalOptions): string => g.namespace || 'default';
 
+/** The namespace a command on `resource` works in: none for a cluster-scoped one (nodes, namespaces). */
+export const namespaceFor = (resource: string, g: GlobalOptions): string | undefined =>
+  resourceByPlural(resource)?.namespaced === false ? undefined : namespaceOf(g);
+
 export function paletteFor(io: Io, g: GlobalOptions, plain: boolean): Promise<Palette> {
   return palette(!plain && colourEnabled(io.stdoutIsTTY, io.env, Boolean(g.noColor)));
 }

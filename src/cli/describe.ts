@@ -1,6 +1,5 @@
 // `jobctl describe job/NAME | pod/NAME | jobs | configmap/NAME | secret/NAME | namespace/NAME`.
 import {
-  resourceByPlural,
   StatusError,
   type ApiObject,
   type ConfigMap,
@@ -13,8 +12,8 @@ import {
 } from '../api/index.js';
 import type { ApiClient } from '../client/index.js';
 import { describeConfigMap, describeJob, describeNamespace, describePod, describeSecret } from '../print/describe.js';
-import { describeNode } from '../print/describe-node.js';
-import { apiPath, connect, getNamed, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
+import { describeNode, type NodeLease } from '../print/describe-node.js';
+import { apiPath, connect, getNamed, namespaceFor, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
 /**
@@ -43,10 +42,11 @@ async function podsOnNode(client: ApiClient, name: string): Promise<Pod[]> {
   return (await client.listAll<Pod>(apiPath('pods', undefined), new URLSearchParams({ fieldSelector }))).items;
 }
 
-/** The node's lease, as kubectl reads it: jobctl serves none, and kubectl shows why. */
-async function leaseOf(client: ApiClient, name: string): Promise<{ error: string }> {
-  return client.get(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`).then(
-    () => ({ error: '' }),
+/** The node's lease, as kubectl reads it: a cluster's kubelet renews one; jobctl serves none. */
+async function leaseOf(client: ApiClient, name: string): Promise<NodeLease> {
+  type Lease = { spec?: { holderIdentity?: string; acquireTime?: string; renewTime?: string } };
+  return client.get<Lease>(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`).then(
+    (l) => ({ holder: l.spec?.holderIdentity, acquired: l.spec?.acquireTime, renewed: l.spec?.renewTime }),
     (e: unknown) => ({ error: e instanceof StatusError ? e.status.message : String(e) }),
   );
 }
@@ -84,8 +84,7 @@ export async function runDescribe(args: string[], opts: GlobalOptions & { select
   const { resource, names } = parseTargets(args);
   if (resource === 'events')
     throw new CliError('jobctl describes jobs, pods, configmaps, secrets, namespaces and nodes, not events');
-  const clustered = resourceByPlural(resource)?.namespaced === false;
-  const ns = clustered ? undefined : namespaceOf(opts);
+  const ns = namespaceFor(resource, opts);
   const client = await connect(io);
   const prefix = args.length === 2 && !args[0].includes('/');
   const found = await namesToDescribe(client, resource, ns, { names, prefix }, opts.selector);

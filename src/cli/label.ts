@@ -4,13 +4,13 @@
 import {
   isQualifiedName,
   isValidLabelValue,
-  resourceByPlural,
+  taintString,
   type ApiObject,
   type Node,
   type Taint,
 } from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
-import { apiPath, connect, getNamed, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
+import { apiPath, connect, getNamed, namespaceFor, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
 const isChange = (a: string) => a.includes('=') || a.endsWith('-') || (a.includes(':') && !a.includes('/'));
@@ -43,7 +43,7 @@ export async function runLabel(args: string[], opts: GlobalOptions & { overwrite
   }
   const { resource, names } = parseTargets(targets);
   if (!names.length) throw new CliError('resource(s) were provided, but no name was specified');
-  const ns = resourceByPlural(resource)?.namespaced === false ? undefined : namespaceOf(opts);
+  const ns = namespaceFor(resource, opts);
   const client = await connect(io);
   for (const name of names) {
     const obj = await getNamed<ApiObject>(client, resource, ns, name);
@@ -86,8 +86,6 @@ function parseTaint(spec: string): Taint {
   if (errs.length) throw new CliError(`invalid taint spec: ${spec}, ${errs.join('; ')}`);
   return { key: kv[0], ...(kv[1] ? { value: kv[1] } : {}), effect: effect as Taint['effect'] };
 }
-
-const taintText = (t: Taint) => `${t.key}${t.value ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`;
 
 export async function runTaint(args: string[], opts: GlobalOptions & { overwrite?: boolean }, io: Io): Promise<void> {
   const { targets, changes } = split(args, 'taint');
@@ -136,7 +134,7 @@ export async function runTaint(args: string[], opts: GlobalOptions & { overwrite
       const before = next.length;
       next = next.filter((t) => (r.effect ? !same(t, r) : t.key !== r.key));
       removed = next.length < before;
-      if (!removed) throw new CliError(`taint "${taintText(r)}" not found`);
+      if (!removed) throw new CliError(`taint "${taintString(r)}" not found`);
     }
     const verdict = (added && removed) || opts.overwrite ? 'modified' : added ? 'tainted' : 'untainted';
     const path = `${apiPath('nodes', undefined, name)}?fieldManager=kubectl-taint&fieldValidation=Strict`;

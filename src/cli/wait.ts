@@ -1,5 +1,5 @@
 // `jobctl wait --for=condition=X|--for=delete job/NAME --timeout=30s` (reference §7.7).
-import { makeStatus, parseDuration, StatusError, type Job } from '../api/index.js';
+import { notFoundError, parseDuration, StatusError, type Job } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
 import {
@@ -108,8 +108,7 @@ async function waitOne(
       apiPath('jobs', ns),
       {
         onList: (items) => {
-          if (!readFirst && !items[0])
-            throw new StatusError(makeStatus(404, 'NotFound', `jobs.batch "${name}" not found`));
+          if (!readFirst && !items[0]) throw notFoundError('jobs', 'batch', name);
           return holds(items[0]);
         },
         onEvent: (ev) => holds(ev.type === 'DELETED' ? undefined : ev.object),

@@ -4,14 +4,13 @@
 // (Unschedulable) and a FailedScheduling event in kube-scheduler's words, and is bound as soon as
 // room frees up (a pod finishes or goes, the node changes), higher priority first, then oldest.
 // The kubelet runs only bound pods.
-import { misfit, unschedulableMessage, type Pod } from '../api/index.js';
+import { misfitIn, remaining, take, unschedulableMessage, type Pod } from '../api/index.js';
 import type { Registry } from '../apiserver/index.js';
 import type { Change } from '../store/index.js';
+import { isTerminalPhase } from './job/pods.js';
 
 /** A pod still waiting is told so again (a FailedScheduling event) at most this often, unless the reason changes. */
 const REPEAT_EVENT_MS = 60_000;
-
-const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Higher priority first, then the oldest, as kube-scheduler's queue orders them. */
 const queueOrder = (a: Pod, b: Pod) =>
@@ -42,7 +41,7 @@ export class Scheduler {
     if (c.object.kind !== 'Pod') return;
     const pod = c.object as Pod;
     const uid = pod.metadata.uid ?? '';
-    if (c.type === 'DELETED' || finished(pod)) {
+    if (c.type === 'DELETED' || isTerminalPhase(pod)) {
       this.pending.delete(uid);
       this.told.delete(uid);
       if (this.bound.delete(uid) && this.pending.size) this.wake();
@@ -86,15 +85,16 @@ export class Scheduler {
   private pass(): void {
     const node = this.registry.getNode(this.nodeName);
     if (!node || this.pending.size === 0) return;
-    const onNode = [...this.bound.values()];
+    // The room left, counted once a pass and taken from as pods are bound.
+    const room = remaining(node, [...this.bound.values()]);
     this.registry.transact(() => {
       for (const pod of [...this.pending.values()].sort(queueOrder)) {
         const uid = pod.metadata.uid ?? '';
-        const why = misfit(pod, node, onNode);
+        const why = misfitIn(pod, node, room);
         if (!why) {
           const bound = this.registry.bindPod(pod, this.nodeName);
           this.pending.delete(uid);
-          if (bound) onNode.push(bound);
+          if (bound) take(room, bound);
           continue;
         }
         const message = unschedulableMessage(why);

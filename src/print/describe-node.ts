@@ -3,8 +3,10 @@
 import {
   formatAmount,
   humanDuration,
+  nodeRoles,
   parseQuantity,
   podRequests,
+  taintString,
   type Amounts,
   type Event,
   type Node,
@@ -13,8 +15,6 @@ import {
 import { annotations, DESCRIBE_PADDING, describeEvents, Lines, rfc1123z, sortedMap } from './describe.js';
 import { tabwrite } from './tabwriter.js';
 
-const ROLE_LABEL = 'node-role.kubernetes.io/';
-
 /** Of allocatable, in whole percent as kubectl truncates it. */
 function share(resource: string, n: number, allocatable: Record<string, string>): string {
   const of =
@@ -22,35 +22,29 @@ function share(resource: string, n: number, allocatable: Record<string, string>)
   return `${formatAmount(resource, n)} (${of > 0 ? Math.trunc((n / of) * 100) : 0}%)`;
 }
 
-/**
- * `lease` is what reading the node's Lease gave: its holder, or the error kubectl shows (jobctl
- * serves no leases, and says so as kubectl does against its server).
- */
-export function describeNode(
-  node: Node,
-  pods: Pod[],
-  events: Event[],
-  lease: { error: string },
-  nowMs: number,
-): string {
+/** What reading the node's Lease gave: its holder and times, or the error (jobctl serves none). */
+export type NodeLease = { error: string } | { holder?: string; acquired?: string; renewed?: string };
+
+/** `lease` is printed as kubectl prints it: the Lease's fields, or why it could not be read. */
+export function describeNode(node: Node, pods: Pod[], events: Event[], lease: NodeLease, nowMs: number): string {
   const m = node.metadata;
   const st = node.status ?? {};
   const l = new Lines();
   l.add(0, 'Name:', m.name ?? '');
-  const roles = Object.keys(m.labels ?? {})
-    .filter((k) => k.startsWith(ROLE_LABEL))
-    .map((k) => k.slice(ROLE_LABEL.length));
-  l.add(0, 'Roles:', roles.sort().join(',') || '<none>');
+  l.add(0, 'Roles:', nodeRoles(node));
   l.multi(0, 'Labels:', sortedMap(m.labels, '='));
   l.multi(0, 'Annotations:', annotations(m.annotations));
   l.add(0, 'CreationTimestamp:', m.creationTimestamp ? rfc1123z(m.creationTimestamp) : '');
-  l.multi(
-    0,
-    'Taints:',
-    (node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
-  );
+  l.multi(0, 'Taints:', (node.spec?.taints ?? []).map(taintString));
   l.add(0, 'Unschedulable:', String(Boolean(node.spec?.unschedulable)));
-  l.add(0, 'Lease:', `Failed to get lease: ${lease.error}`);
+  if ('error' in lease) l.add(0, 'Lease:', `Failed to get lease: ${lease.error}`);
+  else {
+    const time = (t?: string) => (t ? rfc1123z(t) : '<unset>');
+    l.add(0, 'Lease:');
+    l.add(1, 'HolderIdentity:', lease.holder ?? '<unset>');
+    l.add(1, 'AcquireTime:', time(lease.acquired));
+    l.add(1, 'RenewTime:', time(lease.renewed));
+  }
   l.add(0, 'Conditions:');
   l.raw('  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage');
   l.raw('  ----\t------\t-----------------\t------------------\t------\t-------');

@@ -3,6 +3,7 @@
 // Docker Engine API (runtime/docker/) and a simulated runtime in memory (runtime/simulated/) for
 // the fast test tier and the scale benchmark.
 import { statfsSync } from 'node:fs';
+import { cpus, machine, release, totalmem } from 'node:os';
 
 /** What a container runs and with what: the runtime maps it onto its own create call. */
 export interface ContainerSpec {
@@ -111,6 +112,20 @@ export function filesystemBytes(...paths: string[]): number | undefined {
     }
   }
   return undefined;
+}
+
+/** This machine as its operating system reports it: for an engine that has not said, or runs nothing. */
+export function hostInfo(osImage: string, runtimeVersion: string): EngineInfo {
+  return {
+    cpus: cpus().length,
+    memoryBytes: totalmem(),
+    operatingSystem: 'linux',
+    architecture: goArch(machine()),
+    kernelVersion: release(),
+    osImage,
+    runtimeVersion,
+    storageBytes: filesystemBytes('/'),
+  };
 }
 
 /** `uname -m` as Go (and a node's `kubernetes.io/arch` label) names it. */

@@ -1,23 +1,10 @@
 // The kubelet's registration of this machine as the cluster's one node: at every start, from what
 // the engine reports (until it answers, what it reported last time or what the operating system
 // does), keeping what users set on it (labels, taints); a node left from another host name goes.
-import { cpus, machine, release, totalmem } from 'node:os';
 import { parseQuantity, type Node } from '../api/index.js';
-import { filesystemBytes, goArch, type ContainerRuntime, type EngineInfo } from '../runtime/cri.js';
+import { hostInfo, type ContainerRuntime, type EngineInfo } from '../runtime/cri.js';
 import { nodeObject, type NodeSettings } from '../runtime/node.js';
 import type { ObjectStore } from '../store/index.js';
-
-/** What the operating system says of this machine, when the engine has not said (yet). */
-const osInfo = (runtime: ContainerRuntime): EngineInfo => ({
-  cpus: cpus().length,
-  memoryBytes: totalmem(),
-  operatingSystem: 'linux',
-  architecture: goArch(machine()),
-  kernelVersion: release(),
-  osImage: '',
-  runtimeVersion: `${runtime.name}://unknown`,
-  storageBytes: filesystemBytes('/'),
-});
 
 /**
  * Registers the node without holding up the start: a first start writes what the operating
@@ -41,7 +28,7 @@ export function registerNode(
       else store.create(node);
     });
   const stored = store.get<Node>('Node', '', name);
-  write((stored && lastReported(stored)) ?? osInfo(runtime));
+  write((stored && lastReported(stored)) ?? hostInfo('', `${runtime.name}://unknown`));
   return runtime.info().then(
     (info) => (write(info), info),
     () => undefined,

@@ -26,6 +26,9 @@ const NO_MATCH =
 
 const apply = (yaml: string) => home.jobctl(['apply', '-f', '-'], { stdin: yaml });
 const pods = async (job: string) => home.podsOf(job);
+/** Bound to the node and not finished: what takes room there. */
+const onNode = (ps: Pod[]) =>
+  ps.filter((p) => p.spec.nodeName && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
 const scheduled = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'PodScheduled');
 const eventsOf = async (pod: string) =>
   (await home.json<List<Event>>(['get', 'events', '--field-selector', `involvedObject.name=${pod}`])).items;
@@ -62,8 +65,7 @@ describe('scheduling', () => {
       'the job to complete',
       async () => {
         const all = await pods('six');
-        const onNode = all.filter((p) => p.spec.nodeName && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
-        most = Math.max(most, onNode.length);
+        most = Math.max(most, onNode(all).length);
         waited ??= all.find((p) => scheduled(p)?.status === 'False');
         const job = await home.json<{ status: { succeeded?: number } }>(['get', 'job', 'six']);
         return job.status.succeeded === 6 && all;
@@ -137,10 +139,7 @@ describe('scheduling', () => {
     await until(
       'many to complete',
       async () => {
-        const onNode = (await pods('many')).filter(
-          (p) => p.spec.nodeName && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''),
-        );
-        most = Math.max(most, onNode.length);
+        most = Math.max(most, onNode(await pods('many')).length);
         const job = await home.json<{ status: { succeeded?: number } }>(['get', 'job', 'many']);
         return job.status.succeeded === 4;
       },

@@ -3,10 +3,8 @@
 // the whole server, a Job's pods included, runs with no engine at all (JOBCTL_RUNTIME=simulated).
 // It never proves that a feature works on containers: the end-to-end tests stay on the engine.
 import { randomBytes } from 'node:crypto';
-import { cpus, machine, release, totalmem } from 'node:os';
 import {
-  filesystemBytes,
-  goArch,
+  hostInfo,
   RuntimeError,
   type ContainerInfo,
   type ContainerRuntime,
@@ -60,16 +58,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   /** This machine, as the engine would report it (the simulated runtime runs nothing on it). */
   async info(): Promise<EngineInfo> {
-    return {
-      cpus: cpus().length,
-      memoryBytes: totalmem(),
-      operatingSystem: 'linux',
-      architecture: goArch(machine()),
-      kernelVersion: release(),
-      osImage: 'simulated',
-      runtimeVersion: 'simulated://0.1.0',
-      storageBytes: filesystemBytes('/'),
-    };
+    return hostInfo('simulated', 'simulated://0.1.0');
   }
 
   async imageId(image: string): Promise<string | undefined> {
