@@ -228,3 +228,13 @@ export function neverSchedulable(spec: PodSpec, node: Node): string | undefined 
     .map((k) => `${k}: ${formatAmount(k, asked[k])} requested, ${formatAmount(k, free[k] ?? 0)} allocatable`);
   return `${head}: ${short.join('; ')}; lower the requests (or the node's reserve: JOBCTL_NODE_CPU, JOBCTL_NODE_MEMORY)`;
 }
+
+/** The node's annotation naming its engine's endpoint (as kubeadm's `cri-socket`). */
+export const ENGINE_ENDPOINT_ANNOTATION = 'jobctl.io/cri-endpoint';
+
+/** apply's warning while the node is NotReady (its engine does not answer): its pods wait. */
+export function notReadyWarning(node: Node): string | undefined {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  if (!ready || ready.status === 'True') return undefined;
+  return `node "${node.metadata.name ?? ''}" is not ready: ${ready.message ?? ready.reason ?? 'unknown'}; its pods wait until it is`;
+}

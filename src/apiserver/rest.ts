@@ -17,6 +17,7 @@ import {
   required,
   forbidden,
   neverSchedulable,
+  notReadyWarning,
   type ApiObject,
   type Job,
   type Node,
@@ -163,11 +164,10 @@ export class ApiServer {
   /** A Job whose pods the node can never take says so at once, not only as its pods wait. */
   private schedulingWarnings(object: ApiObject): string[] {
     if (object.kind !== 'Job') return [];
-    const why = this.store
-      .list<Node>('Node')
-      .map((node) => neverSchedulable((object as Job).spec.template.spec, node))
-      .find(Boolean);
-    return why ? [why] : [];
+    const nodes = this.store.list<Node>('Node');
+    const why = nodes.map((node) => neverSchedulable((object as Job).spec.template.spec, node)).find(Boolean);
+    const down = nodes.map(notReadyWarning).find(Boolean);
+    return [why, down].filter((w): w is string => !!w);
   }
 
   /** A replacement (PUT), or of the status subresource; a stale resourceVersion is a Conflict. */

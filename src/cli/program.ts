@@ -319,6 +319,11 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     });
 
   program
+    .command('version')
+    .description("Print the client's and the server's versions, and the container engine the server uses")
+    .action(async () => (await import('./version.js')).runVersion(process.env.npm_package_version ?? '0.1.0', io));
+
+  program
     .command('kubeconfig')
     .description(
       'Print a kubeconfig for the local server (context "jobctl"), starting it if needed; --merge writes it into the file kubectl uses',

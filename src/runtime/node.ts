@@ -4,7 +4,15 @@
 // JOBCTL_NODE_MEMORY, JOBCTL_NODE_PODS), the kubelet's
 // conditions and the machine's facts. What a user added (labels, taints) is kept.
 import { readFileSync } from 'node:fs';
-import { canonicalQuantity, formatAmount, newUid, toRfc3339, type Node, type NodeCondition } from '../api/index.js';
+import {
+  canonicalQuantity,
+  ENGINE_ENDPOINT_ANNOTATION,
+  formatAmount,
+  newUid,
+  toRfc3339,
+  type Node,
+  type NodeCondition,
+} from '../api/index.js';
 import type { EngineInfo } from './cri.js';
 
 /** The kubelet's default `--max-pods`. */
@@ -18,6 +26,10 @@ export interface NodeSettings {
   memory?: string;
   pods?: number;
   kubeletVersion: string;
+  /** Where the engine is (`unix:///var/run/docker.sock (the default)`): the node's annotation. */
+  endpoint?: string;
+  /** Why the engine does not answer, while it does not: the node is NotReady. */
+  runtimeDown?: string;
 }
 
 const firstLine = (path: string) => {
@@ -71,6 +83,9 @@ export function nodeObject(name: string, info: EngineInfo, settings: NodeSetting
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': info.operatingSystem,
       },
+      ...(settings.endpoint
+        ? { annotations: { ...existing?.metadata.annotations, [ENGINE_ENDPOINT_ANNOTATION]: settings.endpoint } }
+        : {}),
     },
     spec: { ...existing?.spec },
     status: {
@@ -86,7 +101,9 @@ export function nodeObject(name: string, info: EngineInfo, settings: NodeSetting
         ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', at),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', at),
-        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', at),
+        settings.runtimeDown === undefined
+          ? condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', at)
+          : condition('Ready', 'False', 'KubeletNotReady', `container runtime is down: ${settings.runtimeDown}`, at),
       ].map(transition),
       addresses: [
         { type: 'InternalIP', address: '127.0.0.1' },

@@ -210,8 +210,12 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     } catch (e) {
       log(`${runtime.name} runtime at ${runtime.endpoint}: ${(e as Error).message}`);
     }
-    const registered = registerNode(store, runtime, nodeName, { ...config.node, kubeletVersion: KUBE_VERSION }, () =>
-      registry.now(),
+    const registered = registerNode(
+      store,
+      runtime,
+      nodeName,
+      { ...config.node, kubeletVersion: KUBE_VERSION, endpoint: runtime.endpoint },
+      () => registry.now(),
     );
     store.subscribe((c) => {
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
@@ -264,7 +268,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     writeFileSync(paths.address, JSON.stringify(address), { mode: 0o600 });
     log(`listening on 127.0.0.1:${port} (pid ${process.pid}, home ${config.home})`);
     log(`container runtime: ${runtime.name} at ${runtime.endpoint}`);
-    void registered.then((info) => info && log(`engine: ${info.runtimeVersion}, ${info.osImage}, ${info.cpus} CPUs`));
+    void registered.first.then((info) =>
+      log(info ? `engine: ${info.runtimeVersion}, ${info.osImage}, ${info.cpus} CPUs` : 'engine: not answering'),
+    );
 
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
@@ -294,7 +300,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         ttl.queue.stop();
         namespaces.queue.stop();
         eventExpiry.stop();
-        await registered; // the engine's report of the node, written before the store closes
+        await registered.stop(); // the engine's report of the node, written before the store closes
         await kubelet.shutdown();
         api.closeWatches();
         await new Promise<void>((r) => http!.close(() => r()));

@@ -33,7 +33,7 @@ describe('the engine the docker CLI would use', () => {
     docker(['context', 'create', 'local', '--docker', 'host=unix:///var/run/docker.sock']);
     expect(resolveDockerEndpoint(env({ DOCKER_CONTEXT: 'elsewhere' }))).toMatchObject({
       host: theirs({ DOCKER_CONTEXT: 'elsewhere' }),
-      socket: '/run/elsewhere.sock',
+      transport: { kind: 'unix', socket: '/run/elsewhere.sock' },
       from: 'context "elsewhere"',
     });
     docker(['context', 'use', 'elsewhere']);
@@ -61,16 +61,18 @@ describe('the engine the docker CLI would use', () => {
   it('refuses an endpoint it cannot use, naming it, at once and without starting on another engine', async () => {
     const other = new Home('500ms');
     try {
-      Object.assign(other.env, { DOCKER_HOST: 'tcp://127.0.0.1:1' });
+      Object.assign(other.env, { DOCKER_HOST: 'npipe:////./pipe/docker_engine' });
       const r = await other.jobctl(['get', 'jobs']);
       expect(r).toMatchObject({
         code: 1,
         stderr:
-          'error: the Docker engine at tcp://127.0.0.1:1 (from DOCKER_HOST) cannot be used: jobctl reaches an engine through a unix:// socket only, for now\n',
+          'error: the Docker engine at npipe:////./pipe/docker_engine cannot be used: jobctl reaches an engine through unix://, tcp:// or ssh:// only (from DOCKER_HOST)\n',
       });
       Object.assign(other.env, { DOCKER_HOST: '', DOCKER_CONTEXT: 'ghost', DOCKER_CONFIG: config });
       expect((await other.jobctl(['get', 'jobs'])).stderr).toMatch(/^error: context "ghost": context not found: /);
     } finally {
+      delete other.env.DOCKER_HOST;
+      delete other.env.DOCKER_CONTEXT;
       await other.cleanup();
     }
   });

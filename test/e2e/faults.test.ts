@@ -4,7 +4,7 @@ import { chmodSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/api/index.js';
-import { Home, jobYaml, sleep, until } from './harness.js';
+import { Home, jobYaml, runFlags, sleep, until } from './harness.js';
 
 const run = promisify(execFile);
 const home = new Home('500ms');
@@ -39,6 +39,7 @@ describe('faults and hostile input', () => {
     const { stdout } = await run('docker', [
       'run',
       '-d',
+      ...runFlags(),
       '--network',
       'none',
       '--label',

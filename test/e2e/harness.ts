@@ -9,10 +9,27 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Job, Pod } from '../../src/api/index.js';
+import { resolveDockerEndpoint } from '../../src/runtime/docker/endpoint.js';
+import { engineLimits, podmanUlimits } from '../../src/runtime/docker/podman.js';
 
 const run = promisify(execFile);
 export const BIN = resolve(import.meta.dirname, '../../bin/jobctl');
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+
+/**
+ * `JOBCTL_E2E_ENGINE=podman`: the suite's Podman run (`npm run test:podman`), on the engine that
+ * DOCKER_HOST names. A test's own `docker run` there needs the limits jobctl gives its containers
+ * (see src/runtime/docker/podman.ts); on Docker it needs none.
+ */
+export const PODMAN = process.env.JOBCTL_E2E_ENGINE === 'podman';
+export function runFlags(): string[] {
+  if (!PODMAN) return [];
+  const t = resolveDockerEndpoint(process.env).transport;
+  return podmanUlimits(engineLimits(t.kind === 'unix' ? t.socket : undefined)).flatMap((u) => [
+    '--ulimit',
+    `${u.Name}=${u.Soft}:${u.Hard}`,
+  ]);
+}
 
 /** A list as the API returns it. */
 export interface List<T> {
@@ -147,12 +164,12 @@ export class Home {
     if (!id) return [];
     const args = ['ps', '-aq', '--filter', `label=io.jobctl.instance=${id}`];
     if (extraLabel) args.push('--filter', `label=${extraLabel}`);
-    const { stdout } = await run('docker', args);
-    return stdout.split('\n').filter(Boolean);
+    return (await this.docker(args)).split('\n').filter(Boolean);
   }
 
+  /** The docker CLI, on the engine this home's server uses (DOCKER_HOST and the rest of its env). */
   async docker(args: string[]): Promise<string> {
-    return (await run('docker', args)).stdout;
+    return (await run('docker', args, { env: this.env })).stdout;
   }
 
   async cleanup(): Promise<void> {
@@ -161,15 +178,18 @@ export class Home {
       rmSync(this.dir, { recursive: true, force: true });
       return;
     }
-    const ids = await this.containers();
-    if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    // Twice: Podman refuses to remove a pod's sandbox before the containers that share it.
+    for (let pass = 0; pass < 2; pass++) {
+      const ids = await this.containers();
+      if (ids.length) await this.docker(['rm', '-f', ...ids]).catch((e: Error) => pass && Promise.reject(e));
+    }
     const id = this.instanceId();
     const volumes = id
       ? (await this.docker(['volume', 'ls', '-q', '--filter', `label=io.jobctl.instance=${id}`]))
           .split('\n')
           .filter(Boolean)
       : [];
-    if (volumes.length) await run('docker', ['volume', 'rm', '-f', ...volumes]);
+    if (volumes.length) await this.docker(['volume', 'rm', '-f', ...volumes]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -208,7 +228,7 @@ export async function until<T>(
 export const jobYaml = (
   name: string,
   command: string[],
-  extra: { spec?: string; pod?: string; restartPolicy?: string } = {},
+  extra: { spec?: string; pod?: string; restartPolicy?: string; container?: string } = {},
 ) => `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -221,4 +241,4 @@ ${extra.pod ?? ''}      restartPolicy: ${extra.restartPolicy ?? 'Never'}
       - name: c
         image: busybox:1.35
         command: ${JSON.stringify(command)}
-`;
+${extra.container ?? ''}`;

@@ -1,7 +1,7 @@
 // The whole Job API and pods as people write them, on the real engine (issue 4).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/api/index.js';
-import { Home, jobManifest, sleep, until } from './harness.js';
+import { Home, jobYaml, jobManifest, sleep, until } from './harness.js';
 
 const home = new Home('500ms');
 afterAll(() => home.cleanup());
@@ -462,5 +462,19 @@ spec:
       reason: 'Error',
       message: 'it broke',
     });
+  });
+
+  it('a container over its memory limit is OOMKilled: exit 137, reason OOMKilled, the Job counts a failure', async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('hungry', ['sh', '-c', 'echo start; exec dd if=/dev/zero of=/dev/null bs=128M count=1'], {
+        spec: '  backoffLimit: 0\n',
+        container: '        resources: {limits: {memory: 16Mi}}\n',
+      }),
+    );
+    await waitFor('failed', 'hungry');
+    const [p] = await pods('hungry');
+    expect(p.status?.containerStatuses?.[0].state.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+    expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('start\n');
   });
 });

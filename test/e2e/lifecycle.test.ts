@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../src/api/index.js';
-import { Home, jobYaml, sleep, until, type List } from './harness.js';
+import { Home, jobYaml, runFlags, sleep, until, type List } from './harness.js';
 
 const run = promisify(execFile);
 const home = new Home('500ms');
@@ -75,6 +75,7 @@ describe('job lifecycle on the real engine', () => {
     const { stdout } = await run('docker', [
       'run',
       '-d',
+      ...runFlags(),
       '--network',
       'none',
       '--label',

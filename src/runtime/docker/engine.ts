@@ -1,6 +1,8 @@
-// The Docker Engine API as a container runtime: a small client on node:http over the engine's
-// unix socket. Chosen over dockerode: jobctl needs a dozen endpoints, and this keeps start-up light.
-import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+// The Docker Engine API as a container runtime: a small client on node:http, over the engine's
+// unix socket, TCP (with TLS) or SSH (connection.ts). Chosen over dockerode: jobctl needs a dozen
+// endpoints, and this keeps start-up light. Podman's Docker-compatible API is served too; where it
+// differs (podman.ts), the difference is handled here.
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import {
   filesystemBytes,
   goArch,
@@ -14,7 +16,9 @@ import {
   type VolumeSummary,
 } from '../cri.js';
 import { dockerCreateBody } from './create-body.js';
+import { connectEngine, type EngineConnection } from './connection.js';
 import type { DockerEndpoint } from './endpoint.js';
+import { engineFlavour, engineLimits, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
 
 export const DOCKER_API_VERSION = 'v1.41';
 
@@ -57,25 +61,40 @@ interface EngineEvent {
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
   readonly bindsHostPaths = true;
-  private readonly socket: string;
+  private readonly conn: EngineConnection;
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();
+  /** Docker or Podman, asked once. */
+  private flavour?: Promise<EngineFlavour>;
+  /** Podman's containers' `nofile` and `nproc`, read once (podman.ts). */
+  private ulimits?: Ulimit[];
 
   /** `endpoint`: as the docker CLI would choose it (resolveDockerEndpoint). */
   constructor(private readonly where: DockerEndpoint) {
-    this.socket = where.socket;
+    this.conn = connectEngine(where);
+  }
+
+  private kind(): Promise<EngineFlavour> {
+    this.flavour ??= this.call<{ Components?: { Name: string }[] }>('GET', '/version', undefined, 10_000).then(
+      (v) => engineFlavour(v),
+      (e: unknown) => {
+        this.flavour = undefined; // asked again once the engine answers
+        throw e;
+      },
+    );
+    return this.flavour;
   }
 
   get endpoint(): string {
     return `${this.where.host} (${this.where.from})`;
   }
 
-  private raw(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<IncomingMessage> {
+  private async raw(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<IncomingMessage> {
+    await this.conn.ready;
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = request(
+      const req = this.conn.request(
         {
-          socketPath: this.socket,
           method,
           path: `/${DOCKER_API_VERSION}${path}`,
           headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {},
@@ -92,7 +111,10 @@ export class DockerRuntime implements ContainerRuntime {
         reject(
           e instanceof RuntimeError
             ? e
-            : new RuntimeError(0, `cannot reach the Docker engine at ${this.socket}: ${e.message}`),
+            : new RuntimeError(
+                0,
+                `cannot reach the Docker engine at ${this.where.host}: ${this.conn.lastFailure() ?? e.message}`,
+              ),
         ),
       );
       if (data) req.write(data);
@@ -122,6 +144,7 @@ export class DockerRuntime implements ContainerRuntime {
   close(): void {
     for (const r of this.inflight) r.destroy();
     this.inflight.clear();
+    this.conn.close();
   }
 
   ping(): Promise<void> {
@@ -149,7 +172,7 @@ export class DockerRuntime implements ContainerRuntime {
       architecture: goArch(i.Architecture),
       kernelVersion: i.KernelVersion,
       osImage: i.OperatingSystem,
-      runtimeVersion: `docker://${i.ServerVersion}`,
+      runtimeVersion: `${await this.kind()}://${i.ServerVersion}`,
       // Where the engine keeps containers, if it is on this machine (as the kubelet's nodefs).
       storageBytes: filesystemBytes(i.DockerRootDir, '/'),
     };
@@ -199,10 +222,16 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createContainer(name: string, spec: ContainerSpec): Promise<string> {
+    const body = dockerCreateBody(spec);
+    if ((await this.kind()) === 'podman') {
+      const t = this.where.transport;
+      this.ulimits ??= podmanUlimits(engineLimits(t.kind === 'unix' ? t.socket : undefined));
+      (body.HostConfig as Record<string, unknown>).Ulimits = this.ulimits;
+    }
     const created = await this.call<{ Id: string }>(
       'POST',
       `/containers/create?name=${encodeURIComponent(name)}`,
-      dockerCreateBody(spec),
+      body,
     );
     return created.Id;
   }
@@ -300,7 +329,8 @@ export class DockerRuntime implements ContainerRuntime {
     onEnd: (err?: Error) => void,
   ): Promise<() => void> {
     return this.events(
-      { type: ['container'], event: ['die'], label: [label] },
+      // Podman 4 filters on its own name for the action, `died` (and reports it as `die`).
+      { type: ['container'], event: ['die', 'died'], label: [label] },
       (e) => {
         if (!e.Actor?.ID) return;
         const code = Number(e.Actor.Attributes?.exitCode);
