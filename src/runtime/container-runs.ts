@@ -43,6 +43,14 @@ type RunEnd = Pick<ContainerInfo, 'exitCode' | 'oomKilled' | 'startedAt' | 'fini
 
 export abstract class ContainerRuns extends PodWorkerBase {
   protected async launch(c: Container, init: boolean): Promise<void> {
+    // Left set if the runtime goes away meanwhile: FailedSync's retry takes this launch up again
+    // (a restart already counted and a container already terminated are not run through again).
+    this.interrupted = { c, init };
+    await this.launchOnce(c, init);
+    this.interrupted = undefined;
+  }
+
+  private async launchOnce(c: Container, init: boolean): Promise<void> {
     if (this.terminating || this.stage === 'done') return;
     if (!(await this.ensureImage(c, init))) return;
     const s = this.cs(c.name, init);

@@ -40,6 +40,8 @@ export abstract class PodWorkerBase {
   protected engineVolumesReady = false;
   protected emptyDirWatch = false;
   protected readonly timers = new Set<NodeJS.Timeout>();
+  /** A container launch the runtime's absence broke off (container-runs.ts). */
+  protected interrupted?: { c: Container; init: boolean };
   protected readonly backoffs = new Map<string, Backoff>();
   protected readonly pullBackoffs = new Map<string, Backoff>();
   /** Of the retries after a runtime failure other than its absence. */
@@ -182,9 +184,13 @@ export abstract class PodWorkerBase {
     const delay = e.unreachable
       ? this.k.config.backoffBaseMs
       : this.nextBackoff(this.syncBackoff, 'sync', CRASH_LOOP_CAP_FACTOR);
+    const retry = this.interrupted;
+    this.interrupted = undefined;
     this.after(delay, async () => {
       if (this.terminating) return this.terminate();
-      if (this.stage !== 'done') await this.advance();
+      if (this.stage === 'done') return;
+      if (retry) await this.launch(retry.c, retry.init);
+      else await this.advance();
     });
   }
 

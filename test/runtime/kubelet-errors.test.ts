@@ -8,7 +8,10 @@ import { Kubelet, type PodHost } from '../../src/runtime/kubelet.js';
 import { SimulatedRuntime } from '../../src/runtime/simulated/runtime.js';
 import { tempDir } from '../helpers/temp.js';
 
-function setup(runtime: SimulatedRuntime) {
+function setup(
+  runtime: SimulatedRuntime,
+  opts: { backoffBaseMs?: number; restartPolicy?: 'Never' | 'OnFailure'; command?: string[] } = {},
+) {
   const events: string[] = [];
   const logs: string[] = [];
   let status: PodStatus = {};
@@ -29,7 +32,7 @@ function setup(runtime: SimulatedRuntime) {
     logRoot: `${dir}/logs`,
     podRoot: `${dir}/pods`,
     nodeName: 'node',
-    backoffBaseMs: 60_000,
+    backoffBaseMs: opts.backoffBaseMs ?? 60_000,
     evictionIntervalMs: 60_000,
     log: (m) => void logs.push(m),
   });
@@ -39,8 +42,8 @@ function setup(runtime: SimulatedRuntime) {
     metadata: { name: 'p', namespace: 'default', uid: 'u1' },
     spec: {
       nodeName: 'node',
-      restartPolicy: 'Never',
-      containers: [{ name: 'c', image: 'busybox:1.35', command: ['true'] }],
+      restartPolicy: opts.restartPolicy ?? 'Never',
+      containers: [{ name: 'c', image: 'busybox:1.35', command: opts.command ?? ['true'] }],
     },
   };
   kubelet.podChanged(pod, false);
@@ -89,6 +92,23 @@ describe('kubelet errors', () => {
         'Warning FailedSync error talking to the simulated runtime at memory: connect ENOENT /nonexistent',
       ),
     );
+    await t.kubelet.shutdown();
+  });
+
+  it('a restart the runtime broke off (the engine went away) is taken up again once it answers', async () => {
+    const runtime = new SimulatedRuntime();
+    const start = runtime.startContainer.bind(runtime);
+    let starts = 0;
+    runtime.startContainer = async (id) => {
+      if (++starts === 2) throw new RuntimeError(0, 'connect ENOENT /var/run/docker.sock');
+      return start(id);
+    };
+    const t = setup(runtime, { backoffBaseMs: 20, restartPolicy: 'OnFailure', command: ['false'] });
+    // Before, the container stayed terminated after the FailedSync retry: no restart came again.
+    await vi.waitFor(() => expect(t.status().containerStatuses?.[0].restartCount).toBeGreaterThanOrEqual(3), {
+      timeout: 5000,
+    });
+    expect(t.events.filter((e) => e.startsWith('Warning FailedSync'))).toHaveLength(1);
     await t.kubelet.shutdown();
   });
 });
