@@ -69,6 +69,10 @@ export abstract class ContainerRuns extends PodWorkerBase {
       return;
     }
     await this.ensureEngineVolumes();
+    const limited = Object.keys(c.resources?.limits ?? {}).filter((r) => r === 'cpu' || r === 'memory');
+    const ignored = limited.length && restart === 0 ? await this.k.limitsIgnored() : undefined;
+    if (ignored)
+      this.event('Warning', 'LimitsNotEnforced', `${limited.join(' and ')} limits not enforced: ${ignored}`, c, init);
     const mounts = containerBinds(c, this.volumes ?? new Map());
     if (this.k.runtime.bindsHostPaths) {
       const termFile = terminationMessageFile(this.k.config.podRoot, this.pod, c.name, restart);

@@ -99,6 +99,8 @@ export interface EngineInfo {
   runtimeVersion: string;
   /** The size of the filesystem that holds the engine's containers (the node's ephemeral storage), when known. */
   storageBytes?: number;
+  /** Why the engine cannot enforce cpu and memory limits (a rootless engine on cgroup v1), if it cannot. */
+  limitsIgnored?: string;
 }
 
 /** The size of the filesystem at `path` (the first of them that exists), or undefined. */

@@ -92,6 +92,16 @@ export class Kubelet {
     return created;
   }
 
+  private limits?: Promise<string | undefined>;
+  /** Why the engine cannot enforce cpu and memory limits, if it cannot (asked once it answers). */
+  limitsIgnored(): Promise<string | undefined> {
+    this.limits ??= this.runtime.info().then(
+      (i) => i.limitsIgnored,
+      () => ((this.limits = undefined), undefined),
+    );
+    return this.limits;
+  }
+
   /** The local image's id; answers from a short-lived cache, so a burst of pods asks the engine once. */
   async localImageId(image: string, fresh = false): Promise<string | undefined> {
     const hit = this.images.get(image);

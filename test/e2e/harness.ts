@@ -31,6 +31,18 @@ export function runFlags(): string[] {
   ]);
 }
 
+/** The docker CLI does not look for Podman's socket as jobctl does (endpoint.ts): point it there. */
+function dockerCliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.DOCKER_HOST || env.DOCKER_CONTEXT) return env;
+  try {
+    const e = resolveDockerEndpoint(env);
+    if (e.from.startsWith("Podman's socket")) return { ...env, DOCKER_HOST: e.host };
+  } catch {
+    /* jobctl will say what is wrong */
+  }
+  return env;
+}
+
 /** A list as the API returns it. */
 export interface List<T> {
   items: T[];
@@ -169,7 +181,7 @@ export class Home {
 
   /** The docker CLI, on the engine this home's server uses (DOCKER_HOST and the rest of its env). */
   async docker(args: string[]): Promise<string> {
-    return (await run('docker', args, { env: this.env })).stdout;
+    return (await run('docker', args, { env: dockerCliEnv(this.env) })).stdout;
   }
 
   async cleanup(): Promise<void> {

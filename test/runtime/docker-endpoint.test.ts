@@ -13,7 +13,7 @@ import { engineFlavour, podmanUlimits } from '../../src/runtime/docker/podman.js
 const config = mkdtempSync(join(tmpdir(), 'jobctl-endpoint-'));
 afterAll(() => rmSync(config, { recursive: true, force: true }));
 
-const docker: EndpointProbe = { exists: (p) => p === '/var/run/docker.sock', uid: 0 };
+const docker: EndpointProbe = { usable: (p) => p === '/var/run/docker.sock', uid: 0 };
 const resolve = (env: NodeJS.ProcessEnv, probe = docker) =>
   resolveDockerEndpoint({ HOME: '/nonexistent', DOCKER_CONFIG: config, ...env }, probe);
 const fails = (env: NodeJS.ProcessEnv) => {
@@ -136,12 +136,12 @@ describe('resolveDockerEndpoint', () => {
   });
 
   it("Podman's socket when there is no Docker socket: rootful for root, rootless first for a user", () => {
-    const podman = (uid: number, ...present: string[]): EndpointProbe => ({ exists: (p) => present.includes(p), uid });
+    const podman = (uid: number, ...present: string[]): EndpointProbe => ({ usable: (p) => present.includes(p), uid });
     const rootless = '/run/user/1000/podman/podman.sock';
     const env = { XDG_RUNTIME_DIR: '/run/user/1000' };
     expect(resolve(env, podman(0, '/run/podman/podman.sock', rootless))).toMatchObject({
       host: 'unix:///run/podman/podman.sock',
-      from: "Podman's socket: no Docker engine at /var/run/docker.sock",
+      from: "Podman's socket: no Docker engine at /var/run/docker.sock for this user",
     });
     expect(resolve(env, podman(1000, '/run/podman/podman.sock', rootless)).host).toBe(`unix://${rootless}`);
     // Neither: the default, whose absence the server then reports.

@@ -6,7 +6,7 @@
 // `ssh://[user@]host[:port][/socket]` (through `ssh ... docker system dial-stdio`). An endpoint
 // jobctl cannot use is an error naming it, never a silent fall back to another engine.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -158,13 +158,23 @@ function podmanSockets(env: NodeJS.ProcessEnv, uid: number): string[] {
 
 /** What the resolution looks at on this machine (the tests give their own). */
 export interface EndpointProbe {
-  exists: (path: string) => boolean;
+  /** A socket this user can connect to (Docker's, for a user outside the docker group, is not). */
+  usable: (path: string) => boolean;
   uid: number;
+}
+
+function usable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function resolveDockerEndpoint(
   env: NodeJS.ProcessEnv,
-  probe: EndpointProbe = { exists: existsSync, uid: process.getuid?.() ?? 0 },
+  probe: EndpointProbe = { usable, uid: process.getuid?.() ?? 0 },
 ): DockerEndpoint {
   const configDir = env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
   let host: string;
@@ -181,11 +191,11 @@ export function resolveDockerEndpoint(
     tls = tlsFromEnv(env, configDir);
     host = env.DOCKER_HOST || (tls ? DEFAULT_TLS_HOST : DEFAULT_DOCKER_HOST);
     from = env.DOCKER_HOST ? 'DOCKER_HOST' : 'the default';
-    if (host === DEFAULT_DOCKER_HOST && !probe.exists('/var/run/docker.sock')) {
-      const podman = podmanSockets(env, probe.uid).find((s) => probe.exists(s));
+    if (host === DEFAULT_DOCKER_HOST && !probe.usable('/var/run/docker.sock')) {
+      const podman = podmanSockets(env, probe.uid).find((s) => probe.usable(s));
       if (podman) {
         host = `unix://${podman}`;
-        from = `Podman's socket: no Docker engine at /var/run/docker.sock`;
+        from = `Podman's socket: no Docker engine at /var/run/docker.sock for this user`;
       }
     }
   }

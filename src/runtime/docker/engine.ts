@@ -17,6 +17,7 @@ import {
 } from '../cri.js';
 import { dockerCreateBody } from './create-body.js';
 import { connectEngine, type EngineConnection } from './connection.js';
+import { demux, splitImage, type ContainerInspect, type DockerContainerSummary, type EngineEvent } from './wire.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { engineFlavour, engineLimits, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
 
@@ -24,39 +25,6 @@ export const DOCKER_API_VERSION = 'v1.41';
 
 /** Docker's failures are the runtime's: 0 when the engine cannot be reached. */
 export { RuntimeError as EngineError };
-
-interface ContainerInspect {
-  Id: string;
-  Name: string;
-  Created: string;
-  Image: string;
-  State: {
-    Status: string;
-    Running: boolean;
-    ExitCode: number;
-    OOMKilled: boolean;
-    StartedAt: string;
-    FinishedAt: string;
-    Error: string;
-    Pid: number;
-  };
-  Config: { Labels: Record<string, string>; Image: string };
-}
-
-interface DockerContainerSummary {
-  Id: string;
-  Names: string[];
-  Labels: Record<string, string>;
-  State: string;
-}
-
-interface EngineEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-}
 
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
@@ -164,7 +132,12 @@ export class DockerRuntime implements ContainerRuntime {
       OperatingSystem: string;
       ServerVersion: string;
       DockerRootDir: string;
+      CgroupVersion?: string;
+      SecurityOptions?: string[];
+      Rootless?: boolean;
     }>('GET', '/info', undefined, 5000);
+    // Docker says rootless among its security options, Podman with a field of its own.
+    const rootless = i.Rootless === true || (i.SecurityOptions ?? []).includes('name=rootless');
     return {
       cpus: i.NCPU,
       memoryBytes: i.MemTotal,
@@ -175,6 +148,9 @@ export class DockerRuntime implements ContainerRuntime {
       runtimeVersion: `${await this.kind()}://${i.ServerVersion}`,
       // Where the engine keeps containers, if it is on this machine (as the kubelet's nodefs).
       storageBytes: filesystemBytes(i.DockerRootDir, '/'),
+      ...(rootless && i.CgroupVersion === '1'
+        ? { limitsIgnored: 'the engine is rootless on cgroup v1, where it cannot set them (cgroup v2 can)' }
+        : {}),
     };
   }
 
@@ -388,26 +364,4 @@ export class DockerRuntime implements ContainerRuntime {
       res.destroy();
     };
   }
-}
-
-export function splitImage(image: string): [string, string] {
-  const at = image.indexOf('@');
-  if (at >= 0) return [image.slice(0, at), image.slice(at + 1)];
-  const slash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', slash + 1);
-  return colon < 0 ? [image, 'latest'] : [image.slice(0, colon), image.slice(colon + 1)];
-}
-
-/** Splits Docker's multiplexed log stream into (stream, payload) frames. */
-export function demux(onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    while (pending.length >= 8) {
-      const size = pending.readUInt32BE(4);
-      if (pending.length < 8 + size) break;
-      onFrame(pending[0] === 2 ? 'stderr' : 'stdout', pending.subarray(8, 8 + size));
-      pending = pending.subarray(8 + size);
-    }
-  };
 }
