@@ -146,6 +146,11 @@ export interface ContainerRuntime {
    * runtime's run no process, so the kubelet makes no host files (termination messages) for them.
    */
   readonly bindsHostPaths: boolean;
+  /**
+   * Where the engine is when it is on another host (`ssh://build (DOCKER_HOST)`): files jobctl
+   * writes here (volumes, termination messages) cannot reach its containers.
+   */
+  readonly remote?: string;
   ping(): Promise<void>;
   info(): Promise<EngineInfo>;
   /** The image's id, or undefined when the runtime does not have it. */

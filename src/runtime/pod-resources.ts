@@ -243,12 +243,25 @@ export function sizedDiskEmptyDirs(pod: Pod, volumes: Map<string, VolumeMountSou
   return out;
 }
 
-/** Materialises the pod's volumes; emptyDirs survive in-place restarts, not new pods. */
-export function prepareVolumes(pod: Pod, root: string, source: ObjectSource): Map<string, VolumeMountSource> {
+/**
+ * Materialises the pod's volumes; emptyDirs survive in-place restarts, not new pods. `remote`: the
+ * engine is on another host (`ssh://build (DOCKER_HOST)`), which files written here cannot reach.
+ */
+export function prepareVolumes(
+  pod: Pod,
+  root: string,
+  source: ObjectSource,
+  remote?: string,
+): Map<string, VolumeMountSource> {
   const ns = pod.metadata.namespace ?? 'default';
   const out = new Map<string, VolumeMountSource>();
   const base = join(podDir(root, pod), 'volumes');
   for (const v of pod.spec.volumes ?? []) {
+    const local = ['emptyDir', 'configMap', 'secret', 'downwardAPI'].find((k) => k in v);
+    if (remote && local && !(local === 'emptyDir' && tmpfsBytes(v) !== undefined))
+      throw new MountError(
+        `volume "${v.name}": ${local} volumes are files jobctl keeps on this machine, and the engine at ${remote} is on another host; use an engine on this machine (or, there, hostPath volumes and emptyDirs with medium Memory and a sizeLimit)`,
+      );
     const dir = join(base, v.name);
     if (v.emptyDir !== undefined) {
       const tmpfs = tmpfsBytes(v);

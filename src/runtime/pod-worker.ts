@@ -50,7 +50,7 @@ export class PodWorker extends ContainerRuns {
   protected async setUp(): Promise<void> {
     if (this.terminating || this.stage === 'done') return;
     try {
-      this.volumes ??= prepareVolumes(this.pod, this.k.config.podRoot, this.k.host);
+      this.volumes ??= prepareVolumes(this.pod, this.k.config.podRoot, this.k.host, this.k.runtime.remote);
     } catch (e) {
       if (!(e instanceof MountError)) throw e;
       const v = /volume "([^"]+)"/.exec(e.message)?.[1];

@@ -109,10 +109,12 @@ describe('resolveDockerEndpoint', () => {
   it('ssh:// into the arguments the docker CLI gives ssh, and its refusals', () => {
     expect(resolve({ DOCKER_HOST: 'ssh://me@build' }).transport).toEqual({
       kind: 'ssh',
+      host: 'build',
       args: ['-l', 'me', '-o', 'ConnectTimeout=30', '-T', '--', 'build', 'docker system dial-stdio'],
     });
     expect(resolve({ DOCKER_HOST: 'ssh://build:2222/run/user/1000/docker.sock' }).transport).toEqual({
       kind: 'ssh',
+      host: 'build',
       args: [
         '-p',
         '2222',

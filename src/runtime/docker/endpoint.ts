@@ -25,8 +25,8 @@ export interface TlsMaterial {
 export type DockerTransport =
   | { kind: 'unix'; socket: string }
   | { kind: 'tcp'; host: string; port: number; tls?: TlsMaterial }
-  /** `ssh` with these arguments runs `docker system dial-stdio` on the engine's host. */
-  | { kind: 'ssh'; args: string[] };
+  /** `ssh` with these arguments runs `docker system dial-stdio` on the engine's host, `host`. */
+  | { kind: 'ssh'; host: string; args: string[] };
 
 export interface DockerEndpoint {
   /** `unix:///run/user/1000/docker.sock`, `tcp://10.0.0.5:2376`, `ssh://me@build` */
@@ -122,7 +122,7 @@ function sshTransport(host: string): DockerTransport {
   const remote = path.replace(/\//g, '')
     ? ['docker', `--host=unix://${path}`, 'system', 'dial-stdio']
     : ['docker', 'system', 'dial-stdio'];
-  return { kind: 'ssh', args: [...args, remote.map(shellWord).join(' ')] };
+  return { kind: 'ssh', host: args[args.length - 1], args: [...args, remote.map(shellWord).join(' ')] };
 }
 
 function tcpTransport(host: string, tls: TlsMaterial | undefined): DockerTransport {
@@ -205,4 +205,10 @@ export function resolveDockerEndpoint(
     if (e instanceof DockerEndpointError) e.message = `${e.message} (from ${from})`;
     throw e;
   }
+}
+
+/** Whether the engine is on this machine: a socket here, or TCP or SSH to a loopback address. */
+export function onThisMachine(t: DockerTransport): boolean {
+  if (t.kind === 'unix') return true;
+  return t.host === 'localhost' || t.host === '::1' || /^127\./.test(t.host);
 }

@@ -18,7 +18,7 @@ import {
 import { dockerCreateBody } from './create-body.js';
 import { connectEngine, type EngineConnection } from './connection.js';
 import { demux, splitImage, type ContainerInspect, type DockerContainerSummary, type EngineEvent } from './wire.js';
-import type { DockerEndpoint } from './endpoint.js';
+import { onThisMachine, type DockerEndpoint } from './endpoint.js';
 import { engineFlavour, engineLimits, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
 
 export const DOCKER_API_VERSION = 'v1.41';
@@ -28,7 +28,8 @@ export { RuntimeError as EngineError };
 
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
-  readonly bindsHostPaths = true;
+  readonly bindsHostPaths: boolean;
+  readonly remote?: string;
   private readonly conn: EngineConnection;
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();
@@ -40,6 +41,8 @@ export class DockerRuntime implements ContainerRuntime {
   /** `endpoint`: as the docker CLI would choose it (resolveDockerEndpoint). */
   constructor(private readonly where: DockerEndpoint) {
     this.conn = connectEngine(where);
+    this.bindsHostPaths = onThisMachine(where.transport);
+    if (!this.bindsHostPaths) this.remote = this.endpoint;
   }
 
   private kind(): Promise<EngineFlavour> {
