@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDockerEndpoint, type EndpointProbe } from '../../src/runtime/docker/endpoint.js';
-import { engineFlavour, podmanUlimits } from '../../src/runtime/docker/podman.js';
+import { engineFlavour, nameConflict, podmanUlimits } from '../../src/runtime/docker/podman.js';
 
 const config = mkdtempSync(join(tmpdir(), 'jobctl-endpoint-'));
 afterAll(() => rmSync(config, { recursive: true, force: true }));
@@ -177,5 +177,12 @@ describe("Podman's differences", () => {
       { Name: 'nproc', Soft: 32768, Hard: 32768 },
     ]);
     expect(podmanUlimits('Max processes             unlimited            unlimited            processes')).toEqual([]);
+  });
+
+  it("takes Podman's answer to a name in use for Docker's 409", () => {
+    const said =
+      'container create: creating container storage: the container name "k8s_c_p_default_u_0" is already in use by 97d7. You have to remove that container to be able to reuse that name: that name is already in use';
+    expect(nameConflict({ statusCode: 500, message: said })).toBe(true);
+    expect(nameConflict({ statusCode: 500, message: 'no space left on device' })).toBe(false);
   });
 });

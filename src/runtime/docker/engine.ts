@@ -19,7 +19,7 @@ import { dockerCreateBody } from './create-body.js';
 import { connectEngine, type EngineConnection } from './connection.js';
 import { demux, splitImage, type ContainerInspect, type DockerContainerSummary, type EngineEvent } from './wire.js';
 import { onThisMachine, type DockerEndpoint } from './endpoint.js';
-import { engineFlavour, engineLimits, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
+import { engineFlavour, engineLimits, nameConflict, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
 
 export const DOCKER_API_VERSION = 'v1.41';
 
@@ -211,7 +211,9 @@ export class DockerRuntime implements ContainerRuntime {
       'POST',
       `/containers/create?name=${encodeURIComponent(name)}`,
       body,
-    );
+    ).catch((e: RuntimeError) => {
+      throw nameConflict(e) ? new RuntimeError(409, e.message) : e;
+    });
     return created.Id;
   }
 

@@ -8,6 +8,12 @@
 //   engine's containers would have them; for an engine it cannot see (TCP, SSH), its own.
 // - Events: Podman 4 filters `event=` on its own action names (`died`, not `die`), though it
 //   reports `die`; the exit watch asks for both.
+// - A name in use: Docker answers 409 Conflict, Podman 4 a 500 saying "that name is already in
+//   use"; jobctl takes it as the 409 it is (the container a crash left is taken over, not retried
+//   forever as CreateContainerError).
+// - OOM kills: Podman 4.3 on cgroup v1 (cgroupfs) does not report them here (`State.OOMKilled`
+//   stays false, no `oom` event): such a container ends with exit code 137 and reason Error, as
+//   the engine says; jobctl does not guess.
 // - Images: Podman names a loaded or built image `localhost/busybox:1.35`; the short name finds
 //   it, as on Docker.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -88,3 +94,7 @@ export function engineLimits(socket: string | undefined): string {
   const pid = socket ? socketOwner(socket) : undefined;
   return (pid && read(`/proc/${pid}/limits`)) || read('/proc/self/limits');
 }
+
+/** Podman's answer to a create whose name is taken (Docker's is a 409). */
+export const nameConflict = (e: { statusCode: number; message: string }): boolean =>
+  e.statusCode === 500 && /that name is already in use/.test(e.message);
