@@ -242,9 +242,14 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
 
   program
     .command('wait')
-    .description('Wait for a condition on a job (complete, failed, ...) or its deletion')
+    .description('Wait for a condition on a job (complete, failed, ...), for it to finish either way, or its deletion')
     .argument('<resource...>', 'job/NAME')
-    .option('--for <condition>', 'condition=NAME[=VALUE] or delete (repeatable: all must hold)', collect, [])
+    .option(
+      '--for <condition>',
+      'condition=NAME[=VALUE], delete, or finished (Complete, or Failed: exit 1); repeatable: any of them',
+      collect,
+      [],
+    )
     .option('--timeout <duration>', 'give up after this long (0: check once; negative: a week)', '30s')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();

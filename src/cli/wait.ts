@@ -1,5 +1,8 @@
-// `jobctl wait --for=condition=X|--for=delete job/NAME --timeout=30s` (reference §7.7).
-import { notFoundError, parseDuration, StatusError, type Job } from '../api/index.js';
+// `jobctl wait --for=condition=X|--for=delete job/NAME --timeout=30s` (reference §7.7), and
+// beyond kubectl (whose --for takes one condition, kubectl#1629): several --for flags mean any of
+// them, and `--for=finished` waits for Complete or Failed and exits 1 for Failed, saying why, so a
+// CI step is one command. On a terminal the spinner shows the Job's progress as it changes.
+import { jobCompletions, notFoundError, parseDuration, StatusError, type Job } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
 import {
@@ -15,10 +18,11 @@ import { CliError, ExitError, type Io } from './io.js';
 
 const A_WEEK_MS = 7 * 24 * 3600 * 1000;
 
-type Condition = { kind: 'condition'; type: string; status: string } | { kind: 'delete' };
+type Condition = { kind: 'condition'; type: string; status: string } | { kind: 'delete' } | { kind: 'finished' };
 
 function parseFor(spec: string): Condition {
   if (spec === 'delete') return { kind: 'delete' };
+  if (spec === 'finished') return { kind: 'finished' };
   const m = /^condition=([^=]+)(?:=(.*))?$/.exec(spec);
   if (!m) throw new CliError(`unrecognized condition: "${spec}"`);
   return { kind: 'condition', type: m[1], status: m[2] ?? 'True' };
@@ -28,6 +32,26 @@ const met = (job: Job, c: Extract<Condition, { kind: 'condition' }>) =>
   (job.status?.conditions ?? []).some(
     (x) => x.type.toLowerCase() === c.type.toLowerCase() && x.status.toLowerCase() === c.status.toLowerCase(),
   );
+
+/** The Job's terminal condition, if it has one. */
+const outcome = (job: Job) =>
+  job.status?.conditions?.find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
+
+/** Whether one of the conditions holds: a deletion for no Job, any other for this one. */
+function holdsAny(conds: Condition[], job: Job | undefined): boolean {
+  return conds.some((c) =>
+    c.kind === 'delete' ? !job : job !== undefined && (c.kind === 'finished' ? !!outcome(job) : met(job, c)),
+  );
+}
+
+/** `job/NAME: 3/10 succeeded, 1 failed, 2 running` for the spinner. */
+export function progress(name: string, job: Job): string {
+  const s = job.status ?? {};
+  const done = `${jobCompletions(job)} succeeded`;
+  const parts = [done, `${s.failed ?? 0} failed`, `${s.active ?? 0} running`];
+  if (s.ready !== undefined && s.active) parts[2] += ` (${s.ready} ready)`;
+  return `job/${name}: ${parts.join(', ')}`;
+}
 
 export async function runWait(
   args: string[],
@@ -50,7 +74,7 @@ export async function runWait(
     io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor,
   );
   try {
-    for (const name of names) await waitOne(client, ns, name, conds, timeoutMs, io);
+    for (const name of names) await waitOne(client, ns, name, conds, timeoutMs, io, (t) => spinner.say(t));
   } finally {
     spinner.stop();
   }
@@ -68,11 +92,16 @@ async function waitOne(
   conds: Condition[],
   timeoutMs: number,
   io: Io,
+  say: (text: string) => void,
 ): Promise<void> {
   const label = `${singularQualified('jobs')}/${name}`;
   const wantsDelete = conds.some((c) => c.kind === 'delete');
-  const holds = (job: Job | undefined) =>
-    job ? !wantsDelete && conds.every((c) => c.kind === 'condition' && met(job, c)) : wantsDelete;
+  let last: Job | undefined;
+  const holds = (job: Job | undefined) => {
+    last = job;
+    if (job) say(progress(name, job));
+    return holdsAny(conds, job);
+  };
   const gone = (e: unknown) => e instanceof StatusError && e.status.code === 404;
   // kubectl's resource builder reads it first: a job that does not exist is an error, or, when
   // waiting for its deletion, nothing to wait for. (Waiting for a condition on jobctl's own
@@ -92,7 +121,7 @@ async function waitOne(
       if (gone(e)) return undefined;
       throw e;
     });
-    if (holds(now)) return void io.out(`${label} condition met\n`);
+    if (holds(now)) return metFor(label, conds, last, io);
     if (timeoutMs === 0) {
       const what = wantsDelete ? 'timed out waiting for the condition on' : 'condition not met for';
       io.err(`error: ${what} jobs/${name}\n`);
@@ -120,6 +149,20 @@ async function waitOne(
   }
   if (!done) {
     io.err(`error: timed out waiting for the condition on jobs/${name}\n`);
+    throw new ExitError(1);
+  }
+  metFor(label, conds, last, io);
+}
+
+/**
+ * kubectl's `condition met`; but a Job waited for with `--for=finished` that Failed (and meets no
+ * other --for given) exits 1 with its reason and message.
+ */
+function metFor(label: string, conds: Condition[], job: Job | undefined, io: Io): void {
+  const end = job && outcome(job);
+  const otherwise = conds.some((c) => c.kind !== 'finished' && holdsAny([c], job));
+  if (end?.type === 'Failed' && conds.some((c) => c.kind === 'finished') && !otherwise) {
+    io.err(`${label} failed: ${end.reason ?? 'Failed'}: ${end.message ?? ''}\n`);
     throw new ExitError(1);
   }
   io.out(`${label} condition met\n`);

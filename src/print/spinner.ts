@@ -1,6 +1,8 @@
 // The spinner `wait` shows on a terminal (ora); a no-op elsewhere.
 
 export interface Spinner {
+  /** Changes what it says (live progress). */
+  say(text: string): void;
   stop(): void;
 }
 
@@ -14,8 +16,8 @@ export async function startSpinner(
   enabled: boolean,
   stream: NodeJS.WriteStream = process.stderr,
 ): Promise<Spinner> {
-  if (!enabled || !stream.isTTY || !(stream.columns > 0)) return { stop: () => undefined };
+  if (!enabled || !stream.isTTY || !(stream.columns > 0)) return { say: () => undefined, stop: () => undefined };
   const { default: ora } = await import('ora');
   const s = ora({ text, stream, discardStdin: false }).start();
-  return { stop: () => s.stop() };
+  return { say: (t) => void (s.text = t), stop: () => s.stop() };
 }

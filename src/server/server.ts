@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
-  closeSync,
   existsSync,
+  linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
   rmSync,
   statSync,
@@ -34,13 +33,25 @@ import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
 
 export class ServerStartError extends Error {}
 
-/** One server per home: the pid file is created exclusively; a stale one (dead pid) is replaced. */
+/**
+ * One server per home: the pid file appears whole or not at all (written aside, then linked into
+ * place, which fails if it exists), so a racing server never reads it empty and takes it for a
+ * dead one's; a stale one (dead pid) is replaced.
+ */
 function acquirePidFile(path: string): void {
+  const mine = `${path}.${process.pid}`;
+  writeFileSync(mine, String(process.pid), { mode: 0o600 });
+  try {
+    takePidFile(path, mine);
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+function takePidFile(path: string, mine: string): void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
+      linkSync(mine, path);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

@@ -34,4 +34,13 @@ describe('the wait spinner', () => {
     s.stop();
     expect(t.written()).toBe('');
   });
+
+  it('says what it is given as the wait goes on', async () => {
+    const t = fakeTerminal(80);
+    const s = await startSpinner('waiting for job/x', true, t.stream);
+    s.say('job/x: 3/10 succeeded, 1 failed, 2 running');
+    await new Promise((r) => setTimeout(r, 250));
+    s.stop();
+    expect(t.written()).toContain('job/x: 3/10 succeeded, 1 failed, 2 running');
+  });
 });
