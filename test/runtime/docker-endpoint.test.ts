@@ -44,6 +44,7 @@ describe('resolveDockerEndpoint', () => {
     expect(resolve({ DOCKER_HOST: 'tcp://10.1.2.3' }).transport).toEqual({ kind: 'tcp', host: '10.1.2.3', port: 2375 });
     expect(resolve({ DOCKER_HOST: 'tcp://[::1]:2376' }).transport).toMatchObject({ host: '::1', port: 2376 });
     expect(resolve({ DOCKER_HOST: '10.1.2.3:9' }).transport).toMatchObject({ kind: 'tcp', port: 9 });
+    expect(resolve({ DOCKER_HOST: 'tcp://10.1.2.3:80' }).transport).toMatchObject({ port: 80 });
     expect(fails({ DOCKER_HOST: 'fd://' })).toBe(
       'the Docker engine at fd:// cannot be used: jobctl reaches an engine through unix://, tcp:// or ssh:// only (from DOCKER_HOST)',
     );

@@ -128,7 +128,7 @@ function sshTransport(host: string): DockerTransport {
 function tcpTransport(host: string, tls: TlsMaterial | undefined): DockerTransport {
   let u: URL;
   try {
-    u = new URL(host.replace(/^tcp:/, 'http:'));
+    u = new URL(host); // tcp: is no special scheme: port 80 or 443 stays as written
   } catch {
     throw new DockerEndpointError(`invalid bind address format: ${host}`);
   }
