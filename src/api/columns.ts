@@ -2,6 +2,7 @@
 // and jobctl's own printers: Kubernetes' printers (pkg/printers/internalversion) for the kinds
 // jobctl serves; reference §7.2-7.4 and §4.3. Priority 1 columns are `-o wide`'s.
 import { humanDuration } from './durations.js';
+import { readyCondition } from './scheduling.js';
 import type { ApiObject, ContainerStatus, Event, Job, Namespace, Node, Pod } from './types.js';
 
 export interface Column<T = ApiObject> {
@@ -233,7 +234,7 @@ export const NAMESPACE_COLUMNS: Column[] = [
 
 /** Ready or NotReady, and SchedulingDisabled when cordoned, as kubectl shows a node. */
 export function nodeStatusText(n: Node): string {
-  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyCondition(n);
   const parts = [ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown'];
   if (n.spec?.unschedulable) parts.push('SchedulingDisabled');
   return parts.join(',');

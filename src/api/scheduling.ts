@@ -232,9 +232,12 @@ export function neverSchedulable(spec: PodSpec, node: Node): string | undefined 
 /** The node's annotation naming its engine's endpoint (as kubeadm's `cri-socket`). */
 export const ENGINE_ENDPOINT_ANNOTATION = 'jobctl.io/cri-endpoint';
 
+/** The node's Ready condition, if it has posted one. */
+export const readyCondition = (node: Node) => node.status?.conditions?.find((c) => c.type === 'Ready');
+
 /** apply's warning while the node is NotReady (its engine does not answer): its pods wait. */
 export function notReadyWarning(node: Node): string | undefined {
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = readyCondition(node);
   if (!ready || ready.status === 'True') return undefined;
   return `node "${node.metadata.name ?? ''}" is not ready: ${ready.message ?? ready.reason ?? 'unknown'}; its pods wait until it is`;
 }

@@ -1,7 +1,7 @@
 // `jobctl version`: kubectl's client and server lines, and, for the local server, the engine its
 // node runs on (read from the node: its runtime version and endpoint annotation). An engine that
 // does not answer is an error naming it, as `docker version` ends.
-import { ENGINE_ENDPOINT_ANNOTATION, type Node } from '../api/index.js';
+import { ENGINE_ENDPOINT_ANNOTATION, readyCondition, type Node } from '../api/index.js';
 import { connect } from './context.js';
 import { CliError, type Io } from './io.js';
 
@@ -16,14 +16,13 @@ export async function runVersion(version: string, io: Io): Promise<void> {
   for (let tries = 0; tries < 50; tries++) {
     ({ items } = await client.get<{ items: Node[] }>('/api/v1/nodes'));
     const waiting = (n: Node) =>
-      n.status?.nodeInfo?.containerRuntimeVersion?.endsWith('://unknown') &&
-      n.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      n.status?.nodeInfo?.containerRuntimeVersion?.endsWith('://unknown') && readyCondition(n)?.status === 'True';
     if (!items.some(waiting)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   for (const node of items) {
     const endpoint = node.metadata.annotations?.[ENGINE_ENDPOINT_ANNOTATION] ?? 'an unknown endpoint';
-    const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = readyCondition(node);
     if (ready?.status !== 'True') {
       io.out(`Engine: not answering at ${endpoint}\n`);
       throw new CliError(ready?.message ?? 'container runtime is down');

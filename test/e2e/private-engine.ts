@@ -22,6 +22,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** SIGTERM, then waits up to `ms` for it to exit (a process already gone: nothing to do). */
+async function terminate(proc: ChildProcess | undefined, ms: number): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  proc.kill('SIGTERM');
+  await Promise.race([exited, sleep(ms)]);
+}
+
 const sh = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
   execFileSync(cmd, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -161,11 +169,7 @@ export class PrivateDockerd {
 
   /** As `systemctl stop docker`: SIGTERM; the engine stops its containers, then exits. */
   async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-    proc.kill('SIGTERM');
-    await Promise.race([exited, sleep(60_000)]);
+    await terminate(this.proc, 60_000);
     this.proc = undefined;
   }
 
@@ -257,12 +261,7 @@ export class PrivateSshd {
   }
 
   async destroy(): Promise<void> {
-    const proc = this.proc;
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-      proc.kill('SIGTERM');
-      await Promise.race([exited, sleep(10_000)]);
-    }
+    await terminate(this.proc, 10_000);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
