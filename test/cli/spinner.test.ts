@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSpinner } from '../../src/print/spinner.js';
 
 /** A stream that claims to be a terminal of the given width and records what is written to it. */
@@ -19,12 +19,38 @@ function fakeTerminal(columns: number): { stream: NodeJS.WriteStream; written: (
 }
 
 describe('the wait spinner', () => {
+  // The suite may run under CI (where the spinner stays off); these tests are about a person's terminal.
+  beforeEach(() => {
+    vi.stubEnv('CI', undefined);
+    vi.stubEnv('TERM', 'xterm-256color');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it('draws on a terminal that has a width', async () => {
     const t = fakeTerminal(80);
     const s = await startSpinner('waiting for job/x', true, t.stream);
     await new Promise((r) => setTimeout(r, 250));
     s.stop();
-    expect(t.written()).toContain('waiting for job/x');
+    // A spinner frame, not ora's one-line '- text' of a stream it would not animate.
+    expect(t.written()).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for job\/x/);
+  });
+
+  it('stays off under CI and on a dumb terminal', async () => {
+    for (const [name, value] of [
+      ['CI', 'true'],
+      ['TERM', 'dumb'],
+    ] as const) {
+      vi.stubEnv(name, value);
+      const t = fakeTerminal(80);
+      const s = await startSpinner('waiting for job/x', true, t.stream);
+      await new Promise((r) => setTimeout(r, 100));
+      s.stop();
+      expect(t.written(), name).toBe('');
+      vi.unstubAllEnvs();
+      vi.stubEnv('CI', undefined);
+    }
   });
 
   it('stays off on a terminal that reports no width (ora would clear lines without end)', async () => {
