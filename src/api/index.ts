@@ -21,3 +21,4 @@ export * from './pod-facts.js';
 export * from './kubeconfig.js';
 export * from './columns.js';
 export * from './scheduling.js';
+export * from './attempts.js';

@@ -16,6 +16,8 @@ export interface LogsOptions extends GlobalOptions {
   timestamps?: boolean;
   podRunningTimeout?: string;
   selector?: string;
+  attempt?: string;
+  allAttempts?: boolean;
 }
 
 const PHASE_RANK: Record<string, number> = { Running: 0, Succeeded: 0, Failed: 0, Unknown: 1, Pending: 2 };
@@ -116,6 +118,8 @@ async function waitStarted(client: ApiClient, pod: Pod, container: string, timeo
 }
 
 export async function runLogs(target: string, opts: LogsOptions, io: Io): Promise<void> {
+  if (opts.attempt !== undefined || opts.allAttempts)
+    return (await import('./attempt-logs.js')).runAttemptLogs(target, opts, io);
   const ns = namespaceOf(opts);
   const timeoutMs = parseDuration(opts.podRunningTimeout ?? '20s') ?? 20_000;
   const client = await connect(io);
@@ -177,7 +181,7 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
   await Promise.all(streams);
 }
 
-async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<void> {
+export async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<void> {
   res.setEncoding('utf8');
   let carry = '';
   for await (const chunk of res as AsyncIterable<string>) {

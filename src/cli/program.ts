@@ -233,11 +233,25 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--timestamps', 'include timestamps')
     .option('-l, --selector <selector>', 'label selector')
     .option('--pod-running-timeout <duration>', 'how long to wait for a pod', '20s')
+    .option('--attempt <n>', 'the output of attempt N (as `jobctl attempts` numbers them), kept until the job is deleted')
+    .option('--all-attempts', "every attempt's output, each line prefixed with its pod, container, index and attempt")
     .action(async (target: string | undefined, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       if (!target && !o.selector) throw new CommanderError(1, 'jobctl.usage', 'error: expected POD or TYPE/NAME');
       const { runLogs } = await import('./logs.js');
       await runLogs(target ?? '', { ...o, namespace: o.namespace }, io);
+    });
+
+  program
+    .command('attempts')
+    .description("Every attempt of a job or pod: how each ended, what it counted against, and when the next comes")
+    .argument('<target...>', 'job/NAME or pod/NAME')
+    .option('-o, --output <format>', 'json or yaml')
+    .option('-w, --watch', 'print the attempts as they change')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runAttempts } = await import('./attempts.js');
+      await runAttempts(args, { namespace: o.namespace, noColor: o.color === false, output: o.output, watch: o.watch }, io);
     });
 
   program

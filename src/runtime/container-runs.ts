@@ -5,6 +5,7 @@ import { goDuration, toRfc3339, type Container } from '../api/index.js';
 import { isRuntimeError, isZeroTime, RuntimeError, type ContainerInfo } from './cri.js';
 import { containerSpec, dockerContainerName } from './container-config.js';
 import { captureRunLogs, runLogFile } from './log-capture.js';
+import { writeRunRecord } from './run-records.js';
 import { LABEL_INSTANCE, LABEL_POD_UID } from './labels.js';
 import {
   computeTerminationMessage,
@@ -169,7 +170,9 @@ export abstract class ContainerRuns extends PodWorkerBase {
       id,
       restart,
       this.k.logWrites,
-    ).finally(() => this.captures.delete(id));
+    )
+      .then((bytes) => this.k.logCaptured(this.pod, bytes))
+      .finally(() => this.captures.delete(id));
     this.captures.set(id, capture);
     if (exited && !exited.running) {
       this.enqueue(() => this.exited(c, init, id));
@@ -310,6 +313,8 @@ export abstract class ContainerRuns extends PodWorkerBase {
   protected recordExit(c: Container, init: boolean, term: Terminated, podFails = false): void {
     this.running.delete(c.name);
     const s = this.cs(c.name, init);
+    // Kept until the Job goes; written before the status (a crash between: recorded again).
+    writeRunRecord(this.k.config.logRoot, this.pod, c.name, init, s.restartCount, term);
     s.state = { terminated: term };
     s.ready = false;
     if (this.terminating || this.stage === 'done') {

@@ -9,11 +9,22 @@ import { ExitWatcher } from './exits.js';
 import { LABEL_CONTAINER_NAME, LABEL_INSTANCE, LABEL_POD_UID, LABEL_RESTART_COUNT } from './labels.js';
 import { LogWrites } from './log-capture.js';
 import { removePodLogs } from './log-files.js';
+import {
+  archivePod,
+  controllingJob,
+  enforceJobLogCap,
+  jobLogBytes,
+  jobPodDirs,
+  removeJobRuns,
+  sweepRuns,
+} from './run-records.js';
 import { isTerminal } from './pod-worker-base.js';
 import { PodWorker } from './pod-worker.js';
 
 /** How long a local image's presence is trusted without asking the engine again (IfNotPresent, Never). */
 export const IMAGE_CACHE_MS = 10_000;
+/** How much of a Job's output is kept (JOBCTL_JOB_LOG_CAP); past it, the oldest runs' goes. */
+export const DEFAULT_JOB_LOG_CAP_BYTES = 100 * 1024 * 1024;
 /** How long a stopping server waits for the engine to answer the creates under way. */
 export const SHUTDOWN_CREATE_WAIT_MS = 10_000;
 
@@ -36,6 +47,8 @@ export interface PodHost extends ObjectSource {
   recordContainer(id: string, podUid: string): void;
   forgetContainer(id: string): void;
   knownContainers(podUid?: string): Set<string>;
+  /** Whether the Job of that uid exists (a deleted pod's runs are kept while it does). */
+  jobExists(namespace: string, name: string, uid: string): boolean;
 }
 
 export interface KubeletConfig {
@@ -49,6 +62,8 @@ export interface KubeletConfig {
   backoffBaseMs: number;
   /** How often the eviction manager measures sized emptyDirs (the kubelet's 10 s). */
   evictionIntervalMs: number;
+  /** The most output kept per Job (default DEFAULT_JOB_LOG_CAP_BYTES). */
+  jobLogCapBytes?: number;
   now?: () => Date;
   log?: (msg: string) => void;
 }
@@ -120,7 +135,11 @@ export class Kubelet {
     if (deleted) {
       w?.detach();
       this.workers.delete(uid);
-      removePodLogs(this.config.logRoot, pod.metadata.namespace ?? '', pod.metadata.name ?? '', uid);
+      const ns = pod.metadata.namespace ?? '';
+      const job = controllingJob(pod);
+      // A Job's attempts are kept until the Job goes (its removal takes them: jobDeleted).
+      if (job && this.host.jobExists(ns, job.name, job.uid)) archivePod(this.config.logRoot, pod);
+      else removePodLogs(this.config.logRoot, ns, pod.metadata.name ?? '', uid);
       removePodDirs(this.config.podRoot, pod);
       void this.removeContainersOf(uid).then(() => this.removeVolumesOf(pod));
       return;
@@ -135,6 +154,34 @@ export class Kubelet {
     // A finished pod needs its worker no more (a later deletion gets a new one): a big Job's
     // finished pods would otherwise each keep one for the server's life.
     if (isTerminal(pod) && !pod.metadata.deletionTimestamp && !w.busy) this.workers.delete(uid);
+  }
+
+  /** A Job is gone: so are the runs kept of its deleted pods. */
+  jobDeleted(namespace: string, name: string, uid: string): void {
+    this.jobLogs.delete(uid);
+    removeJobRuns(this.config.logRoot, namespace, name, uid);
+  }
+
+  /** The kept output of each Job met since the start (read from the files once, then counted). */
+  private readonly jobLogs = new Map<string, number>();
+
+  /** A run's output is captured: past the Job's cap, the oldest runs' output goes. */
+  logCaptured(pod: Pod, bytes: number): void {
+    const job = controllingJob(pod);
+    if (!job || bytes === 0) return;
+    const cap = this.config.jobLogCapBytes ?? DEFAULT_JOB_LOG_CAP_BYTES;
+    const root = this.config.logRoot;
+    const dirs = () => jobPodDirs(root, pod.metadata.namespace ?? '', job.name, job.uid);
+    const known = this.jobLogs.get(job.uid);
+    let total = known === undefined ? jobLogBytes(root, dirs()) : known + bytes;
+    if (total > cap) total = enforceJobLogCap(root, dirs(), cap);
+    this.jobLogs.set(job.uid, total);
+  }
+
+  /** At start: the runs kept of pods that are gone, unless their Job still is there (what a crash left). */
+  sweepKeptRuns(pods: readonly Pod[]): void {
+    const live = new Set(pods.map((p) => p.metadata.uid ?? ''));
+    sweepRuns(this.config.logRoot, live, (ns, name, uid) => this.host.jobExists(ns, name, uid));
   }
 
   /** Start-up reconciliation: adopt our containers of known pods, remove the rest. */

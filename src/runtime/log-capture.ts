@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Pod } from '../api/index.js';
 import type { ContainerRuntime } from './cri.js';
-import { containerLogFile, ensureContainerLogDir, pruneOldRuns } from './log-files.js';
+import { containerLogFile, ensureContainerLogDir } from './log-files.js';
+import { ensurePodRecord } from './run-records.js';
 
 /** Longest captured log line; longer ones are split (the engine itself splits at 16 KiB). */
 export const MAX_LOG_LINE_BYTES = 64 * 1024;
@@ -31,7 +32,7 @@ export class LogWrites extends EventEmitter {
   }
 }
 
-/** Captures one run's output; resolves once the stream has ended and the file is flushed. */
+/** Captures one run's output; resolves, with the bytes written, once the stream has ended and the file is flushed. */
 export async function captureRunLogs(
   runtime: Pick<ContainerRuntime, 'followLogs'>,
   logRoot: string,
@@ -40,15 +41,17 @@ export async function captureRunLogs(
   id: string,
   restart: number,
   writes?: LogWrites,
-): Promise<void> {
+): Promise<number> {
   const m = pod.metadata;
-  pruneOldRuns(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container, restart);
   const file = runLogFile(logRoot, pod, container, restart);
   // Opened at the first line: most batch containers of a big Job print nothing, and a missing
   // file reads as an empty log.
   let out: WriteStream | undefined;
+  let bytes = 0;
   const write = (line: string) => {
+    bytes += Buffer.byteLength(line);
     if (!out) {
+      ensurePodRecord(logRoot, pod);
       ensureContainerLogDir(logRoot, m.namespace ?? '', m.name ?? '', m.uid ?? '', container);
       out = createWriteStream(file, { flags: 'w', mode: 0o600 });
     }
@@ -74,4 +77,5 @@ export async function captureRunLogs(
   for (const which of ['stdout', 'stderr']) if (partial[which]) write(`${ts} ${which} ${partial[which]}\n`);
   const opened = out as WriteStream | undefined;
   if (opened) await new Promise<void>((resolve) => opened.end(resolve));
+  return bytes;
 }

@@ -1,5 +1,5 @@
-// Captured container output: one file per container run, `<ts> <stream> <line>` per line, kept
-// while the pod exists (the current run and the one before it), like the kubelet's log files.
+// Captured container output: one file per container run, `<ts> <stream> <line>` per line, like
+// the kubelet's log files; kept with the run's record (run-records.ts) until the pod's Job goes.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,23 +26,6 @@ export function ensureContainerLogDir(
   container: string,
 ): void {
   mkdirSync(join(podLogDir(root, namespace, pod, uid), container), { recursive: true, mode: 0o700 });
-}
-
-/** Keeps only the newest two runs of a container. */
-export function pruneOldRuns(
-  root: string,
-  namespace: string,
-  pod: string,
-  uid: string,
-  container: string,
-  current: number,
-): void {
-  if (current < 2) return;
-  const dir = join(podLogDir(root, namespace, pod, uid), container);
-  for (const f of safeReaddir(dir)) {
-    const n = Number.parseInt(f, 10);
-    if (Number.isFinite(n) && n < current - 1) rmSync(join(dir, f), { force: true });
-  }
 }
 
 export function removePodLogs(root: string, namespace: string, pod: string, uid: string): void {

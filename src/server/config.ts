@@ -1,5 +1,5 @@
 // Server tunables from the environment. Defaults are Kubernetes' own.
-import { isQuantity, jobctlHome, parseDuration, parseQuantity } from '../api/index.js';
+import { bytes, isQuantity, jobctlHome, parseDuration, parseQuantity } from '../api/index.js';
 import { DockerEndpointError, resolveDockerEndpoint, type DockerEndpoint } from '../runtime/docker/endpoint.js';
 
 /** Kubernetes' DefaultJobPodFailureBackOff and the kubelet's initial crash-loop/image-pull back-off. */
@@ -38,6 +38,8 @@ export interface ServerConfig {
    * and pod count, to leave room for the machine's other work (default: all of it, 110 pods).
    */
   node: { cpu?: string; memory?: string; pods?: number };
+  /** JOBCTL_JOB_LOG_CAP: the most output kept per Job, all its attempts together (default 100Mi). */
+  jobLogCapBytes?: number;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +103,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       memory: quantityFrom(env, 'JOBCTL_NODE_MEMORY', '4Gi'),
       pods: podsFrom(env.JOBCTL_NODE_PODS),
     },
+    jobLogCapBytes: ((q) => (q === undefined ? undefined : bytes(q)))(quantityFrom(env, 'JOBCTL_JOB_LOG_CAP', '100Mi')),
   };
 }

@@ -34,6 +34,7 @@ import { dryRunOf, queryBool, readBody, sendJson, sendRawJson, sendStatus, valid
 /** The Kubernetes version whose API jobctl serves, as /version and the node report it. */
 export const KUBE_VERSION = 'v1.32.0-jobctl';
 import { streamLogs } from './logs.js';
+import { ATTEMPTS_PATH, type AttemptsApi } from './attempts.js';
 
 interface Route {
   resource: string;
@@ -97,6 +98,8 @@ export interface ApiOptions {
   onActivity: () => void;
   /** Receives each request as it is authenticated (JOBCTL_AUDIT_LOG). */
   audit?: (line: string) => void;
+  /** jobctl's own: every attempt of a Job or pod, and its output. */
+  attempts: AttemptsApi;
 }
 
 export class HttpApi {
@@ -176,6 +179,14 @@ export class HttpApi {
       const discovered = discoveryAt(url.pathname, `127.0.0.1:${req.socket.localPort}`);
       if (discovered && req.method === 'GET') {
         sendJson(res, 200, discovered);
+        return;
+      }
+      const attempts = req.method === 'GET' && ATTEMPTS_PATH.exec(url.pathname);
+      if (attempts) {
+        const [, ns, resource, name, n] = attempts.map((x) => x && decodeURIComponent(x));
+        const of = resource as 'jobs' | 'pods';
+        if (n) await this.opts.attempts.log(ns, of, name, Number(n), queryBool(url.searchParams, 'timestamps'), res);
+        else sendJson(res, 200, this.opts.attempts.list(ns, of, name));
         return;
       }
       const route = parsePath(url.pathname);

@@ -15,7 +15,7 @@ export interface LogQuery {
 }
 
 /** Log lines are `<ts> <stream> <text>`. */
-function render(line: string, timestamps: boolean): string {
+export function renderLogLine(line: string, timestamps: boolean): string {
   const a = line.indexOf(' ');
   const b = line.indexOf(' ', a + 1);
   if (a < 0 || b < 0) return line;
@@ -78,7 +78,7 @@ export async function streamLogs(
   let lines = text.split('\n');
   const trailing = lines.pop() ?? '';
   if (q.tailLines !== undefined) lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines);
-  for (const l of lines) res.write(render(l, q.timestamps) + '\n');
+  for (const l of lines) res.write(renderLogLine(l, q.timestamps) + '\n');
   if (!q.follow || q.previous) {
     res.end();
     return;
@@ -109,7 +109,7 @@ export async function streamLogs(
       offset = size;
       const parts = (carry + buf.toString('utf8')).split('\n');
       carry = parts.pop() ?? '';
-      for (const l of parts) res.write(render(l, q.timestamps) + '\n');
+      for (const l of parts) res.write(renderLogLine(l, q.timestamps) + '\n');
     } finally {
       await fh.close();
     }
@@ -127,7 +127,7 @@ export async function streamLogs(
       const ended = runEnded();
       await readMore();
       if (ended) {
-        if (carry) res.write(render(carry, q.timestamps) + '\n');
+        if (carry) res.write(renderLogLine(carry, q.timestamps) + '\n');
         res.end();
         return;
       }

@@ -14,7 +14,7 @@ import {
 import { constants as cryptoConstants } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { hostname } from 'node:os';
-import { homePaths, isProcessAlive, type ConfigMap, type Pod, type Secret, type ServerAddress } from '../api/index.js';
+import { homePaths, isProcessAlive, type ConfigMap, type Job, type Pod, type Secret, type ServerAddress } from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { NamespaceController } from '../controller/namespace.js';
@@ -27,6 +27,7 @@ import { Kubelet, type PodHost } from '../runtime/kubelet.js';
 import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
 import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
+import { AttemptsApi } from './attempts.js';
 import { HttpApi, KUBE_VERSION } from './http-api.js';
 import { registerNode } from './node-registration.js';
 import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
@@ -185,6 +186,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       knownContainers: (podUid) => store.knownContainers(podUid),
       getConfigMap: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
       getSecret: (ns, name) => store.get<Secret>('Secret', ns, name),
+      jobExists(ns, name, uid) {
+        return store.peek<Job>('Job', ns, name)?.metadata.uid === uid;
+      },
       podTerminated(pod) {
         registry.podTerminated(pod.metadata.namespace ?? '', pod.metadata.name ?? '', pod.metadata.uid ?? '');
       },
@@ -196,6 +200,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       nodeName,
       backoffBaseMs: config.backoffBaseMs,
       evictionIntervalMs: config.evictionIntervalMs,
+      jobLogCapBytes: config.jobLogCapBytes,
       sandboxImage: config.sandboxImage,
       log,
     });
@@ -211,10 +216,12 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       token,
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,
+      attempts: new AttemptsApi(registry, paths.logs, config.backoffBaseMs),
       onActivity: () => (lastActivity = Date.now()),
       audit: config.auditLog ? (line) => appendFileSync(config.auditLog!, `${line}\n`, { mode: 0o600 }) : undefined,
     });
 
+    kubelet.sweepKeptRuns(store.list<Pod>('Pod'));
     try {
       await runtime.ping();
       await kubelet.adopt(store.list<Pod>('Pod'));
@@ -230,6 +237,10 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     );
     store.subscribe((c) => {
       if (c.object.kind === 'Pod') kubelet.podChanged(c.object as Pod, c.type === 'DELETED');
+      else if (c.object.kind === 'Job' && c.type === 'DELETED') {
+        const m = c.object.metadata;
+        kubelet.jobDeleted(m.namespace ?? '', m.name ?? '', m.uid ?? '');
+      }
       jobs.onChange(c);
       ttl.onChange(c);
       namespaces.onChange(c);

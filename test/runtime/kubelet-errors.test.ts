@@ -23,6 +23,7 @@ function setup(
     recordContainer: () => undefined,
     forgetContainer: () => undefined,
     knownContainers: () => new Set(),
+    jobExists: () => true,
     getConfigMap: () => undefined,
     getSecret: () => undefined,
   };

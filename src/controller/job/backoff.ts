@@ -32,10 +32,14 @@ export function computeBackoffRecord(
   return { failuresAfterLastSuccess: count, lastFailureTimeMs: last };
 }
 
+/** The delay after the last failure: the base doubled per failure since the last success, capped. */
+export function backoffDelayMs(record: BackoffRecord, baseMs: number): number {
+  if (record.failuresAfterLastSuccess === 0) return 0;
+  return Math.min(baseMs * 2 ** (record.failuresAfterLastSuccess - 1), baseMs * POD_BACKOFF_CAP_FACTOR);
+}
+
 /** How long, from now, before new pods may be created (0 = now). */
 export function computeRemainingBackoffMs(record: BackoffRecord, nowMs: number, baseMs: number): number {
   if (record.failuresAfterLastSuccess === 0 || record.lastFailureTimeMs === undefined) return 0;
-  const cap = baseMs * POD_BACKOFF_CAP_FACTOR;
-  const delay = Math.min(baseMs * 2 ** (record.failuresAfterLastSuccess - 1), cap);
-  return Math.max(0, record.lastFailureTimeMs + delay - nowMs);
+  return Math.max(0, record.lastFailureTimeMs + backoffDelayMs(record, baseMs) - nowMs);
 }

@@ -56,6 +56,8 @@ export interface Plan {
   events: JobEvent[];
   /** Sync again after this long (deadline, backoff). */
   requeueAfterMs?: number;
+  /** Pods wanted and held back by the re-creation back-off: the soonest to end (an index's, per index). */
+  backoff?: { remainingMs: number; failures: number; delayMs: number; index?: number };
 }
 
 export interface DecideConfig {

@@ -3,6 +3,8 @@ import type { Job, Pod, PodFailurePolicyRule } from '../../api/index.js';
 
 export interface FailurePolicyMatch {
   action: PodFailurePolicyRule['action'];
+  /** The rule's index in the policy. */
+  rule: number;
   /** The FailJob message, Kubernetes' words. */
   message: string;
 }
@@ -31,6 +33,7 @@ export function matchPodFailurePolicy(job: Job, pod: Pod): FailurePolicyMatch | 
       if (m)
         return {
           action: rule.action,
+          rule: i,
           message: `Container ${m.container} for pod ${ref} failed with exit code ${m.exitCode} matching ${rule.action} rule at index ${i}`,
         };
     } else if (rule.onPodConditions) {
@@ -41,6 +44,7 @@ export function matchPodFailurePolicy(job: Job, pod: Pod): FailurePolicyMatch | 
         if (c)
           return {
             action: rule.action,
+            rule: i,
             message: `Pod ${ref} has condition ${c.type} matching ${rule.action} rule at index ${i}`,
           };
       }

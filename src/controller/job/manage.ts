@@ -1,7 +1,7 @@
 // manageJob (reference §2.2): how many pods should run, which to create (the lowest pending
 // indexes first) and which to remove (least progressed first), within the re-creation back-off.
 import type { Job, Pod } from '../../api/index.js';
-import { computeBackoffRecord, computeRemainingBackoffMs } from './backoff.js';
+import { backoffDelayMs, computeBackoffRecord, computeRemainingBackoffMs } from './backoff.js';
 import type { DecideConfig, Plan, PodToCreate } from './decide.js';
 import { lowestPending, podIndex, podIndexFailureCount, podIndexIgnoredCount } from './indexed.js';
 import { isFailed } from './pods.js';
@@ -21,10 +21,19 @@ function backingOff(
   nowMs: number,
   config: DecideConfig,
   plan: Plan,
+  index?: number,
 ): boolean {
   const record = computeBackoffRecord(job, pods, countsAsFailure);
   const remaining = computeRemainingBackoffMs(record, nowMs, config.podBackoffBaseMs);
   if (remaining <= 0) return false;
+  if (!plan.backoff || remaining < plan.backoff.remainingMs) {
+    plan.backoff = {
+      remainingMs: remaining,
+      failures: record.failuresAfterLastSuccess,
+      delayMs: backoffDelayMs(record, config.podBackoffBaseMs),
+      ...(index === undefined ? {} : { index }),
+    };
+  }
   plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, remaining);
   return true;
 }
@@ -125,7 +134,7 @@ export function manageIndexed(
   for (const i of lowestPending(completions, wanted, [completed, failedIdx, busy, waitingFor])) {
     if (missing <= 0) break;
     const ofIndex = podsByIndex.get(i) ?? [];
-    if (perIndex && backingOff(job, ofIndex, countsAsFailure, nowMs, config, plan)) continue;
+    if (perIndex && backingOff(job, ofIndex, countsAsFailure, nowMs, config, plan, i)) continue;
     plan.create.push(perIndex ? { index: i, ...carriedCounts(job, ofIndex, countsAsFailure) } : { index: i });
     missing--;
     activeCount++;
