@@ -8,7 +8,8 @@ import { CliError, type Io } from './io.js';
 import { pipeLines, type LogsOptions } from './logs.js';
 
 export async function runAttemptLogs(target: string, opts: LogsOptions, io: Io): Promise<void> {
-  if (opts.attempt !== undefined && opts.allAttempts) throw new CliError('--attempt and --all-attempts cannot be used together');
+  if (opts.attempt !== undefined && opts.allAttempts)
+    throw new CliError('--attempt and --all-attempts cannot be used together');
   for (const [flag, on] of [
     ['--follow', opts.follow],
     ['--previous', opts.previous],
@@ -20,7 +21,8 @@ export async function runAttemptLogs(target: string, opts: LogsOptions, io: Io):
   if (n !== undefined && !(Number.isInteger(n) && n > 0))
     throw new CliError(`invalid argument "${opts.attempt}" for "--attempt" flag: a number from 1`);
   const tail = opts.tail !== undefined && opts.tail !== '-1' ? opts.tail : undefined;
-  if (tail !== undefined && !/^\d+$/.test(tail)) throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
+  if (tail !== undefined && !/^\d+$/.test(tail))
+    throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
   // As for `logs`, a bare NAME is a pod.
   const t = attemptsTarget([target.includes('/') ? target : `pod/${target}`], 'logs --attempt');
   const ns = namespaceOf(opts);
@@ -43,7 +45,9 @@ export async function runAttemptLogs(target: string, opts: LogsOptions, io: Io):
     }
     if (a.state === 'Waiting') {
       if (!opts.allAttempts)
-        throw new CliError(`container "${a.container}" in pod "${a.pod}" is waiting to start: ${a.reason ?? 'ContainerCreating'}`);
+        throw new CliError(
+          `container "${a.container}" in pod "${a.pod}" is waiting to start: ${a.reason ?? 'ContainerCreating'}`,
+        );
       continue;
     }
     const q = new URLSearchParams(opts.timestamps ? { timestamps: 'true' } : {});

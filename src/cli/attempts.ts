@@ -21,8 +21,10 @@ export interface AttemptsTarget {
 
 /** `job/NAME`, `pod/NAME`, `jobs NAME`, or a bare NAME (a Job). */
 export function attemptsTarget(args: string[], verb: string): AttemptsTarget {
-  const { resource, names } = args.length === 1 && !args[0].includes('/') ? { resource: 'jobs', names: args } : parseTargets(args);
-  if (resource !== 'jobs' && resource !== 'pods') throw new CliError(`${verb} is shown for jobs and pods, not ${resource}`);
+  const { resource, names } =
+    args.length === 1 && !args[0].includes('/') ? { resource: 'jobs', names: args } : parseTargets(args);
+  if (resource !== 'jobs' && resource !== 'pods')
+    throw new CliError(`${verb} is shown for jobs and pods, not ${resource}`);
   if (names.length !== 1) throw new CliError(`${verb} takes one job or pod, as job/NAME or pod/NAME`);
   return { resource, name: names[0] };
 }
@@ -56,7 +58,9 @@ export async function runAttempts(args: string[], opts: AttemptsOptions, io: Io)
   const t = attemptsTarget(args, 'attempts');
   const format = opts.output ?? '';
   if (!['', 'json', 'yaml'].includes(format))
-    throw new CliError(`unable to match a printer suitable for the output format "${format}", allowed formats are: json,yaml`);
+    throw new CliError(
+      `unable to match a printer suitable for the output format "${format}", allowed formats are: json,yaml`,
+    );
   const ns = namespaceOf(opts);
   const client = await connect(io);
   const target = await readTarget(client, ns, t);
@@ -77,7 +81,9 @@ export async function runAttempts(args: string[], opts: AttemptsOptions, io: Io)
       if (rows.length) io.out(table.render(rows));
       const next = list.next.map((n) => nextLine(n, nowMs)).join('\n');
       // Watching, a line is printed as the back-off starts, not as it counts down.
-      const nextKey = list.next.map((n) => `${n.kind}/${n.pod ?? ''}/${n.container ?? ''}/${n.index ?? ''}/${n.at}`).join(',');
+      const nextKey = list.next
+        .map((n) => `${n.kind}/${n.pod ?? ''}/${n.container ?? ''}/${n.index ?? ''}/${n.at}`)
+        .join(',');
       if (next && nextKey !== lastNext) io.out(`${next}\n`);
       lastNext = nextKey;
     }

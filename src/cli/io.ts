@@ -14,6 +14,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   stdoutIsTTY: boolean;
+  /** The terminal's width, when stdout is one that reports it. */
+  columns?: number;
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
   /** Set before a verb runs when it goes to a cluster; undefined: the local server. */
@@ -25,6 +27,7 @@ export function processIo(): Io {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns || undefined,
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

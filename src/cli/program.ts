@@ -233,7 +233,10 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--timestamps', 'include timestamps')
     .option('-l, --selector <selector>', 'label selector')
     .option('--pod-running-timeout <duration>', 'how long to wait for a pod', '20s')
-    .option('--attempt <n>', 'the output of attempt N (as `jobctl attempts` numbers them), kept until the job is deleted')
+    .option(
+      '--attempt <n>',
+      'the output of attempt N (as `jobctl attempts` numbers them), kept until the job is deleted',
+    )
     .option('--all-attempts', "every attempt's output, each line prefixed with its pod, container, index and attempt")
     .action(async (target: string | undefined, _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
@@ -244,14 +247,36 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
 
   program
     .command('attempts')
-    .description("Every attempt of a job or pod: how each ended, what it counted against, and when the next comes")
+    .description('Every attempt of a job or pod: how each ended, what it counted against, and when the next comes')
     .argument('<target...>', 'job/NAME or pod/NAME')
     .option('-o, --output <format>', 'json or yaml')
     .option('-w, --watch', 'print the attempts as they change')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       const { runAttempts } = await import('./attempts.js');
-      await runAttempts(args, { namespace: o.namespace, noColor: o.color === false, output: o.output, watch: o.watch }, io);
+      await runAttempts(
+        args,
+        { namespace: o.namespace, noColor: o.color === false, output: o.output, watch: o.watch },
+        io,
+      );
+    });
+
+  program
+    .command('timeline')
+    .description(
+      "Draw a job's attempts on a time axis: runs, back-off gaps, deadline and finish (-o svg: as a picture)",
+    )
+    .argument('<target...>', 'job/NAME or pod/NAME')
+    .option('-o, --output <format>', 'svg: a standalone SVG')
+    .option('--width <columns>', "the text's width (default: the terminal's, else COLUMNS or 80)")
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runTimeline } = await import('./timeline.js');
+      await runTimeline(
+        args,
+        { namespace: o.namespace, noColor: o.color === false, output: o.output, width: o.width },
+        io,
+      );
     });
 
   program

@@ -104,7 +104,10 @@ export function bytesText(n: number): string {
 /** Why an attempt's output is not there: it went at the Job's cap. */
 export function droppedText(a: Attempt): string | undefined {
   const d = a.log.dropped;
-  return d && `output dropped at the job's log cap (${bytesText(d.capBytes)} per job, JOBCTL_JOB_LOG_CAP): ${bytesText(d.bytes)}`;
+  return (
+    d &&
+    `output dropped at the job's log cap (${bytesText(d.capBytes)} per job, JOBCTL_JOB_LOG_CAP): ${bytesText(d.bytes)}`
+  );
 }
 
 /** `[pod/NAME/CONTAINER index=2 attempt=3] `, as `logs --prefix` prefixes, with the attempt. */

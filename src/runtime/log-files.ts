@@ -1,6 +1,6 @@
 // Captured container output: one file per container run, `<ts> <stream> <line>` per line, like
 // the kubelet's log files; kept with the run's record (run-records.ts) until the pod's Job goes.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function podLogDir(root: string, namespace: string, pod: string, uid: string): string {
@@ -30,12 +30,4 @@ export function ensureContainerLogDir(
 
 export function removePodLogs(root: string, namespace: string, pod: string, uid: string): void {
   rmSync(podLogDir(root, namespace, pod, uid), { recursive: true, force: true });
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }

@@ -179,7 +179,8 @@ export const uidOfDir = (d: string): string => d.slice(d.lastIndexOf('_') + 1);
 /** Removes the archived pods of a deleted Job. */
 export function removeJobRuns(root: string, namespace: string, jobName: string, jobUid: string): void {
   for (const d of jobPodDirs(root, namespace, jobName, jobUid)) {
-    if (readJson<{ archived: boolean }>(join(root, d, 'pod.json'))?.archived) rmSync(join(root, d), { recursive: true, force: true });
+    if (readJson<{ archived: boolean }>(join(root, d, 'pod.json'))?.archived)
+      rmSync(join(root, d), { recursive: true, force: true });
   }
 }
 

@@ -79,11 +79,20 @@ export class AttemptsApi {
   }
 
   /** One attempt's output (as `logs` prints it). */
-  async log(ns: string, resource: 'jobs' | 'pods', name: string, n: number, timestamps: boolean, res: ServerResponse): Promise<void> {
+  async log(
+    ns: string,
+    resource: 'jobs' | 'pods',
+    name: string,
+    n: number,
+    timestamps: boolean,
+    res: ServerResponse,
+  ): Promise<void> {
     const list = this.list(ns, resource, name);
     const a = list.items.find((x) => x.attempt === n);
     if (!a)
-      throw badRequestError(`attempt ${n} of ${resource === 'jobs' ? 'job' : 'pod'}/${name} not found: it has ${list.items.length}`);
+      throw badRequestError(
+        `attempt ${n} of ${resource === 'jobs' ? 'job' : 'pod'}/${name} not found: it has ${list.items.length}`,
+      );
     const file = containerLogFile(this.logRoot, ns, a.pod, a.podUID, a.container, a.restart);
     const text = await readFile(file, 'utf8').catch(() => '');
     res.writeHead(200, { 'Content-Type': 'text/plain' });

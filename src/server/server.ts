@@ -14,7 +14,15 @@ import {
 import { constants as cryptoConstants } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import { hostname } from 'node:os';
-import { homePaths, isProcessAlive, type ConfigMap, type Job, type Pod, type Secret, type ServerAddress } from '../api/index.js';
+import {
+  homePaths,
+  isProcessAlive,
+  type ConfigMap,
+  type Job,
+  type Pod,
+  type Secret,
+  type ServerAddress,
+} from '../api/index.js';
 import { GarbageCollector } from '../controller/gc.js';
 import { JobController } from '../controller/job/controller.js';
 import { NamespaceController } from '../controller/namespace.js';

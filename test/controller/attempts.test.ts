@@ -28,12 +28,25 @@ function ended(start: number, end: number, exit: number, opts: { index?: number;
     spec: { containers: [{ name: 'main' }], restartPolicy: 'Never', nodeName: 'vm' },
     status: {
       phase: exit === 0 ? 'Succeeded' : 'Failed',
-      containerStatuses: [status({ terminated: { exitCode: exit, reason: exit ? 'Error' : 'Completed', startedAt: iso(start), finishedAt: iso(end) } })],
+      containerStatuses: [
+        status({
+          terminated: {
+            exitCode: exit,
+            reason: exit ? 'Error' : 'Completed',
+            startedAt: iso(start),
+            finishedAt: iso(end),
+          },
+        }),
+      ],
     },
   };
 }
 
-function status(state: ContainerStatus['state'], restartCount = 0, lastState: ContainerStatus['state'] = {}): ContainerStatus {
+function status(
+  state: ContainerStatus['state'],
+  restartCount = 0,
+  lastState: ContainerStatus['state'] = {},
+): ContainerStatus {
   return { name: 'main', ready: false, restartCount, image: '', imageID: '', lastState, state };
 }
 
@@ -42,7 +55,7 @@ const cells = (l: ReturnType<typeof jobAttempts>) =>
   l.items.map((a) => [a.attempt, a.pod, a.restart, a.exitCode, a.reason, a.counted ?? '-', a.rule ?? '-']);
 
 describe('jobAttempts', () => {
-  it('numbers a Never Job\'s pods as they started, counts each failure against backoffLimit, and says when the next pod comes', () => {
+  it("numbers a Never Job's pods as they started, counts each failure against backoffLimit, and says when the next pod comes", () => {
     const job = makeJob({ backoffLimit: 6 }, { startTime: iso(0), failed: 2 });
     const a = ended(10, 11, 3); // started second
     const b = ended(0, 1, 3);
@@ -68,7 +81,17 @@ describe('jobAttempts', () => {
       },
     });
     const pods = [ended(0, 1, 42), ended(2, 3, 0), ended(4, 5, 7)];
-    expect(cells(jobAttempts(job, pods.map((p) => kept(p)), pods, at(6), CONFIG))).toEqual([
+    expect(
+      cells(
+        jobAttempts(
+          job,
+          pods.map((p) => kept(p)),
+          pods,
+          at(6),
+          CONFIG,
+        ),
+      ),
+    ).toEqual([
       [1, pods[0].metadata.name, 0, 42, 'Error', 'Ignore', 0],
       [2, pods[1].metadata.name, 0, 0, 'Completed', '-', '-'],
       [3, pods[2].metadata.name, 0, 7, 'Error', 'FailJob', 1],
@@ -102,10 +125,13 @@ describe('jobAttempts', () => {
   });
 
   it("says why a pod the Job stopped ended: the Job's reason, counted against nothing", () => {
-    const job = makeJob({ activeDeadlineSeconds: 5 }, {
-      startTime: iso(0),
-      conditions: [{ type: 'FailureTarget', status: 'True', reason: 'DeadlineExceeded', lastTransitionTime: iso(5) }],
-    });
+    const job = makeJob(
+      { activeDeadlineSeconds: 5 },
+      {
+        startTime: iso(0),
+        conditions: [{ type: 'FailureTarget', status: 'True', reason: 'DeadlineExceeded', lastTransitionTime: iso(5) }],
+      },
+    );
     const p = ended(0, 6, 143, { deleting: 5 });
     const list = jobAttempts(job, [kept(p)], [p], at(7), CONFIG);
     expect(cells(list)).toEqual([[1, p.metadata.name, 0, 143, 'DeadlineExceeded', '-', '-']]);
@@ -120,7 +146,13 @@ describe('jobAttempts', () => {
     const waiting = ended(2, 2, 0, { index: 2 });
     waiting.status = { phase: 'Pending', containerStatuses: [status({ waiting: { reason: 'ContainerCreating' } })] };
     const pods = [failed, running, waiting];
-    const list = jobAttempts(job, pods.map((p) => kept(p)), pods, at(3), CONFIG);
+    const list = jobAttempts(
+      job,
+      pods.map((p) => kept(p)),
+      pods,
+      at(3),
+      CONFIG,
+    );
     expect(list.items.map((a) => [a.index, a.state, a.reason ?? '-', a.counted ?? '-'])).toEqual([
       [1, 'Terminated', 'Error', 'backoffLimitPerIndex'],
       [0, 'Running', '-', '-'],
@@ -146,7 +178,12 @@ describe('jobAttempts', () => {
       phase: 'Running',
       containerStatuses: [
         status(
-          { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container=main pod=j_default(p)' } },
+          {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: 'back-off 20s restarting failed container=main pod=j_default(p)',
+            },
+          },
           1,
           { terminated: { exitCode: 1, reason: 'Error', startedAt: iso(3), finishedAt: iso(4) } },
         ),

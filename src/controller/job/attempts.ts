@@ -110,9 +110,23 @@ function containerRuns(kept: KeptPod, name: string, init: boolean, s: ContainerS
   }));
   if (!ended.has(current) && !(kept.deleted && !s?.state.running)) {
     if (s?.state.running)
-      rows.push({ ...base, restart: current, state: 'Running', startedAt: s.state.running.startedAt, log: log(current), order: [0, ms(s.state.running.startedAt ?? created)] });
+      rows.push({
+        ...base,
+        restart: current,
+        state: 'Running',
+        startedAt: s.state.running.startedAt,
+        log: log(current),
+        order: [0, ms(s.state.running.startedAt ?? created)],
+      });
     else
-      rows.push({ ...base, restart: current, state: 'Waiting', reason: s?.state.waiting?.reason ?? (p.spec.nodeName ? 'ContainerCreating' : 'Pending'), log: log(current), order: [1, ms(created)] });
+      rows.push({
+        ...base,
+        restart: current,
+        state: 'Waiting',
+        reason: s?.state.waiting?.reason ?? (p.spec.nodeName ? 'ContainerCreating' : 'Pending'),
+        log: log(current),
+        order: [1, ms(created)],
+      });
   }
   return rows;
 }
