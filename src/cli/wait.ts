@@ -2,7 +2,7 @@
 // beyond kubectl (whose --for takes one condition, kubectl#1629): several --for flags mean any of
 // them, and `--for=finished` waits for Complete or Failed and exits 1 for Failed, saying why, so a
 // CI step is one command. On a terminal the spinner shows the Job's progress as it changes.
-import { jobCompletions, notFoundError, parseDuration, StatusError, type Job } from '../api/index.js';
+import { notFoundError, parseDuration, StatusError, type Job } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { startSpinner } from '../print/spinner.js';
 import {
@@ -15,6 +15,7 @@ import {
   type GlobalOptions,
 } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
+import { WaitProgress } from './wait-progress.js';
 
 const A_WEEK_MS = 7 * 24 * 3600 * 1000;
 
@@ -44,15 +45,6 @@ function holdsAny(conds: Condition[], job: Job | undefined): boolean {
   );
 }
 
-/** `job/NAME: 3/10 succeeded, 1 failed, 2 running` for the spinner. */
-export function progress(name: string, job: Job): string {
-  const s = job.status ?? {};
-  const done = `${jobCompletions(job)} succeeded`;
-  const parts = [done, `${s.failed ?? 0} failed`, `${s.active ?? 0} running`];
-  if (s.ready !== undefined && s.active) parts[2] += ` (${s.ready} ready)`;
-  return `job/${name}: ${parts.join(', ')}`;
-}
-
 export async function runWait(
   args: string[],
   opts: GlobalOptions & { for: string[]; timeout?: string },
@@ -74,7 +66,14 @@ export async function runWait(
     io.stdoutIsTTY && !io.env.NO_COLOR && !opts.noColor,
   );
   try {
-    for (const name of names) await waitOne(client, ns, name, conds, timeoutMs, io, (t) => spinner.say(t));
+    for (const name of names) {
+      const shown = spinner.active ? new WaitProgress(client, ns, name, (t) => spinner.say(t)) : undefined;
+      try {
+        await waitOne(client, ns, name, conds, timeoutMs, io, (job) => shown?.seen(job));
+      } finally {
+        shown?.stop();
+      }
+    }
   } finally {
     spinner.stop();
   }
@@ -92,14 +91,14 @@ async function waitOne(
   conds: Condition[],
   timeoutMs: number,
   io: Io,
-  say: (text: string) => void,
+  seen: (job: Job) => void,
 ): Promise<void> {
   const label = `${singularQualified('jobs')}/${name}`;
   const wantsDelete = conds.some((c) => c.kind === 'delete');
   let last: Job | undefined;
   const holds = (job: Job | undefined) => {
     last = job;
-    if (job) say(progress(name, job));
+    if (job) seen(job);
     return holdsAny(conds, job);
   };
   const gone = (e: unknown) => e instanceof StatusError && e.status.code === 404;

@@ -1,6 +1,8 @@
 // The spinner `wait` shows on a terminal (ora); a no-op elsewhere.
 
 export interface Spinner {
+  /** Whether it shows at all (a person's terminal). */
+  active: boolean;
   /** Changes what it says (live progress). */
   say(text: string): void;
   stop(): void;
@@ -19,8 +21,8 @@ export async function startSpinner(
   stream: NodeJS.WriteStream = process.stderr,
 ): Promise<Spinner> {
   const shown = stream.isTTY && stream.columns > 0 && process.env.TERM !== 'dumb' && !('CI' in process.env);
-  if (!enabled || !shown) return { say: () => undefined, stop: () => undefined };
+  if (!enabled || !shown) return { active: false, say: () => undefined, stop: () => undefined };
   const { default: ora } = await import('ora');
   const s = ora({ text, stream, discardStdin: false, isEnabled: true }).start();
-  return { say: (t) => void (s.text = t), stop: () => s.stop() };
+  return { active: true, say: (t) => void (s.text = t), stop: () => s.stop() };
 }

@@ -3,7 +3,8 @@
 // reason and message on stderr), so a CI step is one command; in a pipe nothing else is printed.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/api/index.js';
-import { progress } from '../../src/cli/wait.js';
+import { ApiClient, findServer, localEndpoint } from '../../src/client/index.js';
+import { progress, retryText, WaitProgress } from '../../src/cli/wait-progress.js';
 import { Home, jobYaml } from '../e2e/harness.js';
 
 const home = new Home('50ms', { runtime: 'simulated' });
@@ -59,5 +60,34 @@ describe('wait for either outcome', () => {
       'job/x: 3/10 succeeded, 1 failed, 2 running (1 ready)',
     );
     expect(progress('x', job({}))).toBe('job/x: 0/1 succeeded, 0 failed, 0 running');
+  });
+
+  it('next retry in Ns: the back-off of the next pod, counted down', async () => {
+    expect(retryText([], 0)).toBe('');
+    const at = new Date(12_000).toISOString();
+    expect(retryText([{ kind: 'pod', at, backoffSeconds: 20 }], 400)).toBe(', next retry in 12s');
+    expect(retryText([{ kind: 'pod', at, backoffSeconds: 20 }], 12_000)).toBe('');
+    // On the server: a Job backing off 4 s after its first failure says so while it lasts.
+    const slow = new Home('4s', { runtime: 'simulated' });
+    try {
+      await slow.ok(['apply', '-f', '-'], jobYaml('again', ['false'], { spec: '  backoffLimit: 3\n' }));
+      const client = new ApiClient(localEndpoint((await findServer(slow.env))!));
+      const said: string[] = [];
+      const shown = new WaitProgress(client, 'default', 'again', (t) => said.push(t));
+      try {
+        const deadline = Date.now() + 15_000;
+        while (!said.some((t) => /, next retry in [1-4]s$/.test(t)) && Date.now() < deadline) {
+          shown.seen(await client.get<Job>('/apis/batch/v1/namespaces/default/jobs/again'));
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      } finally {
+        shown.stop();
+      }
+      expect(said.find((t) => t.includes('next retry'))).toMatch(
+        /^job\/again: 0\/1 succeeded, 1 failed, 0 running, next retry in [1-4]s$/,
+      );
+    } finally {
+      await slow.cleanup();
+    }
   });
 });
