@@ -34,7 +34,9 @@ export async function fetchAttempts(client: ApiClient, ns: string, t: AttemptsTa
   try {
     return (await client.get<AttemptList>(attemptsPath(ns, t.resource, t.name))) as AttemptList;
   } catch (e) {
-    if (e instanceof StatusError && e.status.code === 404 && !e.status.details)
+    // A cluster answers a path it does not serve with a bare 404 (or 403 where RBAC guards it).
+    const absent = e instanceof StatusError && ((e.status.code === 404 && !e.status.details) || e.status.code === 403);
+    if (absent)
       throw new CliError(
         `the server at ${client.endpoint.server.origin} keeps no attempts: it is not a jobctl server (on a cluster, \`kubectl get pods\` shows the current ones)`,
       );

@@ -20,8 +20,7 @@ export function clock(iso: string | undefined, nowMs: number): string {
 
 /** kubectl's durations, with the milliseconds of a run shorter than a second. */
 export function runDuration(ms: number): string {
-  if (ms < 0) return '0s';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`; // engines' clocks may put a fast exit before its start
   if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
   return humanDuration(ms);
 }

@@ -39,7 +39,7 @@ function tooltip(s: Segment): string {
 export function timelineSvg(m: TimelineModel): string {
   const indexed = m.lanes.some((l) => l.index !== undefined);
   const labelOf = (l: Lane) => (indexed ? `${l.index ?? '-'}  ` : '') + l.label;
-  const labelWidth = Math.min(320, Math.max(80, ...m.lanes.map((l) => labelOf(l).length * 7.3))) + 16;
+  const labelWidth = Math.min(320, Math.max(80, ...m.lanes.map((l) => labelOf(l).length * 7.3))) + 32;
   const plotWidth = WIDTH - labelWidth - 24;
   const span = m.endMs - m.startMs;
   const x = (t: number) => labelWidth + ((t - m.startMs) / span) * plotWidth;

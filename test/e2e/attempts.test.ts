@@ -12,7 +12,8 @@ const home = new Home('300ms');
 afterAll(() => home.cleanup());
 
 const attempts = (name: string) => home.json<AttemptList>(['attempts', `job/${name}`]);
-const keptDirs = (h: Home, job: string) => readdirSync(join(h.dir, 'logs')).filter((d) => d.startsWith(`default_${job}-`));
+const keptDirs = (h: Home, job: string) =>
+  readdirSync(join(h.dir, 'logs')).filter((d) => d.startsWith(`default_${job}-`));
 
 describe('every attempt, on the real engine', () => {
   it('a Never Job that fails: each pod an attempt, counted against backoffLimit, its output, -w, and the timeline', async () => {
@@ -36,7 +37,16 @@ describe('every attempt, on the real engine', () => {
     // The table, as kubectl lays one out.
     const table = (await home.ok(['attempts', 'retry'])).trimEnd().split('\n');
     expect(table[0].split(/\s+/)).toEqual([
-      'ATTEMPT', 'POD', 'CONTAINER', 'RESTART', 'STARTED', 'FINISHED', 'DURATION', 'EXIT', 'REASON', 'COUNTED',
+      'ATTEMPT',
+      'POD',
+      'CONTAINER',
+      'RESTART',
+      'STARTED',
+      'FINISHED',
+      'DURATION',
+      'EXIT',
+      'REASON',
+      'COUNTED',
     ]);
     expect(table.slice(1).map((l) => l.split(/\s+/)[1])).toEqual(list.items.map((a) => a.pod));
 
@@ -91,7 +101,9 @@ describe('every attempt, on the real engine', () => {
     expect(new Set(all.map((l) => l.split('] ')[1])).size).toBe(list.items.length); // each run its own output
     expect(all[0]).toMatch(new RegExp(`^\\[pod/${list.items[0].pod}/c attempt=1\\] run [0-9a-f-]{36}$`));
     // The pod's own attempts, though it is gone.
-    expect((await home.json<AttemptList>(['attempts', `pod/${list.items[0].pod}`])).items).toHaveLength(list.items.length);
+    expect((await home.json<AttemptList>(['attempts', `pod/${list.items[0].pod}`])).items).toHaveLength(
+      list.items.length,
+    );
 
     // A server restart keeps them (they are files, written before the status that reports them).
     await home.ok(['server', 'stop']);
@@ -105,7 +117,7 @@ describe('every attempt, on the real engine', () => {
     });
     // The deleted Never Job's pods took theirs too.
     await home.ok(['delete', 'job', 'retry']);
-    await until('the other Job\'s runs to go', async () => keptDirs(home, 'retry').length === 0);
+    await until("the other Job's runs to go", async () => keptDirs(home, 'retry').length === 0);
   });
 
   it('past the per-Job cap the oldest runs go, saying so; the current and previous run stay', async () => {
