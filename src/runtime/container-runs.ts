@@ -313,8 +313,6 @@ export abstract class ContainerRuns extends PodWorkerBase {
   protected recordExit(c: Container, init: boolean, term: Terminated, podFails = false): void {
     this.running.delete(c.name);
     const s = this.cs(c.name, init);
-    // Kept until the Job goes; written before the status (a crash between: recorded again).
-    writeRunRecord(this.k.config.logRoot, this.pod, c.name, init, s.restartCount, term);
     s.state = { terminated: term };
     s.ready = false;
     if (this.terminating || this.stage === 'done') {
@@ -341,6 +339,9 @@ export abstract class ContainerRuns extends PodWorkerBase {
 
   protected crashLoop(c: Container, init: boolean, term: Terminated): void {
     const s = this.cs(c.name, init);
+    // A run its restarts will push out of the status is kept (until the Job goes) as a record,
+    // written before the status that reports it: a crash between records it again.
+    writeRunRecord(this.k.config.logRoot, this.pod, c.name, init, s.restartCount, term);
     const key = c.name;
     const finishedMs = Date.parse(term.finishedAt ?? '') || this.now().getTime();
     const b = this.backoffs.get(key);

@@ -1,6 +1,8 @@
 // Every run of a Job's containers, kept until the Job is deleted (issue 18): beside each run's
-// output file (log-files.ts) its record (`<restart>.json`: how it ended), and in the pod's folder
+// output file (log-files.ts), for a run that restarts push out of the pod's status, its record
+// (`<restart>.json`: how it ended; the pod's status has the others), and in the pod's folder
 // `pod.json` (the pod as first met; once the pod is deleted, the pod as it ended, "archived"). A
+// pod that prints nothing and never restarts costs no file until it is deleted. A
 // Job's kept output is bounded by a cap: past it, the oldest runs' output is dropped, each leaving
 // a `<restart>.dropped` note of what went. The current and previous run of a pod that exists
 // (what `logs` and `logs --previous` read) are never dropped.
