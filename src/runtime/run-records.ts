@@ -175,6 +175,10 @@ export function jobPodDirs(root: string, namespace: string, jobName: string, job
   });
 }
 
+/** The folders kept of pods of this name (one per pod of that name, by uid). */
+export const podDirsNamed = (root: string, namespace: string, name: string): string[] =>
+  safeReaddir(root).filter((d) => d.startsWith(`${namespace}_${name}_`));
+
 /** The uid at the end of a pod folder's name. */
 export const uidOfDir = (d: string): string => d.slice(d.lastIndexOf('_') + 1);
 

@@ -1,15 +1,14 @@
 // GET .../{jobs|pods}/NAME/attempts and .../attempts/N/log: every attempt of a Job (or of one pod)
 // from the store and the runs the kubelet kept (runtime/run-records.ts), counted by the Job
 // controller's rules (controller/job/attempts.ts); the log of one of them.
-import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { basename } from 'node:path';
 import { badRequestError, notFoundError, type AttemptList, type Job, type Pod } from '../api/index.js';
 import type { Registry } from '../apiserver/index.js';
 import { jobAttempts, type KeptPod } from '../controller/job/attempts.js';
 import { containerLogFile, podLogDir } from '../runtime/log-files.js';
-import { controllingJob, jobPodDirs, readPodRuns, uidOfDir } from '../runtime/run-records.js';
-import { basename } from 'node:path';
+import { controllingJob, jobPodDirs, podDirsNamed, readPodRuns, uidOfDir } from '../runtime/run-records.js';
 import { renderLogLine } from './logs.js';
 
 export const ATTEMPTS_PATH =
@@ -51,7 +50,7 @@ export class AttemptsApi {
       return { pod, deleted: false, runs: readPodRuns(this.logRoot, dir).runs };
     }
     let found: KeptPod | undefined;
-    for (const dir of safeReaddir(this.logRoot).filter((d) => d.startsWith(`${ns}_${name}_`))) {
+    for (const dir of podDirsNamed(this.logRoot, ns, name)) {
       const r = readPodRuns(this.logRoot, dir);
       if (!r.archived || !r.pod) continue;
       if (!found || (r.pod.metadata.deletionTimestamp ?? '') > (found.pod.metadata.deletionTimestamp ?? ''))
@@ -98,13 +97,5 @@ export class AttemptsApi {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     for (const line of text.split('\n')) if (line) res.write(renderLogLine(line, timestamps) + '\n');
     res.end();
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }
