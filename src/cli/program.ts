@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { homePaths, jobctlHome } from '../api/home.js';
 import type { Io } from './io.js';
+import { addObservingVerbs } from './program-observe.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -245,39 +246,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
       await runLogs(target ?? '', { ...o, namespace: o.namespace }, io);
     });
 
-  program
-    .command('attempts')
-    .description('Every attempt of a job or pod: how each ended, what it counted against, and when the next comes')
-    .argument('<target...>', 'job/NAME or pod/NAME')
-    .option('-o, --output <format>', 'json or yaml')
-    .option('-w, --watch', 'print the attempts as they change')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      const { runAttempts } = await import('./attempts.js');
-      await runAttempts(
-        args,
-        { namespace: o.namespace, noColor: o.color === false, output: o.output, watch: o.watch },
-        io,
-      );
-    });
-
-  program
-    .command('timeline')
-    .description(
-      "Draw a job's attempts on a time axis: runs, back-off gaps, deadline and finish (-o svg: as a picture)",
-    )
-    .argument('<target...>', 'job/NAME or pod/NAME')
-    .option('-o, --output <format>', 'svg: a standalone SVG')
-    .option('--width <columns>', "the text's width (default: the terminal's, else COLUMNS or 80)")
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      const { runTimeline } = await import('./timeline.js');
-      await runTimeline(
-        args,
-        { namespace: o.namespace, noColor: o.color === false, output: o.output, width: o.width },
-        io,
-      );
-    });
+  addObservingVerbs(program, io);
 
   program
     .command('wait')

@@ -1,0 +1,68 @@
+// The verbs that look at what happened, registered in the program (program.ts) after `logs`:
+// jobctl's `attempts` and `timeline`, and kubectl's `events`.
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function addObservingVerbs(program: Command, io: Io): void {
+  program
+    .command('attempts')
+    .description('Every attempt of a job or pod: how each ended, what it counted against, and when the next comes')
+    .argument('<target...>', 'job/NAME or pod/NAME')
+    .option('-o, --output <format>', 'json or yaml')
+    .option('-w, --watch', 'print the attempts as they change')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runAttempts } = await import('./attempts.js');
+      await runAttempts(
+        args,
+        { namespace: o.namespace, noColor: o.color === false, output: o.output, watch: o.watch },
+        io,
+      );
+    });
+
+  program
+    .command('timeline')
+    .description(
+      "Draw a job's attempts on a time axis: runs, back-off gaps, deadline and finish (-o svg: as a picture)",
+    )
+    .argument('<target...>', 'job/NAME or pod/NAME')
+    .option('-o, --output <format>', 'svg: a standalone SVG')
+    .option('--width <columns>', "the text's width (default: the terminal's, else COLUMNS or 80)")
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runTimeline } = await import('./timeline.js');
+      await runTimeline(
+        args,
+        { namespace: o.namespace, noColor: o.color === false, output: o.output, width: o.width },
+        io,
+      );
+    });
+
+  program
+    .command('events')
+    .description('List events, oldest first (--for TYPE/NAME: those of one object)')
+    .option('--for <object>', 'only the events of this object, as TYPE/NAME (job/NAME, pod/NAME)')
+    .option('--types <types>', 'only events of these types: Normal, Warning (comma-separated, repeatable)', collect, [])
+    .option('-w, --watch', 'after listing the events, watch for more')
+    .option('-A, --all-namespaces', 'in every namespace')
+    .option('--no-headers', "don't print headers")
+    .option('-o, --output <format>', 'json or yaml')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runEvents } = await import('./events.js');
+      await runEvents(
+        {
+          namespace: o.namespace,
+          allNamespaces: o.allNamespaces,
+          for: o.for,
+          types: o.types,
+          watch: o.watch,
+          noHeaders: o.headers === false,
+          output: o.output,
+        },
+        io,
+      );
+    });
+}

@@ -1,0 +1,79 @@
+// `jobctl events` (issue 19, item 5) against kubectl 1.32's `events` on the same server as the
+// oracle: the table (ages aside), --for, --types, -A, --no-headers, -o yaml, the errors, and -w;
+// and `get -o yaml` quoting strings as kubectl's YAML does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Home, jobYaml, until } from './harness.js';
+import { Kubectl } from './kubectl-harness.js';
+
+const home = new Home('300ms');
+const kube = new Kubectl(home);
+afterAll(() => home.cleanup());
+
+/** Ages move between two commands: the LAST SEEN cells are masked. */
+const masked = (text: string) => text.replace(/^(\S+ +)?\d+[smhd]\S*( \(x\d+ over \S+\))? +/gm, '$1<age> ');
+
+beforeAll(async () => {
+  await kube.connect();
+  await home.ok(
+    ['apply', '-f', '-'],
+    jobYaml('fails', ['sh', '-c', 'echo "no: luck"; exit 2'], { spec: '  backoffLimit: 1\n' }),
+  );
+  await home.ok(['apply', '-f', '-'], jobYaml('fine', ['true']));
+  await home.ok(['wait', '--for=condition=failed', 'job/fails', '--timeout=60s']);
+  await home.ok(['wait', '--for=condition=complete', 'job/fine', '--timeout=60s']);
+});
+
+describe('jobctl events, with kubectl events as the oracle', () => {
+  it('prints what kubectl prints, for the same requests', async () => {
+    // (A short list: Go sorts up to 12 events stably; longer lists order equal times its own way.)
+    for (const args of [
+      ['events', '--for', 'job/fails'],
+      ['events', '--for', 'job.batch/fine', '--no-headers'],
+      ['events', '--types=Warning'],
+      ['events', '-A', '--types', 'warning'],
+      ['events', '--for', 'job/nothing'],
+      ['events', '-n', 'kube-system'],
+      ['events', '--for', 'fails'],
+      ['events', '--for', 'job/a/b'],
+      ['events', '--for', 'gadget/x'],
+      ['events', '--types=Bad'],
+    ]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      expect({ code: got.code, stdout: masked(got.stdout), stderr: got.stderr }, args.join(' ')).toEqual({
+        code: want.code,
+        stdout: masked(want.stdout),
+        stderr: want.stderr,
+      });
+    }
+    const mine = await home.ok(['events', '--for', 'job/fails']);
+    expect(mine).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/m);
+    expect(mine).toMatch(/Warning +BackoffLimitExceeded +Job\/fails +Job has reached the specified backoff limit$/m);
+  });
+
+  it('-o yaml as kubectl prints it; and get -o yaml quotes as kubectl does', async () => {
+    const args = ['events', '--for', 'job/fails', '-o', 'yaml'];
+    expect((await home.jobctl(args)).stdout).toBe((await kube.run(args)).stdout);
+    // go-yaml's quotes: 'single' for a string with ': ', "double" for one read as another type.
+    for (const what of [
+      ['get', 'events'],
+      ['get', 'pods'],
+      ['get', 'jobs'],
+    ]) {
+      const mine = await home.ok([...what, '-o', 'yaml']);
+      expect(mine, what.join(' ')).toBe((await kube.run([...what, '-o', 'yaml'])).stdout);
+    }
+    expect(await home.ok(['get', 'events', '-o', 'yaml'])).toMatch(/message: 'Created container: c'/);
+  });
+
+  it('-w prints the events there are, then each new one', async () => {
+    const watch = home.background(['events', '--for', 'job/later', '-w']);
+    await home.ok(['apply', '-f', '-'], jobYaml('later', ['true']));
+    await until("the new Job's events", async () => /Completed +Job\/later +Job completed/.test(watch.output()));
+    watch.child.kill('SIGINT');
+    const lines = watch.output().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/);
+    expect(lines.filter((l) => l.startsWith('LAST SEEN'))).toHaveLength(1);
+    expect(lines.some((l) => /SuccessfulCreate +Job\/later +Created pod: later-/.test(l))).toBe(true);
+  });
+});
