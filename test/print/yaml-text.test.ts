@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { yamlText } from '../../src/print/yaml-text.js';
 
 describe('yamlText', () => {
-  it("quotes as go-yaml: 'single' where plain cannot be, \"double\" for what reads as another type", () => {
+  it('quotes as go-yaml: \'single\' where plain cannot be, "double" for what reads as another type', () => {
     expect(
       yamlText({
         message: 'Created container: c',
