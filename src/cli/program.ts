@@ -332,6 +332,35 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     });
 
   program
+    .command('api-resources')
+    .description('Print the API resources the server serves (its discovery), as kubectl does')
+    .argument('[args...]')
+    .option('-o, --output <format>', 'wide or name')
+    .option('--no-headers', "don't print headers")
+    .option('--api-group <group>', 'only the resources of this API group ("" for the core group)')
+    .option('--namespaced [bool]', 'true: only namespaced resources; false: only cluster-scoped ones')
+    .option('--verbs <verbs>', 'only resources that support these verbs (comma-separated, repeatable)', collect, [])
+    .option('--categories <names>', 'only resources in these categories (comma-separated, repeatable)', collect, [])
+    .option('--sort-by <field>', 'name or kind (default: API group, then name)')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runApiResources } = await import('./api-resources.js');
+      await runApiResources(
+        args,
+        {
+          output: o.output,
+          noHeaders: o.headers === false,
+          apiGroup: o.apiGroup,
+          namespaced: o.namespaced === undefined ? undefined : String(o.namespaced),
+          verbs: o.verbs,
+          categories: o.categories,
+          sortBy: o.sortBy,
+        },
+        io,
+      );
+    });
+
+  program
     .command('version')
     .description("Print the client's and the server's versions, and the container engine the server uses")
     .action(async () => (await import('./version.js')).runVersion(process.env.npm_package_version ?? '0.1.0', io));

@@ -1,6 +1,6 @@
-// `jobctl events` (issue 19, item 5) against kubectl 1.32's `events` on the same server as the
-// oracle: the table (ages aside), --for, --types, -A, --no-headers, -o yaml, the errors, and -w;
-// and `get -o yaml` quoting strings as kubectl's YAML does.
+// The rest of kubectl's verbs (issue 19), each against kubectl 1.32 on the same server as the
+// oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
+// -w), `api-resources` (its flags and errors), and `get -o yaml` quoting strings as kubectl does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Home, jobYaml, until } from './harness.js';
 import { Kubectl } from './kubectl-harness.js';
@@ -75,5 +75,33 @@ describe('jobctl events, with kubectl events as the oracle', () => {
     expect(lines[0]).toMatch(/^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$/);
     expect(lines.filter((l) => l.startsWith('LAST SEEN'))).toHaveLength(1);
     expect(lines.some((l) => /SuccessfulCreate +Job\/later +Created pod: later-/.test(l))).toBe(true);
+  });
+});
+
+describe('jobctl api-resources, with kubectl api-resources as the oracle', () => {
+  it('prints what kubectl prints from the same discovery, with every flag', async () => {
+    for (const args of [
+      ['api-resources'],
+      ['api-resources', '-o', 'wide'],
+      ['api-resources', '-o', 'name'],
+      ['api-resources', '--sort-by=kind', '--namespaced=false'],
+      ['api-resources', '--namespaced'],
+      ['api-resources', '--api-group=batch', '--no-headers'],
+      ['api-resources', '--api-group='],
+      ['api-resources', '--verbs=create,list', '-o', 'name'],
+      ['api-resources', '--verbs=create', '--verbs=list'],
+      ['api-resources', '--categories=all'],
+      ['api-resources', '--sort-by=x'],
+      ['api-resources', '-o', 'json'],
+    ]) {
+      const want = await kube.run(args);
+      expect(await home.jobctl(args), args.join(' ')).toEqual(want);
+    }
+    expect(await home.jobctl(['api-resources', 'extra'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error: unexpected arguments: [extra]\nSee 'jobctl api-resources -h' for help and examples\n",
+    });
+    expect((await kube.run(['api-resources', 'extra'])).stderr).toContain('error: unexpected arguments: [extra]');
   });
 });
