@@ -1,7 +1,9 @@
-// `jobctl get`: tables, -o wide|json|yaml|name|jsonpath, selectors, all namespaces, and -w.
-import { resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
+// `jobctl get`: tables, -o wide|json|yaml|name|jsonpath|custom-columns, -L, --sort-by, selectors,
+// all namespaces, and -w.
+import { readFileSync } from 'node:fs';
+import { isQuantity, parseQuantity, resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
 import { listAndWatch, type ObjectEvent } from '../client/index.js';
-import { jsonPath, JsonPathError } from '../print/jsonpath.js';
+import { goSprint, jsonPath, JsonPathError, jsonPathValues, relaxedJsonPath } from '../print/jsonpath.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
@@ -18,21 +20,96 @@ export interface GetOptions extends GlobalOptions {
   noHeaders?: boolean;
   showLabels?: boolean;
   showManagedFields?: boolean;
+  /** -L: a column per label key (comma-separated, repeatable). */
+  labelColumns?: string[];
+  sortBy?: string;
 }
 
+type Column = { header: string; template: string };
 type Format =
-  { kind: 'table'; wide: boolean } | { kind: 'yaml' | 'json' | 'name' } | { kind: 'jsonpath'; template: string };
+  | { kind: 'table'; wide: boolean }
+  | { kind: 'yaml' | 'json' | 'name' }
+  | { kind: 'jsonpath'; template: string }
+  | { kind: 'custom'; columns: Column[] };
+
+/** A JSONPath error in kubectl's words. */
+function relaxed(spec: string): string {
+  try {
+    return relaxedJsonPath(spec);
+  } catch (e) {
+    if (e instanceof JsonPathError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** `-o custom-columns=NAME:.metadata.name,...`, as kubectl reads it. */
+function customColumns(spec: string): Column[] {
+  if (!spec) throw new CliError('custom-columns format specified but no custom columns given');
+  return spec.split(',').map((part) => {
+    const i = part.indexOf(':');
+    if (i < 0) throw new CliError(`unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+    return { header: part.slice(0, i), template: relaxed(part.slice(i + 1)) };
+  });
+}
+
+/** `-o custom-columns-file=FILE`: a line of headers, a line of field specs. */
+function customColumnsFile(path: string): Column[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`error reading template ${path}, ${(e as Error).message}`);
+  }
+  // Lines as Go's scanner reads them: a last newline ends a line, it does not start one.
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const [head, specs] = lines.map((l) => l.split(/\s+/).filter(Boolean));
+  const missing = 'Expected format is one line of space separated headers, one line of space separated column specs.';
+  if (!head) throw new CliError(`invalid template, missing header line. ${missing}`);
+  if (!specs) throw new CliError(`invalid template, missing spec line. ${missing}`);
+  if (head.length !== specs.length)
+    throw new CliError(`number of headers (${head.length}) and field specifications (${specs.length}) don't match`);
+  return head.map((header, i) => ({ header, template: relaxed(specs[i]) }));
+}
 
 function parseFormat(o: string | undefined): Format {
   if (!o) return { kind: 'table', wide: false };
   if (o === 'wide') return { kind: 'table', wide: true };
   if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
-  const m = /^jsonpath=(.*)$/s.exec(o);
-  if (m) return { kind: 'jsonpath', template: m[1] };
+  const m = /^(jsonpath|custom-columns|custom-columns-file)=(.*)$/s.exec(o);
+  if (m?.[1] === 'jsonpath') return { kind: 'jsonpath', template: m[2] };
+  if (m?.[1] === 'custom-columns') return { kind: 'custom', columns: customColumns(m[2]) };
+  if (m?.[1] === 'custom-columns-file') return { kind: 'custom', columns: customColumnsFile(m[2]) };
+  if (o === 'custom-columns') throw new CliError('custom-columns format specified but no custom columns given');
   throw new CliError(
-    `unable to match a printer suitable for the output format "${o}", allowed formats are: json,jsonpath,name,wide,yaml`,
+    `unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,name,wide,yaml`,
   );
 }
+
+/** One cell of a custom column: what the path finds, as Go prints it, or `<none>`. */
+function customCell(c: Column, o: ApiObject): string {
+  const values = jsonPathValues(c.template, o);
+  return values.length ? values.map(goSprint).join(',') : '<none>';
+}
+
+/** kubectl's --sort-by order: missing first, numbers by value, quantities by amount, else text. */
+function sortObjects(objs: ApiObject[], field: string): ApiObject[] {
+  const template = relaxed(field);
+  const key = (o: ApiObject) => jsonPathValues(template, o)[0];
+  const less = (a: unknown, b: unknown): boolean => {
+    if (a === undefined) return true;
+    if (b === undefined) return false;
+    if (typeof a === 'number' && typeof b === 'number') return a < b;
+    if (typeof a === 'string' && typeof b === 'string')
+      return isQuantity(a) && isQuantity(b) ? parseQuantity(a) < parseQuantity(b) : a < b;
+    return JSON.stringify(a) < JSON.stringify(b);
+  };
+  const keyed = objs.map((o, i) => ({ o, i, k: key(o) }));
+  keyed.sort((x, y) => (less(x.k, y.k) ? -1 : less(y.k, x.k) ? 1 : x.i - y.i));
+  return keyed.map((x) => x.o);
+}
+
+const labelKeys = (opts: GetOptions) => (opts.labelColumns ?? []).flatMap((l) => l.split(',')).filter(Boolean);
 
 const kindOf = (resource: string) => resourceByPlural(resource)?.kind ?? '';
 
@@ -46,7 +123,13 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   const p = await paletteFor(io, opts, format.kind !== 'table');
   const table = new TablePrinter();
   const allNs = Boolean(opts.allNamespaces) && !clustered;
+  const keys = labelKeys(opts);
   const render = (objs: ApiObject[], withHeader: boolean, events?: string[]): string => {
+    if (format.kind === 'custom') {
+      const rows = objs.map((o) => format.columns.map((c) => customCell(c, o)));
+      if (withHeader && !opts.noHeaders) rows.unshift(format.columns.map((c) => c.header));
+      return table.render(rows);
+    }
     const wide = format.kind === 'table' && format.wide;
     const now = Date.now();
     const rows: string[][] = [];
@@ -56,18 +139,21 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
         ...(events ? ['EVENT'] : []),
         ...(allNs ? ['NAMESPACE'] : []),
         ...h,
+        ...keys.map((k) => (k.split('/').at(-1) ?? k).toUpperCase()),
         ...(opts.showLabels ? ['LABELS'] : []),
       ]);
     }
     objs.forEach((o, i) => {
       const labels =
         Object.entries(o.metadata.labels ?? {})
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) // kubectl's labels.FormatLabels order
           .map(([k, v]) => `${k}=${v}`)
           .join(',') || '<none>';
       rows.push([
         ...(events ? [events[i]] : []),
         ...(allNs ? [o.metadata.namespace ?? ''] : []),
         ...rowOf(o, now, wide, p),
+        ...keys.map((k) => o.metadata.labels?.[k] ?? ''),
         ...(opts.showLabels ? [labels] : []),
       ]);
     });
@@ -75,7 +161,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   };
   const emit = async (shown: ApiObject[], single: boolean) => {
     const objs = opts.showManagedFields ? shown : shown.map(hideManagedFields);
-    if (format.kind === 'table') io.out(render(objs, true));
+    if (format.kind === 'table' || format.kind === 'custom') io.out(render(objs, true));
     else if (format.kind === 'name') for (const o of objs) io.out(`${kindSlashName(o)}\n`);
     else {
       const data = single ? objs[0] : asList(objs);
@@ -118,11 +204,12 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     if (!watching) return;
   }
   const printList = async (items: ApiObject[]) => {
-    objs = items; // the server's order (by name), as kubectl prints it
+    // The server's order (by name), as kubectl prints it, unless --sort-by says otherwise.
+    objs = opts.sortBy ? sortObjects(items, opts.sortBy) : items;
     if (opts.watchOnly) return;
-    if (objs.length === 0 && (format.kind === 'table' || format.kind === 'name')) {
+    if (objs.length === 0 && (format.kind === 'table' || format.kind === 'name' || format.kind === 'custom')) {
       if (!opts.watch) io.err(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
-    } else if (opts.watch && format.kind === 'table') {
+    } else if (opts.watch && (format.kind === 'table' || format.kind === 'custom')) {
       io.out(render(objs, true, opts.outputWatchEvents ? objs.map(() => 'ADDED') : undefined));
     } else await emit(objs, names.length === 1);
   };
@@ -137,7 +224,8 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   let synthetic = names.length > 0;
   const onEvent = async (ev: ObjectEvent<ApiObject>) => {
     if (synthetic) return void (synthetic = false);
-    if (format.kind === 'table') io.out(render([ev.object], first, opts.outputWatchEvents ? [ev.type] : undefined));
+    if (format.kind === 'table' || format.kind === 'custom')
+      io.out(render([ev.object], first, opts.outputWatchEvents ? [ev.type] : undefined));
     else await emit([ev.object], true);
     first = false;
   };

@@ -1,5 +1,6 @@
-// The verbs that look at what happened, registered in the program (program.ts) after `logs`:
-// jobctl's `attempts` and `timeline`, and kubectl's `events`.
+// The verbs that look at what happened and at what the server serves, registered in the program
+// (program.ts) after `logs`: jobctl's `attempts` and `timeline`, kubectl's `events` and
+// `api-resources`.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -61,6 +62,35 @@ export function addObservingVerbs(program: Command, io: Io): void {
           watch: o.watch,
           noHeaders: o.headers === false,
           output: o.output,
+        },
+        io,
+      );
+    });
+
+  program
+    .command('api-resources')
+    .description('Print the API resources the server serves (its discovery), as kubectl does')
+    .argument('[args...]')
+    .option('-o, --output <format>', 'wide or name')
+    .option('--no-headers', "don't print headers")
+    .option('--api-group <group>', 'only the resources of this API group ("" for the core group)')
+    .option('--namespaced [bool]', 'true: only namespaced resources; false: only cluster-scoped ones')
+    .option('--verbs <verbs>', 'only resources that support these verbs (comma-separated, repeatable)', collect, [])
+    .option('--categories <names>', 'only resources in these categories (comma-separated, repeatable)', collect, [])
+    .option('--sort-by <field>', 'name or kind (default: API group, then name)')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runApiResources } = await import('./api-resources.js');
+      await runApiResources(
+        args,
+        {
+          output: o.output,
+          noHeaders: o.headers === false,
+          apiGroup: o.apiGroup,
+          namespaced: o.namespaced === undefined ? undefined : String(o.namespaced),
+          verbs: o.verbs,
+          categories: o.categories,
+          sortBy: o.sortBy,
         },
         io,
       );

@@ -176,8 +176,18 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .command('get')
     .description('Display one or many resources: jobs, pods, events, configmaps, secrets, namespaces, nodes')
     .argument('<resource...>', 'TYPE [NAME...] or TYPE/NAME')
-    .option('-o, --output <format>', 'wide, json, yaml, name, jsonpath=TEMPLATE')
+    .option(
+      '-o, --output <format>',
+      'wide, json, yaml, name, jsonpath=TEMPLATE, custom-columns=SPEC, custom-columns-file=FILE',
+    )
     .option('-l, --selector <selector>', 'label selector, e.g. app=x,tier!=web')
+    .option(
+      '-L, --label-columns <keys>',
+      'a column for each of these labels (comma-separated, repeatable)',
+      collect,
+      [],
+    )
+    .option('--sort-by <field>', 'sort the list by this JSONPath field, e.g. .status.startTime')
     .option('--field-selector <selector>', 'field selector, e.g. status.phase=Running,spec.nodeName=vm')
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('-w, --watch', 'after listing, watch for changes')
@@ -204,6 +214,8 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
           noHeaders: o.headers === false,
           showLabels: o.showLabels,
           showManagedFields: o.showManagedFields,
+          labelColumns: o.labelColumns,
+          sortBy: o.sortBy,
         },
         io,
       );
@@ -329,35 +341,6 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       await (await import('./label.js')).runTaint(args, { overwrite: o.overwrite }, io);
-    });
-
-  program
-    .command('api-resources')
-    .description('Print the API resources the server serves (its discovery), as kubectl does')
-    .argument('[args...]')
-    .option('-o, --output <format>', 'wide or name')
-    .option('--no-headers', "don't print headers")
-    .option('--api-group <group>', 'only the resources of this API group ("" for the core group)')
-    .option('--namespaced [bool]', 'true: only namespaced resources; false: only cluster-scoped ones')
-    .option('--verbs <verbs>', 'only resources that support these verbs (comma-separated, repeatable)', collect, [])
-    .option('--categories <names>', 'only resources in these categories (comma-separated, repeatable)', collect, [])
-    .option('--sort-by <field>', 'name or kind (default: API group, then name)')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      const { runApiResources } = await import('./api-resources.js');
-      await runApiResources(
-        args,
-        {
-          output: o.output,
-          noHeaders: o.headers === false,
-          apiGroup: o.apiGroup,
-          namespaced: o.namespaced === undefined ? undefined : String(o.namespaced),
-          verbs: o.verbs,
-          categories: o.categories,
-          sortBy: o.sortBy,
-        },
-        io,
-      );
     });
 
   program

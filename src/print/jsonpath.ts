@@ -109,3 +109,32 @@ export function jsonPath(template: string, data: unknown): string {
   const t = template.replace(/^'(.*)'$/s, '$1');
   return run(parseTemplate(t), data);
 }
+
+/** kubectl's relaxed field spec (`.a.b`, `a.b`, `{.a.b}`, `{a.b}`) as its `{.a.b}` template. */
+export function relaxedJsonPath(spec: string): string {
+  const m = /^\{\.?([^{}]+)\}$|^\.?([^{}]+)$/.exec(spec);
+  if (!m)
+    throw new JsonPathError(
+      "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'",
+    );
+  return `{.${m[1] ?? m[2]}}`;
+}
+
+/** The values one `{.path}` finds (missing keys find nothing), as kubectl's FindResults. */
+export function jsonPathValues(template: string, data: unknown): unknown[] {
+  const nodes = parseTemplate(template);
+  const path = nodes.find((n): n is { path: Seg[] } => 'path' in n);
+  return path ? evaluate(data, path.path) : [];
+}
+
+/** Go's fmt.Sprint of a decoded JSON value: `map[a:1 b:x]`, `[a b]`, `<nil>`. */
+export function goSprint(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goSprint).join(' ')}]`;
+  if (typeof v === 'object')
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goSprint((v as Record<string, unknown>)[k])}`)
+      .join(' ')}]`;
+  return String(v);
+}

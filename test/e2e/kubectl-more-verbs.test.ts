@@ -1,6 +1,9 @@
 // The rest of kubectl's verbs (issue 19), each against kubectl 1.32 on the same server as the
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
-// -w), `api-resources` (its flags and errors), and `get -o yaml` quoting strings as kubectl does.
+// -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
+// custom-columns-file, and `get -o yaml` quoting strings as kubectl does.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Home, jobYaml, until } from './harness.js';
 import { Kubectl } from './kubectl-harness.js';
@@ -9,8 +12,8 @@ const home = new Home('300ms');
 const kube = new Kubectl(home);
 afterAll(() => home.cleanup());
 
-/** Ages move between two commands: the LAST SEEN cells are masked. */
-const masked = (text: string) => text.replace(/^(\S+ +)?\d+[smhd]\S*( \(x\d+ over \S+\))? +/gm, '$1<age> ');
+/** Ages move between two commands: every age-like cell is masked, and the padding with it. */
+const masked = (text: string) => text.replace(/\b\d+(s|m\d*s?|h\d*m?|d\d*h?)\b/g, '<age>').replace(/ +/g, ' ');
 
 beforeAll(async () => {
   await kube.connect();
@@ -103,5 +106,48 @@ describe('jobctl api-resources, with kubectl api-resources as the oracle', () =>
       stderr: "error: unexpected arguments: [extra]\nSee 'jobctl api-resources -h' for help and examples\n",
     });
     expect((await kube.run(['api-resources', 'extra'])).stderr).toContain('error: unexpected arguments: [extra]');
+  });
+});
+
+describe("get's columns and order, with kubectl get as the oracle", () => {
+  it('-L, --show-labels, --sort-by, -o custom-columns and custom-columns-file', async () => {
+    const file = join(home.dir, 'columns.txt');
+    writeFileSync(
+      file,
+      'NAME PHASE RESTARTS\n.metadata.name {.status.phase} status.containerStatuses[*].restartCount\n',
+    );
+    const oneLine = join(home.dir, 'one-line.txt');
+    writeFileSync(oneLine, 'ONLY\n');
+    for (const args of [
+      ['get', 'pods', '-L', 'batch.kubernetes.io/job-name,controller-uid', '--show-labels'],
+      ['get', 'pods', '-L', 'job-name', '-L', 'nope'],
+      ['get', 'jobs', '-L', 'job-name', '-o', 'wide'],
+      ['get', 'pods', '--sort-by=.status.startTime'],
+      ['get', 'jobs', '--sort-by={.metadata.name}', '-o', 'name'],
+      ['get', 'pods', '--sort-by=.status.containerStatuses[0].restartCount', '--no-headers'],
+      [
+        'get',
+        'pods',
+        '-o',
+        'custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,X:.nope,L:.metadata.labels',
+      ],
+      ['get', 'pods', '-o', 'custom-columns=NAME:metadata.name', '--no-headers'],
+      [
+        'get',
+        'jobs',
+        '--sort-by=.metadata.creationTimestamp',
+        '-o',
+        'custom-columns=N:.metadata.name,C:.spec.completions',
+      ],
+      ['get', 'pods', '-o', `custom-columns-file=${file}`],
+      ['get', 'pods', '-o', `custom-columns-file=${oneLine}`],
+      ['get', 'pods', '-o', 'custom-columns='],
+      ['get', 'pods', '-o', 'custom-columns=NAME'],
+      ['get', 'pods', '-o', 'custom-columns=N:{{x'],
+    ]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      expect({ ...got, stdout: masked(got.stdout) }, args.join(' ')).toEqual({ ...want, stdout: masked(want.stdout) });
+    }
   });
 });
