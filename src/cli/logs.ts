@@ -18,6 +18,43 @@ export interface LogsOptions extends GlobalOptions {
   selector?: string;
   attempt?: string;
   allAttempts?: boolean;
+  since?: string;
+  sinceTime?: string;
+  limitBytes?: string;
+}
+
+const USAGE = "\nSee 'jobctl logs --help' for usage.";
+
+/** --since, --since-time and --limit-bytes as the query kubectl sends, validated in its words. */
+function logWindow(opts: LogsOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  let since: number | undefined;
+  if (opts.since !== undefined) {
+    since = parseDuration(opts.since);
+    if (since === undefined)
+      throw new CliError(
+        `invalid argument "${opts.since}" for "--since" flag: time: invalid duration "${opts.since}"${USAGE}`,
+      );
+  }
+  if (opts.sinceTime && since) throw new CliError('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (opts.limitBytes !== undefined && !/^-?\d+$/.test(opts.limitBytes))
+    throw new CliError(
+      `invalid argument "${opts.limitBytes}" for "--limit-bytes" flag: strconv.ParseInt: parsing "${opts.limitBytes}": invalid syntax${USAGE}`,
+    );
+  const limit = Number(opts.limitBytes ?? 0);
+  if (limit < 0) throw new CliError('--limit-bytes must be greater than 0');
+  const seconds = since ? Math.round(since / 1000) : 0;
+  if (seconds < 0) throw new CliError('--since must be greater than 0');
+  if (opts.sinceTime) {
+    if (Number.isNaN(Date.parse(opts.sinceTime)) || !/^\d{4}-\d{2}-\d{2}T/.test(opts.sinceTime))
+      throw new CliError(
+        `parsing time "${opts.sinceTime}" as "2006-01-02T15:04:05Z07:00": cannot parse "${opts.sinceTime}" as "2006"`,
+      );
+    q.set('sinceTime', new Date(opts.sinceTime).toISOString().replace(/\.\d+Z$/, 'Z'));
+  }
+  if (limit) q.set('limitBytes', String(limit));
+  if (since) q.set('sinceSeconds', String(seconds));
+  return q;
 }
 
 const PHASE_RANK: Record<string, number> = { Running: 0, Succeeded: 0, Failed: 0, Unknown: 1, Pending: 2 };
@@ -120,6 +157,7 @@ async function waitStarted(client: ApiClient, pod: Pod, container: string, timeo
 export async function runLogs(target: string, opts: LogsOptions, io: Io): Promise<void> {
   if (opts.attempt !== undefined || opts.allAttempts)
     return (await import('./attempt-logs.js')).runAttemptLogs(target, opts, io);
+  const window = logWindow(opts);
   const ns = namespaceOf(opts);
   const timeoutMs = parseDuration(opts.podRunningTimeout ?? '20s') ?? 20_000;
   const client = await connect(io);
@@ -163,7 +201,7 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
     }
     for (const c of containers) {
       if (!opts.previous) pod = await waitStarted(client, pod, c, timeoutMs);
-      const q = new URLSearchParams({ container: c });
+      const q = new URLSearchParams({ container: c, ...Object.fromEntries(window) });
       if (opts.follow) q.set('follow', 'true');
       if (opts.previous) q.set('previous', 'true');
       if (opts.timestamps) q.set('timestamps', 'true');

@@ -244,6 +244,9 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('-p, --previous', 'the previous terminated run of the container')
     .option('--tail <lines>', 'lines of recent log to show (-1: all)')
     .option('--timestamps', 'include timestamps')
+    .option('--since <duration>', 'only lines newer than this, like 5s, 2m or 3h')
+    .option('--since-time <time>', 'only lines written at or after this time (RFC 3339)')
+    .option('--limit-bytes <n>', 'at most this many bytes of log')
     .option('-l, --selector <selector>', 'label selector')
     .option('--pod-running-timeout <duration>', 'how long to wait for a pod', '20s')
     .option(

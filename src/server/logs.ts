@@ -12,6 +12,37 @@ export interface LogQuery {
   previous: boolean;
   tailLines?: number;
   timestamps: boolean;
+  /** sinceSeconds / sinceTime: only lines written at or after this time. */
+  sinceMs?: number;
+  /** limitBytes: at most this much output (a line may be cut). */
+  limitBytes?: number;
+}
+
+/** What a query lets through: lines from `sinceMs` on, and at most `limitBytes` in all. */
+class LogFilter {
+  private left: number;
+  constructor(private readonly q: LogQuery) {
+    this.left = q.limitBytes ?? Infinity;
+  }
+
+  /** The line as it is sent ('' when filtered out, or when the limit is reached). */
+  pass(line: string): string {
+    if (this.left <= 0) return '';
+    if (this.q.sinceMs !== undefined && Date.parse(line.slice(0, line.indexOf(' '))) < this.q.sinceMs) return '';
+    const text = renderLogLine(line, this.q.timestamps) + '\n';
+    const size = Buffer.byteLength(text);
+    if (size <= this.left) {
+      this.left -= size;
+      return text;
+    }
+    const cut = Buffer.from(text).subarray(0, this.left).toString('utf8');
+    this.left = 0;
+    return cut;
+  }
+
+  get full(): boolean {
+    return this.left <= 0;
+  }
 }
 
 /** Log lines are `<ts> <stream> <text>`. */
@@ -78,8 +109,9 @@ export async function streamLogs(
   let lines = text.split('\n');
   const trailing = lines.pop() ?? '';
   if (q.tailLines !== undefined) lines = q.tailLines === 0 ? [] : lines.slice(-q.tailLines);
-  for (const l of lines) res.write(renderLogLine(l, q.timestamps) + '\n');
-  if (!q.follow || q.previous) {
+  const filter = new LogFilter(q);
+  for (const l of lines) res.write(filter.pass(l));
+  if (!q.follow || q.previous || filter.full) {
     res.end();
     return;
   }
@@ -109,7 +141,7 @@ export async function streamLogs(
       offset = size;
       const parts = (carry + buf.toString('utf8')).split('\n');
       carry = parts.pop() ?? '';
-      for (const l of parts) res.write(renderLogLine(l, q.timestamps) + '\n');
+      for (const l of parts) res.write(filter.pass(l));
     } finally {
       await fh.close();
     }
@@ -126,8 +158,8 @@ export async function streamLogs(
       if (isClosed()) return;
       const ended = runEnded();
       await readMore();
-      if (ended) {
-        if (carry) res.write(renderLogLine(carry, q.timestamps) + '\n');
+      if (ended || filter.full) {
+        if (carry) res.write(filter.pass(carry));
         res.end();
         return;
       }

@@ -1,7 +1,8 @@
 // The rest of kubectl's verbs (issue 19), each against kubectl 1.32 on the same server as the
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
-// custom-columns-file, and `get -o yaml` quoting strings as kubectl does.
+// custom-columns-file, `logs --since|--since-time|--limit-bytes`, and `get -o yaml` quoting
+// strings as kubectl does.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,5 +150,34 @@ describe("get's columns and order, with kubectl get as the oracle", () => {
       const got = await home.jobctl(args);
       expect({ ...got, stdout: masked(got.stdout) }, args.join(' ')).toEqual({ ...want, stdout: masked(want.stdout) });
     }
+  });
+});
+
+describe("logs' window, with kubectl logs as the oracle", () => {
+  it('--since, --since-time, --limit-bytes (with --tail), and their errors', async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('talk', ['sh', '-c', 'for i in 1 2 3 4; do echo "line $i"; sleep 1; done']),
+    );
+    await home.ok(['wait', '--for=condition=complete', 'job/talk', '--timeout=60s']);
+    const stamped = (await home.ok(['logs', 'job/talk', '--timestamps'])).trimEnd().split('\n');
+    const third = stamped[2].split(' ')[0];
+    const cases = [
+      ['logs', 'job/talk', '--since=1h'],
+      ['logs', 'job/talk', `--since-time=${third}`],
+      ['logs', 'job/talk', `--since-time=${third}`, '--timestamps'],
+      ['logs', 'job/talk', '--limit-bytes=9'],
+      ['logs', 'job/talk', '--limit-bytes=7', '--tail=2'],
+      ['logs', 'job/talk', '--since=1h', `--since-time=${third}`],
+      ['logs', 'job/talk', '--limit-bytes=-1'],
+      ['logs', 'job/talk', '--since-time=yesterday'],
+      ['logs', 'job/talk', '--since=-5s'],
+    ];
+    for (const args of cases) expect(await home.jobctl(args), args.join(' ')).toEqual(await kube.run(args));
+    // Whole seconds reach the server (kubectl's RFC 3339): the third line, written within its second, is in.
+    expect((await home.ok(['logs', 'job/talk', `--since-time=${third}`])).split('\n')[0]).toMatch(/^line [23]$/);
+    expect(await home.ok(['logs', 'job/talk', '--limit-bytes=9'])).toBe('line 1\nli');
+    const flag = await home.jobctl(['logs', 'job/talk', '--since=x']);
+    expect(flag.stderr).toBe((await kube.run(['logs', 'job/talk', '--since=x'])).stderr.replace('kubectl', 'jobctl'));
   });
 });
