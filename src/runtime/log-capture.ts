@@ -20,6 +20,9 @@ export function runLogFile(logRoot: string, pod: Pod, container: string, restart
  * each write instead of polling. Events are named by the file's path.
  */
 export class LogWrites extends EventEmitter {
+  /** The captures under way, by file: a reader of a run that ended waits for its last lines. */
+  private readonly capturing = new Map<string, Promise<unknown>>();
+
   constructor() {
     super();
     this.setMaxListeners(0);
@@ -29,6 +32,27 @@ export class LogWrites extends EventEmitter {
   onWrite(file: string, fn: () => void): () => void {
     this.on(file, fn);
     return () => void this.off(file, fn);
+  }
+
+  captures(file: string, done: Promise<unknown>): void {
+    this.capturing.set(file, done);
+    const forget = () => {
+      if (this.capturing.get(file) === done) this.capturing.delete(file);
+    };
+    done.then(forget, forget);
+  }
+
+  /**
+   * Resolves once the capture of `file` has ended (at once if none is under way), or after
+   * `maxMs`: an exit is recorded after at most LOG_DRAIN_MAX_MS of waiting for its output, so
+   * on a loaded machine `logs` may ask before the last lines are in the file.
+   */
+  async settled(file: string, maxMs: number): Promise<void> {
+    const done = this.capturing.get(file);
+    if (!done) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
+    clearTimeout(timer);
   }
 }
 
@@ -58,6 +82,8 @@ export async function captureRunLogs(
     out.write(line, () => writes?.emit(file));
   };
   const partial: Record<string, string> = { stdout: '', stderr: '' };
+  let ended!: () => void;
+  writes?.captures(file, new Promise<void>((r) => (ended = r)));
   try {
     await runtime.followLogs(id, (which, frame) => {
       // Each frame is "<RFC3339Nano> <text>"; the runtime splits long lines, so join until '\n'.
@@ -77,5 +103,6 @@ export async function captureRunLogs(
   for (const which of ['stdout', 'stderr']) if (partial[which]) write(`${ts} ${which} ${partial[which]}\n`);
   const opened = out as WriteStream | undefined;
   if (opened) await new Promise<void>((resolve) => opened.end(resolve));
+  ended?.();
   return bytes;
 }

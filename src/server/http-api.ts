@@ -94,7 +94,7 @@ export interface ApiOptions {
   token: string;
   logRoot: string;
   /** The kubelet's writes of captured output: `logs -f` reads on each one. */
-  logWrites: Pick<LogWrites, 'onWrite'>;
+  logWrites: Pick<LogWrites, 'onWrite' | 'settled'>;
   onActivity: () => void;
   /** Receives each request as it is authenticated (JOBCTL_AUDIT_LOG). */
   audit?: (line: string) => void;

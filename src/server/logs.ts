@@ -53,6 +53,9 @@ export function renderLogLine(line: string, timestamps: boolean): string {
   return timestamps ? `${line.slice(0, a)} ${line.slice(b + 1)}` : line.slice(b + 1);
 }
 
+/** The longest `logs` of a run that ended waits for its capture to finish. */
+const LOG_SETTLE_MAX_MS = 10_000;
+
 /** The longest a follower sleeps without a wake-up (a write, a change of the pod). */
 const FOLLOW_SAFETY_MS = 5_000;
 
@@ -64,7 +67,7 @@ export async function streamLogs(
   q: LogQuery,
   res: ServerResponse,
   isClosed: () => boolean,
-  follow: Pick<LogWrites, 'onWrite'>,
+  follow: Pick<LogWrites, 'onWrite' | 'settled'>,
 ): Promise<void> {
   const pod = store.get<Pod>('Pod', ns, name);
   if (!pod) throw notFoundError('pods', '', name);
@@ -91,6 +94,8 @@ export async function streamLogs(
     run = restart - 1;
   }
   const file = containerLogFile(logRoot, ns, name, uid, container, run);
+  // A run that ended: its capture may still be writing the last lines (a loaded machine).
+  if (q.previous || cs?.state.terminated) await follow.settled(file, LOG_SETTLE_MAX_MS);
   const exists = await stat(file).then(
     () => true,
     () => false,
