@@ -68,7 +68,7 @@ const statusesOf = (p: Pod): { s: ContainerStatus | undefined; name: string; ini
   })),
 ];
 
-/** The runs of one container: from the kept records, else (older data) from the pod's status. */
+/** The runs of one container: its current and previous from the pod's status, earlier ones from their records. */
 function containerRuns(kept: KeptPod, name: string, init: boolean, s: ContainerStatus | undefined): Row[] {
   const p = kept.pod;
   const ended = new Map<number, ContainerStateTerminated>();
