@@ -22,3 +22,4 @@ export * from './kubeconfig.js';
 export * from './columns.js';
 export * from './scheduling.js';
 export * from './attempts.js';
+export * from './platform.js';

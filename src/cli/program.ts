@@ -349,7 +349,11 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
   program
     .command('version')
     .description("Print the client's and the server's versions, and the container engine the server uses")
-    .action(async () => (await import('./version.js')).runVersion(process.env.npm_package_version ?? '0.1.0', io));
+    .option('-o, --output <format>', 'json or yaml')
+    .option('--client', "only the client's version (no server needed)")
+    .action(async (o: { output?: string; client?: boolean }) =>
+      (await import('./version.js')).runVersion(process.env.npm_package_version ?? '0.1.0', o, io),
+    );
 
   program
     .command('kubeconfig')

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import {
+  goPlatform,
   badRequestError,
   makeStatus,
   apiVersionOf,
@@ -184,11 +185,17 @@ export class HttpApi {
         return;
       }
       if (url.pathname === '/version') {
+        // version.Info whole, as an API server answers (kubectl shows its empty fields as such).
         sendJson(res, 200, {
           major: '1',
           minor: '32',
           gitVersion: KUBE_VERSION,
-          platform: `${process.platform}/${process.arch}`,
+          gitCommit: '',
+          gitTreeState: '',
+          buildDate: '',
+          goVersion: '',
+          compiler: '',
+          platform: goPlatform(),
         });
         return;
       }

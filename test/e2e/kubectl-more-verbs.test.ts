@@ -1,8 +1,8 @@
 // The rest of kubectl's verbs (issue 19), each against kubectl 1.32 on the same server as the
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
-// custom-columns-file, `logs --since|--since-time|--limit-bytes`, and `get -o yaml` quoting
-// strings as kubectl does.
+// custom-columns-file, `logs --since|--since-time|--limit-bytes`, `version -o json|yaml`, and
+// `get -o yaml` quoting strings as kubectl does.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,5 +179,25 @@ describe("logs' window, with kubectl logs as the oracle", () => {
     expect(await home.ok(['logs', 'job/talk', '--limit-bytes=9'])).toBe('line 1\nli');
     const flag = await home.jobctl(['logs', 'job/talk', '--since=x']);
     expect(flag.stderr).toBe((await kube.run(['logs', 'job/talk', '--since=x'])).stderr.replace('kubectl', 'jobctl'));
+  });
+});
+
+describe('version, beside kubectl version', () => {
+  it('-o json|yaml: the server as kubectl reads it (a Go platform), and the engine; --client; the error', async () => {
+    type Versions = {
+      clientVersion: { gitVersion: string; platform: string };
+      serverVersion: unknown;
+      engine?: unknown;
+    };
+    const mine = JSON.parse(await home.ok(['version', '-o', 'json'])) as Versions;
+    const theirs = JSON.parse((await kube.run(['version', '-o', 'json'])).stdout) as Versions;
+    expect(mine.serverVersion).toMatchObject(theirs.serverVersion as object);
+    expect(mine.clientVersion.platform).toBe(theirs.clientVersion.platform);
+    expect(mine.engine).toMatchObject({ ready: true, runtime: expect.stringMatching(/^(docker|podman)$/) });
+    expect(await home.ok(['version', '--client', '-o', 'yaml'])).toMatch(/^clientVersion:\n {2}gitVersion: v\d/);
+    expect(await home.jobctl(['version', '-o', 'x'])).toEqual({
+      ...(await kube.run(['version', '-o', 'x'])),
+      stdout: '',
+    });
   });
 });
