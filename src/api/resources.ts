@@ -133,6 +133,9 @@ const BY_WORD = new Map(
   ),
 );
 
+/** The resources of the `all` category (`get all`), in the order kubectl expands it (discovery's). */
+export const CATEGORY_ALL: readonly string[] = ['pods', 'jobs'];
+
 export const resourceByKind = (kind: string): Resource | undefined => BY_KIND.get(kind);
 export const resourceByPlural = (plural: string): Resource | undefined => BY_PLURAL.get(plural);
 /** `jobs`, `job`, `jobs.batch`, `po`, `cm`, ... (any case) → the resource. */

@@ -2,12 +2,12 @@
 // (one document each for /api and /apis), and the legacy one (/api, /apis, /apis/<group>, each
 // group version's resource list), all read from the one resource table and the strategies (what
 // a client may do with each kind).
-import { apiVersionOf, RESOURCE_TABLE, type Resource } from '../api/index.js';
+import { apiVersionOf, CATEGORY_ALL, RESOURCE_TABLE, resourceByPlural, type Resource } from '../api/index.js';
 import { strategyFor } from './strategies/index.js';
 
 const READ = ['get', 'list', 'watch'];
 /** The kinds in the `all` category (`kubectl get all`). */
-const CATEGORIZED = new Set(['Job', 'Pod']);
+const CATEGORIZED = new Set(CATEGORY_ALL.map((plural) => resourceByPlural(plural)?.kind));
 
 function verbsOf(r: Resource): string[] {
   const own = strategyFor(r.kind).clientWritable ? ['create', 'delete', 'patch', 'update'] : ['delete'];

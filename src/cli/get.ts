@@ -7,7 +7,16 @@ import { goSprint, jsonPath, JsonPathError, jsonPathValues, relaxedJsonPath } fr
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
-import { apiPath, connect, getNamed, namespaceOf, paletteFor, parseTargets, type GlobalOptions } from './context.js';
+import {
+  apiPath,
+  connect,
+  getNamed,
+  namespaceOf,
+  paletteFor,
+  parseTargets,
+  singularQualified,
+  type GlobalOptions,
+} from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 
 export interface GetOptions extends GlobalOptions {
@@ -23,6 +32,8 @@ export interface GetOptions extends GlobalOptions {
   /** -L: a column per label key (comma-separated, repeatable). */
   labelColumns?: string[];
   sortBy?: string;
+  /** Names as `pod/x`, `job.batch/y` (several types at once: get-many.ts). */
+  qualifiedNames?: boolean;
 }
 
 type Column = { header: string; template: string };
@@ -114,6 +125,10 @@ const labelKeys = (opts: GetOptions) => (opts.labelColumns ?? []).flatMap((l) =>
 const kindOf = (resource: string) => resourceByPlural(resource)?.kind ?? '';
 
 export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<void> {
+  if (args.length === 1 && !args[0].includes('/') && (args[0].includes(',') || args[0] === 'all')) {
+    const { runGetMany, severalTypes } = await import('./get-many.js');
+    return runGetMany(severalTypes(args)!, opts, io);
+  }
   const { resource, names } = parseTargets(args);
   const format = parseFormat(opts.output);
   // A cluster-scoped resource (namespaces) has no namespace to name or to list across.
@@ -124,6 +139,8 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
   const table = new TablePrinter();
   const allNs = Boolean(opts.allNamespaces) && !clustered;
   const keys = labelKeys(opts);
+  const prefix = `${singularQualified(resource)}/`;
+  const qualified = (cells: string[]) => (opts.qualifiedNames ? [prefix + cells[0], ...cells.slice(1)] : cells);
   const render = (objs: ApiObject[], withHeader: boolean, events?: string[]): string => {
     if (format.kind === 'custom') {
       const rows = objs.map((o) => format.columns.map((c) => customCell(c, o)));
@@ -152,7 +169,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
       rows.push([
         ...(events ? [events[i]] : []),
         ...(allNs ? [o.metadata.namespace ?? ''] : []),
-        ...rowOf(o, now, wide, p),
+        ...qualified(rowOf(o, now, wide, p)),
         ...keys.map((k) => o.metadata.labels?.[k] ?? ''),
         ...(opts.showLabels ? [labels] : []),
       ]);

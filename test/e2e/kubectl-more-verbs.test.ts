@@ -1,8 +1,8 @@
 // The rest of kubectl's verbs (issue 19), each against kubectl 1.32 on the same server as the
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
-// custom-columns-file, `logs --since|--since-time|--limit-bytes`, `version -o json|yaml`, and
-// `get -o yaml` quoting strings as kubectl does.
+// custom-columns-file, `get all` and `get TYPE,TYPE`, `logs --since|--since-time|--limit-bytes`,
+// `version -o json|yaml`, and `get -o yaml` quoting strings as kubectl does.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,7 @@ describe('jobctl api-resources, with kubectl api-resources as the oracle', () =>
 });
 
 describe("get's columns and order, with kubectl get as the oracle", () => {
-  it('-L, --show-labels, --sort-by, -o custom-columns and custom-columns-file', async () => {
+  it('-L, --show-labels, --sort-by, -o custom-columns and custom-columns-file; get all and TYPE,TYPE', async () => {
     const file = join(home.dir, 'columns.txt');
     writeFileSync(
       file,
@@ -145,6 +145,17 @@ describe("get's columns and order, with kubectl get as the oracle", () => {
       ['get', 'pods', '-o', 'custom-columns='],
       ['get', 'pods', '-o', 'custom-columns=NAME'],
       ['get', 'pods', '-o', 'custom-columns=N:{{x'],
+      // Several types at once: a table each, names qualified; one List.
+      ['get', 'all'],
+      ['get', 'all', '-o', 'name'],
+      ['get', 'all', '-A'],
+      ['get', 'all', '-o', 'wide', '--no-headers'],
+      ['get', 'jobs,po', '-o', 'wide'],
+      ['get', 'cm,jobs'],
+      ['get', 'all', '-n', 'kube-system'],
+      ['get', 'all', '-l', 'nope=1'],
+      ['get', 'all', '-w'],
+      ['get', 'jobs,pods', '-o', 'yaml'],
     ]) {
       const want = await kube.run(args);
       const got = await home.jobctl(args);
