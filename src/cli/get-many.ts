@@ -1,7 +1,7 @@
 // `jobctl get jobs,pods` and `get all`: several resource types at once, as kubectl prints them —
 // a table per type (names qualified: `pod/x`, `job.batch/y`), a blank line between the tables of
 // types that have objects, one `No resources found` when none has; one List for -o json|yaml.
-import { CATEGORY_ALL, type ApiObject } from '../api/index.js';
+import { CATEGORY_ALL, resourceByPlural, type ApiObject } from '../api/index.js';
 import { asList, hideManagedFields, toJson, toYaml } from '../print/output.js';
 import { apiPath, connect, namespaceOf, resourceName } from './context.js';
 import { runGet, type GetOptions } from './get.js';
@@ -25,7 +25,10 @@ export async function runGetMany(types: string[], opts: GetOptions, io: Io): Pro
     if (opts.selector) query.set('labelSelector', opts.selector);
     if (opts.fieldSelector) query.set('fieldSelector', opts.fieldSelector);
     const items: ApiObject[] = [];
-    for (const t of types) items.push(...(await client.listAll<ApiObject>(apiPath(t, ns), query)).items);
+    for (const t of types) {
+      const where = resourceByPlural(t)?.namespaced === false ? undefined : ns; // nodes, namespaces: none
+      items.push(...(await client.listAll<ApiObject>(apiPath(t, where), query)).items);
+    }
     const list = asList(opts.showManagedFields ? items : items.map(hideManagedFields));
     io.out(format === 'json' ? toJson(list) : await toYaml(list));
     return;
