@@ -1,12 +1,12 @@
 // `jobctl events`: kubectl 1.32's event printer (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE; with -A
 // the NAMESPACE first), in its order (oldest first by series, last or event time). Strings only.
-import { humanDuration, type Event } from '../api/index.js';
+import { since as sinceTime, type Event } from '../api/index.js';
 
 type Series = { series?: { lastObservedTime?: string; count?: number } };
 
 const zero = (t: string | null | undefined): boolean => !t || Date.parse(t) <= 0 || Number.isNaN(Date.parse(t));
-const since = (t: string | null | undefined, nowMs: number): string =>
-  zero(t) ? '<unknown>' : humanDuration(nowMs - Date.parse(t!));
+/** The tables' `since`, with Go's zero time (and null) as no time at all. */
+const since = (t: string | null | undefined, nowMs: number): string => sinceTime(zero(t) ? undefined : t!, nowMs);
 
 /** kubectl's getInterval: `5s`, or `5s (x3 over 2m)` for a repeated one. */
 export function eventInterval(e: Event & Series, nowMs: number): string {
