@@ -23,3 +23,5 @@ export * from './columns.js';
 export * from './scheduling.js';
 export * from './attempts.js';
 export * from './platform.js';
+export * from './websocket.js';
+export * from './remote-command.js';

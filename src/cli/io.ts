@@ -18,6 +18,8 @@ export interface Io {
   columns?: number;
   readStdin(): Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** The process's own streams, for verbs that pass bytes through (exec, attach, cp). */
+  std?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream };
   /** Set before a verb runs when it goes to a cluster; undefined: the local server. */
   target?: Target;
 }
@@ -34,6 +36,7 @@ export function processIo(): Io {
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
+    std: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   };
 }
 

@@ -1,9 +1,10 @@
 // `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
 import type { IncomingMessage } from 'node:http';
-import { parseDuration, StatusError, type ApiObject, type Job, type Pod } from '../api/index.js';
+import { parseDuration, type Pod } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
-import { apiPath, connect, getNamed, namespaceOf, type GlobalOptions } from './context.js';
+import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
+import { comparePodsActive, lookup, podsForJob, within } from './pod-target.js';
 
 export interface LogsOptions extends GlobalOptions {
   container?: string;
@@ -57,71 +58,6 @@ function logWindow(opts: LogsOptions): URLSearchParams {
   return q;
 }
 
-const PHASE_RANK: Record<string, number> = { Running: 0, Succeeded: 0, Failed: 0, Unknown: 1, Pending: 2 };
-
-/** kubectl's ActivePods-style order for choosing the pod to show. */
-export function comparePodsForLogs(a: Pod, b: Pod): number {
-  const assigned = (p: Pod) => (p.spec.nodeName || p.status?.startTime ? 0 : 1);
-  if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
-  const rank = (p: Pod) => PHASE_RANK[p.status?.phase ?? 'Pending'] ?? 2;
-  if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  const ready = (p: Pod) => (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 0 : 1);
-  if (ready(a) !== ready(b)) return ready(a) - ready(b);
-  const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).reduce((n, s) => n + s.restartCount, 0);
-  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-  return (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '');
-}
-
-/** Runs `fn` with a signal that aborts after `ms`. */
-async function within<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), ms);
-  try {
-    return await fn(abort.signal);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The object logs are asked of, read as kubectl's logs reads it, and its absence in its words. */
-async function lookup<T extends ApiObject>(client: ApiClient, resource: string, ns: string, name: string): Promise<T> {
-  try {
-    return await getNamed<T>(client, resource, ns, name);
-  } catch (e) {
-    if (e instanceof StatusError && e.status.code === 404)
-      throw new CliError(`error from server (NotFound): ${e.status.message} in namespace "${ns}"`);
-    throw e;
-  }
-}
-
-/** The Job's pods, once it has any (kubectl waits up to --pod-running-timeout). */
-async function podsForJob(client: ApiClient, ns: string, name: string, timeoutMs: number): Promise<Pod[]> {
-  const job = await lookup<Job>(client, 'jobs', ns, name);
-  const labelSelector = Object.entries(job.spec.selector?.matchLabels ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-  const pods = new Map<string, Pod>();
-  const found = await within(timeoutMs, (signal) =>
-    listAndWatch<Pod>(
-      client,
-      apiPath('pods', ns),
-      {
-        onList: (items) => {
-          for (const p of items) pods.set(p.metadata.name ?? '', p);
-          return pods.size > 0;
-        },
-        onEvent: (ev) => {
-          if (ev.type !== 'DELETED') pods.set(ev.object.metadata.name ?? '', ev.object);
-          return pods.size > 0;
-        },
-      },
-      { query: new URLSearchParams({ labelSelector }), signal },
-    ),
-  );
-  if (!found) throw new CliError(`timed out waiting for the condition`);
-  return [...pods.values()];
-}
-
 const waitingToCreate = (p: Pod, container: string) => {
   const s = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].find(
     (x) => x.name === container,
@@ -173,7 +109,7 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
       return;
     }
   } else if (['job', 'jobs', 'job.batch', 'jobs.batch'].includes(kind)) {
-    pods = (await podsForJob(client, ns, name, timeoutMs)).sort(comparePodsForLogs);
+    pods = (await podsForJob(client, ns, name, timeoutMs)).sort(comparePodsActive);
     if (pods.length > 1 && !opts.allPods) {
       io.err(`Found ${pods.length} pods, using pod/${pods[0].metadata.name}\n`);
       pods = [pods[0]];

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { homePaths, jobctlHome } from '../api/home.js';
 import type { Io } from './io.js';
+import { addDebuggingVerbs } from './program-debug.js';
 import { addObservingVerbs } from './program-observe.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -262,6 +263,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     });
 
   addObservingVerbs(program, io);
+  addDebuggingVerbs(program, io);
 
   program
     .command('wait')

@@ -1,7 +1,8 @@
 // The CLI's typed client for the Kubernetes-shaped API.
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
-import { makeStatus, StatusError, type ApiObject, type Status } from '../api/index.js';
+import type { Duplex } from 'node:stream';
+import { acceptKey, makeStatus, newWebSocketKey, StatusError, type ApiObject, type Status } from '../api/index.js';
 import type { Credentials, Endpoint } from './endpoint.js';
 import { ExecCredentialError } from './exec-credential.js';
 import { ProxyAgent } from './proxy.js';
@@ -37,6 +38,15 @@ const LIST_PAGE = 500;
 /** The server could not be reached: kubectl's words for a cluster, jobctl's for its own server. */
 export class ConnectionError extends Error {}
 
+/** The server refused to upgrade a connection and said why in text (a kubelet does). */
+export class UpgradeError extends Error {}
+
+export interface Upgraded {
+  socket: Duplex;
+  head: Buffer;
+  protocol: string;
+}
+
 /**
  * The path with its query in the order Go's url.Values writes it (keys sorted), so that every
  * request reads as kubectl's does: in a cluster's audit log, and in our tests that compare them.
@@ -56,6 +66,33 @@ export class ApiClient {
     if (endpoint.proxy) this.agent = new ProxyAgent(endpoint.proxy);
   }
 
+  private async credentials(): Promise<Credentials> {
+    try {
+      return await this.endpoint.credentials();
+    } catch (e) {
+      if (e instanceof ExecCredentialError) throw new ConnectionError(`Unable to connect to the server: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** How a request to `path` is sent: the endpoint's TLS, the credentials' headers, the proxy. */
+  private options(method: string, path: string, cred: Credentials, headers: Record<string, string | number>) {
+    const ep = this.endpoint;
+    return {
+      host: ep.server.hostname.replace(/^\[|\]$/g, ''),
+      port: ep.server.port || 443,
+      path: ep.server.pathname.replace(/\/$/, '') + inGoOrder(path),
+      ca: ep.ca,
+      cert: cred.cert,
+      key: cred.key,
+      servername: ep.servername,
+      rejectUnauthorized: !ep.insecure,
+      agent: this.agent,
+      method,
+      headers: { ...cred.headers, ...headers },
+    };
+  }
+
   private async raw(
     method: string,
     path: string,
@@ -64,35 +101,14 @@ export class ApiClient {
     retried = false,
   ): Promise<IncomingMessage> {
     const ep = this.endpoint;
-    let cred: Credentials;
-    try {
-      cred = await ep.credentials();
-    } catch (e) {
-      if (e instanceof ExecCredentialError) throw new ConnectionError(`Unable to connect to the server: ${e.message}`);
-      throw e;
-    }
+    const cred = await this.credentials();
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers = {
+      Accept: 'application/json',
+      ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}),
+    };
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(
-        {
-          host: ep.server.hostname.replace(/^\[|\]$/g, ''),
-          port: ep.server.port || 443,
-          path: ep.server.pathname.replace(/\/$/, '') + inGoOrder(path),
-          ca: ep.ca,
-          cert: cred.cert,
-          key: cred.key,
-          servername: ep.servername,
-          rejectUnauthorized: !ep.insecure,
-          agent: this.agent,
-          method,
-          headers: {
-            ...cred.headers,
-            Accept: 'application/json',
-            ...(data ? { 'Content-Type': contentType, 'Content-Length': data.length } : {}),
-          },
-        },
-        resolve,
-      );
+      const req = request(this.options(method, path, cred, headers), resolve);
       req.on('error', (e) => reject(this.unreachable(e)));
       // --request-timeout: until the answer starts (a watch or a log stream then runs on).
       if (ep.timeoutMs) {
@@ -112,6 +128,49 @@ export class ApiClient {
       return this.raw(method, path, body, contentType, true);
     }
     return res;
+  }
+
+  /**
+   * A WebSocket upgrade of `path` (exec, attach), offering `protocols`: the connection and the
+   * protocol the server chose. A refusal is the server's Status, or its text as an UpgradeError.
+   */
+  async upgrade(path: string, protocols: readonly string[], retried = false): Promise<Upgraded> {
+    const cred = await this.credentials();
+    const key = newWebSocketKey();
+    const headers = {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': 13,
+      'Sec-WebSocket-Key': key,
+      'Sec-WebSocket-Protocol': protocols.join(', '),
+    };
+    const answer = await new Promise<Upgraded | IncomingMessage>((resolve, reject) => {
+      const req = request(this.options('GET', path, cred, headers));
+      req.on('upgrade', (res, socket, head) => {
+        const protocol = String(res.headers['sec-websocket-protocol'] ?? '');
+        if (res.headers['sec-websocket-accept'] !== acceptKey(key) || !protocols.includes(protocol)) {
+          socket.destroy();
+          reject(new UpgradeError(`unable to upgrade connection: the server chose protocol "${protocol}"`));
+        } else resolve({ socket, head, protocol });
+      });
+      req.on('response', resolve);
+      req.on('error', (e) => reject(this.unreachable(e)));
+      req.end();
+    });
+    if (!(answer instanceof IncomingMessage)) return answer;
+    if (answer.statusCode === 401 && !retried && (await this.endpoint.renew())) {
+      answer.resume();
+      return this.upgrade(path, protocols, true);
+    }
+    let text = '';
+    for await (const c of answer) text += c;
+    try {
+      const status = JSON.parse(text) as Status;
+      if (status.kind === 'Status') throw new StatusError(status);
+    } catch (e) {
+      if (e instanceof StatusError) throw e;
+    }
+    throw new UpgradeError(`unable to upgrade connection: ${text.trim() || `HTTP ${answer.statusCode}`}`);
   }
 
   private unreachable(e: Error): Error {

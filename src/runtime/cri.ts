@@ -136,6 +136,35 @@ export function goArch(machine: string): string {
   return names[machine] ?? machine;
 }
 
+/** A process started in a running container (exec), or a connection to its main process (attach). */
+export interface StreamSpec {
+  /** exec only: the command to run. */
+  cmd?: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** A terminal: output comes on stdout alone. */
+  tty: boolean;
+}
+
+export interface StreamSession {
+  /** To the process's stdin (when asked for). */
+  write(data: Buffer): void;
+  /** Ends its stdin. */
+  endInput(): void;
+  /** A terminal's new size. */
+  resize(width: number, height: number): Promise<void>;
+  /** Ends the connection early (the client went away). */
+  close(): void;
+  /**
+   * Resolves once the output has all been handed to `onOutput` and the process has ended: its exit
+   * code (exec), or none (attach, which ends when the connection does).
+   */
+  done: Promise<{ exitCode?: number }>;
+}
+
+export type StreamOutput = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
 export interface ContainerRuntime {
   /** `docker`, `simulated`: for logs and `version`. */
   readonly name: string;
@@ -175,6 +204,10 @@ export interface ContainerRuntime {
     onExit: (id: string, exitCode: number | undefined) => void,
     onEnd: (err?: Error) => void,
   ): Promise<() => void>;
+  /** Runs a command in a running container, as `docker exec` does. */
+  exec(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession>;
+  /** Connects to a running container's main process, as `docker attach` does. */
+  attach(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession>;
   /** A volume on a tmpfs of `sizeBytes`, shared by the containers that mount it. */
   createTmpfsVolume(name: string, sizeBytes: number, labels: Record<string, string>): Promise<void>;
   removeVolume(name: string): Promise<void>;

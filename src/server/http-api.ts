@@ -3,6 +3,7 @@
 // watch streams (watch-stream.ts); server-side apply; discovery and OpenAPI.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import {
   goPlatform,
@@ -34,7 +35,8 @@ import { dryRunOf, queryBool, readBody, sendJson, sendRawJson, sendStatus, valid
 
 /** The Kubernetes version whose API jobctl serves, as /version and the node report it. */
 export const KUBE_VERSION = 'v1.32.0-jobctl';
-import { streamLogs } from './logs.js';
+import { logWindow, streamLogs } from './logs.js';
+import { RemoteCommands, refuseUpgrade } from './remote-command.js';
 import { ATTEMPTS_PATH, type AttemptsApi } from './attempts.js';
 
 interface Route {
@@ -101,40 +103,8 @@ export interface ApiOptions {
   audit?: (line: string) => void;
   /** jobctl's own: every attempt of a Job or pod, and its output. */
   attempts: AttemptsApi;
-}
-
-/** sinceSeconds, sinceTime and limitBytes of a log request, validated as the API server does. */
-function logWindow(q: URLSearchParams): { sinceMs?: number; limitBytes?: number } {
-  const bad = (field: string, value: string, why: string) =>
-    new StatusError(
-      makeStatus(422, 'Invalid', `PodLogOptions "" is invalid: ${field}: Invalid value: ${value}: ${why}`),
-    );
-  const seconds = q.get('sinceSeconds');
-  const time = q.get('sinceTime');
-  const limit = q.get('limitBytes');
-  if (seconds !== null && time !== null)
-    throw new StatusError(
-      makeStatus(
-        422,
-        'Invalid',
-        'PodLogOptions "" is invalid: sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
-      ),
-    );
-  const out: { sinceMs?: number; limitBytes?: number } = {};
-  if (seconds !== null) {
-    if (!/^\d+$/.test(seconds) || Number(seconds) < 1) throw bad('sinceSeconds', seconds, 'must be greater than 0');
-    out.sinceMs = Date.now() - Number(seconds) * 1000;
-  }
-  if (time !== null) {
-    const ms = Date.parse(time);
-    if (Number.isNaN(ms)) throw new StatusError(makeStatus(400, 'BadRequest', `parsing time "${time}" as RFC 3339`));
-    out.sinceMs = ms;
-  }
-  if (limit !== null) {
-    if (!/^\d+$/.test(limit) || Number(limit) < 1) throw bad('limitBytes', limit, 'must be greater than 0');
-    out.limitBytes = Number(limit);
-  }
-  return out;
+  /** pods/exec and pods/attach. */
+  streams: RemoteCommands;
 }
 
 export class HttpApi {
@@ -161,6 +131,18 @@ export class HttpApi {
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     const want = Buffer.from(this.opts.token);
     return given.length === want.length && timingSafeEqual(given, want);
+  }
+
+  /** An upgrade request (exec, attach): authenticated as any other, then handed to the streams. */
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    this.opts.onActivity();
+    const authorized = this.authorized(req);
+    if (this.opts.audit) this.opts.audit(auditLine(req, authorized));
+    if (!authorized) return refuseUpgrade(socket, makeStatus(401, 'Unauthorized', 'Unauthorized'));
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!RemoteCommands.handles(path))
+      return refuseUpgrade(socket, makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
+    await this.opts.streams.serve(req, socket, head);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -306,6 +288,8 @@ export class HttpApi {
       );
       return;
     }
+    if ((r.sub === 'exec' || r.sub === 'attach') && r.resource === 'pods')
+      throw new StatusError(makeStatus(400, 'BadRequest', 'Upgrade request required'));
     if (r.sub && !(r.sub === 'status' && info.subresources.includes('status')))
       throw new StatusError(makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
     const dryRun = dryRunOf(q.getAll('dryRun'));

@@ -1,10 +1,44 @@
 // GET .../pods/{name}/log: reads the kubelet's captured files (current or previous run).
 import { open, readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { badRequestError, notFoundError, type Pod } from '../api/index.js';
+import { badRequestError, makeStatus, notFoundError, StatusError, type Pod } from '../api/index.js';
 import type { ObjectStore } from '../store/index.js';
 import type { LogWrites } from '../runtime/log-capture.js';
 import { containerLogFile } from '../runtime/log-files.js';
+
+/** sinceSeconds, sinceTime and limitBytes of a log request, validated as the API server does. */
+export function logWindow(q: URLSearchParams): { sinceMs?: number; limitBytes?: number } {
+  const bad = (field: string, value: string, why: string) =>
+    new StatusError(
+      makeStatus(422, 'Invalid', `PodLogOptions "" is invalid: ${field}: Invalid value: ${value}: ${why}`),
+    );
+  const seconds = q.get('sinceSeconds');
+  const time = q.get('sinceTime');
+  const limit = q.get('limitBytes');
+  if (seconds !== null && time !== null)
+    throw new StatusError(
+      makeStatus(
+        422,
+        'Invalid',
+        'PodLogOptions "" is invalid: sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
+      ),
+    );
+  const out: { sinceMs?: number; limitBytes?: number } = {};
+  if (seconds !== null) {
+    if (!/^\d+$/.test(seconds) || Number(seconds) < 1) throw bad('sinceSeconds', seconds, 'must be greater than 0');
+    out.sinceMs = Date.now() - Number(seconds) * 1000;
+  }
+  if (time !== null) {
+    const ms = Date.parse(time);
+    if (Number.isNaN(ms)) throw new StatusError(makeStatus(400, 'BadRequest', `parsing time "${time}" as RFC 3339`));
+    out.sinceMs = ms;
+  }
+  if (limit !== null) {
+    if (!/^\d+$/.test(limit) || Number(limit) < 1) throw bad('limitBytes', limit, 'must be greater than 0');
+    out.limitBytes = Number(limit);
+  }
+  return out;
+}
 
 export interface LogQuery {
   container?: string;

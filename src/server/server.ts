@@ -13,7 +13,9 @@ import {
 } from 'node:fs';
 import { constants as cryptoConstants } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
 import {
   homePaths,
   isProcessAlive,
@@ -36,6 +38,7 @@ import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
 import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 import { AttemptsApi } from './attempts.js';
+import { RemoteCommands } from './remote-command.js';
 import { HttpApi, KUBE_VERSION } from './http-api.js';
 import { registerNode } from './node-registration.js';
 import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
@@ -220,7 +223,9 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     registry.namespaces.ensure();
     const eventExpiry = new EventExpiry(store, registry.clock, config.eventTtlMs);
     let lastActivity = Date.now();
+    const streams = new RemoteCommands(store, runtime);
     const api = new HttpApi(new ApiServer(registry), {
+      streams,
       token,
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,
@@ -274,6 +279,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
       secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
     };
     http = createServer(tlsOptions, (req, res) => void api.handle(req, res));
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void api.upgrade(req, socket, head));
     http.keepAliveTimeout = 5000;
     http.maxHeadersCount = 100;
     http.headersTimeout = 10_000;
@@ -310,6 +316,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         const busy =
           kubelet.activePods() > 0 ||
           api.watchCount() > 0 ||
+          streams.count() > 0 ||
           !jobs.queue.isIdle() ||
           jobs.queue.hasPendingTimers() ||
           ttl.queue.hasPendingTimers() ||
@@ -333,6 +340,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
         await registered.stop(); // the engine's report of the node, written before the store closes
         await kubelet.shutdown();
         api.closeWatches();
+        streams.closeAll();
         await new Promise<void>((r) => http!.close(() => r()));
         http!.closeAllConnections();
         store.close();

@@ -13,15 +13,24 @@ import {
   type ContainerSummary,
   type EngineInfo,
   type LogFrameHandler,
+  type StreamOutput,
+  type StreamSession,
+  type StreamSpec,
   type VolumeSummary,
 } from '../cri.js';
 import { dockerCreateBody } from './create-body.js';
+import { dockerAttach, dockerExec } from './streams.js';
 import { connectEngine, type EngineConnection } from './connection.js';
-import { demux, splitImage, type ContainerInspect, type DockerContainerSummary, type EngineEvent } from './wire.js';
+import {
+  DOCKER_API_VERSION,
+  demux,
+  splitImage,
+  type ContainerInspect,
+  type DockerContainerSummary,
+  type EngineEvent,
+} from './wire.js';
 import { onThisMachine, type DockerEndpoint } from './endpoint.js';
 import { engineFlavour, engineLimits, nameConflict, podmanUlimits, type EngineFlavour, type Ulimit } from './podman.js';
-
-export const DOCKER_API_VERSION = 'v1.41';
 
 /** Docker's failures are the runtime's: 0 when the engine cannot be reached. */
 export { RuntimeError as EngineError };
@@ -33,6 +42,8 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly conn: EngineConnection;
   /** Requests in flight, so a stopping server can end its long waits and exit at once. */
   private readonly inflight = new Set<ClientRequest>();
+  /** exec and attach sessions open, ended with the rest on close. */
+  private readonly sessions = new Set<StreamSession>();
   /** Docker or Podman, asked once. */
   private flavour?: Promise<EngineFlavour>;
   /** Podman's containers' `nofile` and `nproc`, read once (podman.ts). */
@@ -115,6 +126,8 @@ export class DockerRuntime implements ContainerRuntime {
   close(): void {
     for (const r of this.inflight) r.destroy();
     this.inflight.clear();
+    for (const s of this.sessions) s.close();
+    this.sessions.clear();
     this.conn.close();
   }
 
@@ -284,6 +297,21 @@ export class DockerRuntime implements ContainerRuntime {
     const filters = encodeURIComponent(JSON.stringify({ label: labelFilters }));
     const listed = await this.call<DockerContainerSummary[]>('GET', `/containers/json?all=true&filters=${filters}`);
     return listed.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
+  }
+
+  exec(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession> {
+    return this.track(dockerExec(this.conn, (m, p, b) => this.call(m, p, b), id, spec, onOutput));
+  }
+
+  attach(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession> {
+    return this.track(dockerAttach(this.conn, (m, p, b) => this.call(m, p, b), id, spec, onOutput));
+  }
+
+  private async track(opening: Promise<StreamSession>): Promise<StreamSession> {
+    const s = await opening;
+    this.sessions.add(s);
+    void s.done.finally(() => this.sessions.delete(s));
+    return s;
   }
 
   /** The output as Docker's multiplexed stream (8-byte frame headers), with timestamps, until it stops. */

@@ -1,6 +1,9 @@
 // The Docker Engine API's wire formats, as engine.ts reads them: inspect and list answers, events,
 // image references and the multiplexed log stream.
 
+/** The Engine API version jobctl speaks (Docker 20.10 and Podman 4 both serve it). */
+export const DOCKER_API_VERSION = 'v1.41';
+
 export interface ContainerInspect {
   Id: string;
   Name: string;

@@ -12,6 +12,7 @@ import {
   type ContainerSummary,
   type EngineInfo,
   type LogFrameHandler,
+  type StreamSession,
   type VolumeSummary,
 } from '../cri.js';
 import { programFor, type Program } from './program.js';
@@ -171,6 +172,15 @@ export class SimulatedRuntime implements ContainerRuntime {
     for (const [stream, frame] of c.frames) onFrame(stream, frame);
     if (c.status === 'exited') return Promise.resolve();
     return new Promise((resolve) => (c.followers ??= new Set()).add({ onFrame, done: resolve }));
+  }
+
+  /** No process runs here to exec into or attach to: those are the container engines'. */
+  async exec(): Promise<StreamSession> {
+    throw new RuntimeError(501, 'the simulated runtime runs no processes: exec needs a container engine');
+  }
+
+  async attach(): Promise<StreamSession> {
+    throw new RuntimeError(501, 'the simulated runtime runs no processes: attach needs a container engine');
   }
 
   async watchExits(label: string, onExit: (id: string, code: number | undefined) => void): Promise<() => void> {

@@ -1,0 +1,45 @@
+// The verbs that reach into a running pod, registered in the program (program.ts): kubectl's
+// `exec` and `attach`.
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+
+/** The arguments before and after `--` (kubectl's ArgsLenAtDash); `after` undefined without one. */
+function splitAtDash(program: Command, args: string[]): { before: string[]; after?: string[] } {
+  // Set by parse() on the program, untyped in commander's declarations.
+  const raw = (program as Command & { rawArgs: string[] }).rawArgs;
+  const dash = raw.indexOf('--');
+  if (dash < 0) return { before: args };
+  const after = raw.slice(dash + 1);
+  return { before: args.slice(0, Math.max(0, args.length - after.length)), after };
+}
+
+export function addDebuggingVerbs(program: Command, io: Io): void {
+  program
+    .command('exec')
+    .description('Execute a command in a container')
+    .usage('(POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]')
+    .argument('[args...]')
+    .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
+    .option('-i, --stdin', 'pass stdin to the container')
+    .option('-t, --tty', 'stdin is a TTY')
+    .option('-q, --quiet', 'only print output from the remote session')
+    .option('--pod-running-timeout <duration>', 'how long to wait until at least one pod is running', '1m0s')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { before, after } = splitAtDash(program, args);
+      const { runExec } = await import('./exec.js');
+      await runExec(
+        before,
+        after,
+        {
+          namespace: o.namespace,
+          container: o.container,
+          stdin: o.stdin,
+          tty: o.tty,
+          quiet: o.quiet,
+          podRunningTimeout: o.podRunningTimeout,
+        },
+        io,
+      );
+    });
+}

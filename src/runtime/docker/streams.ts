@@ -1,0 +1,131 @@
+// exec and attach on the Docker Engine API: the request is hijacked (`Upgrade: tcp`) and the
+// connection becomes the process's stdin and output, multiplexed as the log stream is unless it
+// has a terminal. Half-closing the connection ends the process's stdin.
+import type { Duplex } from 'node:stream';
+import { RuntimeError, type StreamOutput, type StreamSession, type StreamSpec } from '../cri.js';
+import type { EngineConnection } from './connection.js';
+import { DOCKER_API_VERSION, demux } from './wire.js';
+
+export type EngineCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** Opens `path` (a POST) and takes over its connection once the engine agrees. */
+function hijack(conn: EngineConnection, path: string, body: unknown): Promise<{ socket: Duplex; head: Buffer }> {
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = conn.request(
+      {
+        method: 'POST',
+        path: `/${DOCKER_API_VERSION}${path}`,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': data.length,
+          Connection: 'Upgrade',
+          Upgrade: 'tcp',
+        },
+        timeout: 60_000,
+      },
+      (res) => {
+        // An engine that answers 200 and then streams (no 101) hands over the connection as well.
+        if (res.statusCode === 200) {
+          res.socket.removeAllListeners('timeout');
+          res.socket.setTimeout(0);
+          resolve({ socket: res.socket, head: Buffer.alloc(0) });
+          res.on('data', (d: Buffer) => res.socket.emit('hijacked-data', d));
+          return;
+        }
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          let message = text.trim();
+          try {
+            message = (JSON.parse(text) as { message?: string }).message ?? message;
+          } catch {
+            /* not JSON */
+          }
+          reject(new RuntimeError(res.statusCode ?? 500, message.trim()));
+        });
+      },
+    );
+    req.on('upgrade', (_res, socket, head) => {
+      socket.setTimeout(0);
+      resolve({ socket, head });
+    });
+    req.on('timeout', () => req.destroy(new RuntimeError(0, `Docker engine did not answer POST ${path}`)));
+    req.on('error', (e) => reject(e instanceof RuntimeError ? e : new RuntimeError(0, e.message)));
+    req.end(data);
+  });
+}
+
+/** The session over a hijacked connection; `finish` says how it ended (an exit code for exec). */
+function session(
+  socket: Duplex,
+  head: Buffer,
+  spec: StreamSpec,
+  onOutput: StreamOutput,
+  resize: (w: number, h: number) => Promise<void>,
+  finish: () => Promise<{ exitCode?: number }>,
+): StreamSession {
+  const out = spec.tty ? (d: Buffer) => onOutput('stdout', d) : demux(onOutput);
+  const ended = new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+  });
+  socket.on('data', out);
+  socket.on('hijacked-data', out);
+  if (head.length) out(head);
+  let inputOpen = spec.stdin;
+  return {
+    write: (d) => {
+      if (inputOpen) socket.write(d);
+    },
+    endInput: () => {
+      if (!inputOpen) return;
+      inputOpen = false;
+      socket.end();
+    },
+    resize,
+    close: () => socket.destroy(),
+    done: ended.then(finish),
+  };
+}
+
+export async function dockerExec(
+  conn: EngineConnection,
+  call: EngineCall,
+  containerId: string,
+  spec: StreamSpec,
+  onOutput: StreamOutput,
+): Promise<StreamSession> {
+  const { Id } = await call<{ Id: string }>('POST', `/containers/${containerId}/exec`, {
+    AttachStdin: spec.stdin,
+    AttachStdout: spec.stdout,
+    AttachStderr: spec.stderr,
+    Tty: spec.tty,
+    Cmd: spec.cmd,
+  });
+  const { socket, head } = await hijack(conn, `/exec/${Id}/start`, { Detach: false, Tty: spec.tty });
+  const exitCode = async () => {
+    // The stream ends as the process does; its exit code follows within moments.
+    for (let i = 0; ; i++) {
+      const e = await call<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${Id}/json`);
+      if (!e.Running || i >= 50) return { exitCode: e.ExitCode ?? 0 };
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const resize = (w: number, h: number) => call<void>('POST', `/exec/${Id}/resize?h=${h}&w=${w}`);
+  return session(socket, head, spec, onOutput, resize, exitCode);
+}
+
+export async function dockerAttach(
+  conn: EngineConnection,
+  call: EngineCall,
+  containerId: string,
+  spec: StreamSpec,
+  onOutput: StreamOutput,
+): Promise<StreamSession> {
+  const q = `stream=1&stdin=${spec.stdin ? 1 : 0}&stdout=${spec.stdout ? 1 : 0}&stderr=${spec.stderr ? 1 : 0}`;
+  const { socket, head } = await hijack(conn, `/containers/${containerId}/attach?${q}`, {});
+  const resize = (w: number, h: number) => call<void>('POST', `/containers/${containerId}/resize?h=${h}&w=${w}`);
+  return session(socket, head, spec, onOutput, resize, async () => ({}));
+}
