@@ -71,6 +71,10 @@ export interface VolumeMount {
 export interface Container {
   name: string;
   image?: string;
+  /** A stdin kept open for `attach -i` (stdinOnce: closed after the first attach ends), a terminal. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
   command?: string[];
   args?: string[];
   workingDir?: string;

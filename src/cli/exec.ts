@@ -106,3 +106,46 @@ export async function runExec(
   }
   report(result, io);
 }
+
+export async function runAttach(args: string[], opts: StreamVerbOptions, io: Io): Promise<void> {
+  if (args.length === 0) throw new CliError('at least 1 argument is required for attach');
+  if (args.length > 2)
+    throw new CliError(
+      `expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw ${args.length}: [${args.join(' ')}]`,
+    );
+  const std = io.std;
+  if (!std) throw new CliError('attach needs the process streams');
+  const word = args.length === 2 ? `${args[0]}/${args[1]}` : args[0];
+  const { client, pod, ns } = await openPod(word, opts, io, '1m');
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed')
+    throw new CliError(`cannot attach a container in a completed pod; current phase is ${phase}`);
+  let container: string;
+  try {
+    container = podContainer(pod, opts.container, Boolean(opts.quiet), io, true);
+  } catch (e) {
+    throw new CliError(`cannot attach to the container: ${(e as Error).message}`);
+  }
+  const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === container);
+  // The terminal is the container's: asked for and not there is said; there and not asked for is used.
+  let wantTty = Boolean(opts.tty);
+  if (wantTty && !spec?.tty) {
+    wantTty = false;
+    if (!opts.quiet) io.err(`error: Unable to use a TTY - container ${container} did not allocate one\n`);
+  } else if (!wantTty && spec?.tty) wantTty = true;
+  const tty = useTerminal({ ...opts, tty: wantTty }, io, std);
+  if (!opts.quiet) io.err("If you don't see a command prompt, try pressing enter.\n");
+  const stdin = Boolean(opts.stdin);
+  const path = `${apiPath('pods', ns, pod.metadata.name)}/attach`;
+  const streamOpts = { container, command: [], stdin, stdout: true, stderr: !tty, tty };
+  let result: RemoteResult;
+  try {
+    result = await withRawTerminal(tty, std, () =>
+      runRemoteCommand(client, path, streamOpts, remoteIo(std, stdin, tty)),
+    );
+  } catch (e) {
+    if (e instanceof UpgradeError) throw new CliError(e.message);
+    throw e;
+  }
+  report(result, io);
+}

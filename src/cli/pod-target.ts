@@ -99,18 +99,16 @@ export const allContainerNames = (pod: Pod): string =>
   );
 
 /**
- * The container `name` names (the server checks it), else the pod's default: its
- * `kubectl.kubernetes.io/default-container` annotation, else its first container, said on stderr
- * when there was a choice unless `quiet`.
+ * The container `name` names (checked here with `check`, else left to the server, as kubectl 1.32's
+ * exec does), else the pod's default: its `kubectl.kubernetes.io/default-container` annotation,
+ * else its first container, said on stderr when there was a choice unless `quiet`.
  */
-export function podContainer(pod: Pod, name: string | undefined, quiet: boolean, io: Io): string {
-  if (name) return name;
-  const wanted = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+export function podContainer(pod: Pod, name: string | undefined, quiet: boolean, io: Io, check = false): string {
+  if (name && !check) return name;
+  const wanted = name || pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   if (wanted) {
     if (![...pod.spec.containers, ...(pod.spec.initContainers ?? [])].some((c) => c.name === wanted))
-      throw new CliError(
-        `container ${wanted} is not valid for pod ${pod.metadata.name} out of: ${allContainerNames(pod)}`,
-      );
+      throw new CliError(`container ${wanted} not found in pod ${pod.metadata.name}`);
     return wanted;
   }
   const first = pod.spec.containers[0].name;

@@ -42,4 +42,31 @@ export function addDebuggingVerbs(program: Command, io: Io): void {
         io,
       );
     });
+
+  program
+    .command('attach')
+    .description('Attach to a running container')
+    .usage('(POD | TYPE/NAME) -c CONTAINER')
+    .argument('[args...]')
+    .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
+    .option('-i, --stdin', 'pass stdin to the container')
+    .option('-t, --tty', 'stdin is a TTY')
+    .option('-q, --quiet', 'only print output from the remote session')
+    .option('--pod-running-timeout <duration>', 'how long to wait until at least one pod is running', '1m0s')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runAttach } = await import('./exec.js');
+      await runAttach(
+        args,
+        {
+          namespace: o.namespace,
+          container: o.container,
+          stdin: o.stdin,
+          tty: o.tty,
+          quiet: o.quiet,
+          podRunningTimeout: o.podRunningTimeout,
+        },
+        io,
+      );
+    });
 }

@@ -94,5 +94,7 @@ export function containerSpec(pod: Pod, c: Container, opts: CreateOptions): Cont
     spec.cmd = expand(c.args);
   }
   if (c.workingDir) spec.workingDir = c.workingDir;
+  if (c.stdin || c.tty)
+    spec.terminal = { stdin: Boolean(c.stdin), stdinOnce: Boolean(c.stdinOnce), tty: Boolean(c.tty) };
   return spec;
 }

@@ -21,6 +21,8 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** The pod's annotations (CRI passes them to the runtime; the simulated runtime reads its own). */
   annotations: Record<string, string>;
+  /** Kubernetes' stdin, stdinOnce and tty: a stdin attach can write to, a terminal. */
+  terminal?: { stdin: boolean; stdinOnce: boolean; tty: boolean };
   network: { mode: 'none' } | { mode: 'host' } | { mode: 'container'; id: string };
   /** `source:target[:ro]`; a source without a leading slash names a runtime volume. */
   mounts: string[];
@@ -193,8 +195,11 @@ export interface ContainerRuntime {
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   removeContainer(id: string): Promise<void>;
   listContainers(labelFilters: string[]): Promise<ContainerSummary[]>;
-  /** Follows the container's output from its start until it stops; resolves when it ends. */
-  followLogs(id: string, onFrame: LogFrameHandler): Promise<void>;
+  /**
+   * Follows the container's output from its start until it stops; resolves when it ends. `tty`:
+   * the container has a terminal, whose output is one stream.
+   */
+  followLogs(id: string, onFrame: LogFrameHandler, tty?: boolean): Promise<void>;
   /**
    * Reports each stop of a container carrying `label` (`key=value`) with its exit code; resolves
    * once the stream is open with a function that closes it. `onEnd` is called if it drops.

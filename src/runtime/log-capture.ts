@@ -85,17 +85,22 @@ export async function captureRunLogs(
   let ended!: () => void;
   writes?.captures(file, new Promise<void>((r) => (ended = r)));
   try {
-    await runtime.followLogs(id, (which, frame) => {
-      // Each frame is "<RFC3339Nano> <text>"; the runtime splits long lines, so join until '\n'.
-      // A line without an end is flushed at MAX_LOG_LINE_BYTES: no line grows without bound.
-      const sp = frame.indexOf(' ');
-      const ts = frame.slice(0, sp);
-      const acc = partial[which] + frame.slice(sp + 1);
-      if (acc.endsWith('\n') || acc.length >= MAX_LOG_LINE_BYTES) {
-        write(`${ts} ${which} ${acc.endsWith('\n') ? acc : acc + '\n'}`);
-        partial[which] = '';
-      } else partial[which] = acc;
-    });
+    const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((c) => c.name === container);
+    await runtime.followLogs(
+      id,
+      (which, frame) => {
+        // Each frame is "<RFC3339Nano> <text>"; the runtime splits long lines, so join until '\n'.
+        // A line without an end is flushed at MAX_LOG_LINE_BYTES: no line grows without bound.
+        const sp = frame.indexOf(' ');
+        const ts = frame.slice(0, sp);
+        const acc = partial[which] + frame.slice(sp + 1);
+        if (acc.endsWith('\n') || acc.length >= MAX_LOG_LINE_BYTES) {
+          write(`${ts} ${which} ${acc.endsWith('\n') ? acc : acc + '\n'}`);
+          partial[which] = '';
+        } else partial[which] = acc;
+      },
+      Boolean(spec?.tty),
+    );
   } catch {
     /* the container is gone already: whatever was captured stays */
   }

@@ -31,5 +31,7 @@ export function dockerCreateBody(spec: ContainerSpec): Record<string, unknown> {
   if (spec.entrypoint) body.Entrypoint = spec.entrypoint;
   if (spec.cmd) body.Cmd = spec.cmd;
   if (spec.workingDir) body.WorkingDir = spec.workingDir;
+  const t = spec.terminal;
+  if (t) Object.assign(body, { OpenStdin: t.stdin, StdinOnce: t.stdinOnce, Tty: t.tty });
   return body;
 }

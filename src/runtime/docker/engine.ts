@@ -23,7 +23,7 @@ import { dockerAttach, dockerExec } from './streams.js';
 import { connectEngine, type EngineConnection } from './connection.js';
 import {
   DOCKER_API_VERSION,
-  demux,
+  logFrames,
   splitImage,
   type ContainerInspect,
   type DockerContainerSummary,
@@ -315,16 +315,13 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /** The output as Docker's multiplexed stream (8-byte frame headers), with timestamps, until it stops. */
-  async followLogs(id: string, onFrame: LogFrameHandler): Promise<void> {
+  async followLogs(id: string, onFrame: LogFrameHandler, tty = false): Promise<void> {
     const res = await this.raw('GET', `/containers/${id}/logs?stdout=1&stderr=1&timestamps=1&follow=1`, undefined, 0);
     if ((res.statusCode ?? 500) >= 400) {
       res.resume();
       throw new RuntimeError(res.statusCode ?? 500, `logs of ${id} unavailable`);
     }
-    res.on(
-      'data',
-      demux((stream, data) => onFrame(stream, data.toString('utf8'))),
-    );
+    res.on('data', logFrames(tty, onFrame));
     await new Promise<void>((resolve) => {
       res.on('end', resolve);
       res.on('error', () => resolve());

@@ -45,6 +45,27 @@ export function splitImage(image: string): [string, string] {
   return colon < 0 ? [image, 'latest'] : [image.slice(0, colon), image.slice(colon + 1)];
 }
 
+/** The frames of a log stream: multiplexed, or (a terminal's) one raw stream split at its lines. */
+export function logFrames(
+  tty: boolean,
+  onFrame: (stream: 'stdout' | 'stderr', frame: string) => void,
+): (chunk: Buffer) => void {
+  return tty ? rawLines((line) => onFrame('stdout', line)) : demux((s, data) => onFrame(s, data.toString('utf8')));
+}
+
+/** Splits a raw (terminal) log stream into its lines, each ending with '\n'. */
+export function rawLines(onLine: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    let nl;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      onLine(pending.slice(0, nl + 1));
+      pending = pending.slice(nl + 1);
+    }
+  };
+}
+
 /** Splits Docker's multiplexed log stream into (stream, payload) frames. */
 export function demux(onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
