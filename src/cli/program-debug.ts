@@ -1,5 +1,5 @@
 // The verbs that reach into a running pod, registered in the program (program.ts): kubectl's
-// `exec` and `attach`.
+// `exec`, `attach` and `cp`.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -68,5 +68,19 @@ export function addDebuggingVerbs(program: Command, io: Io): void {
         },
         io,
       );
+    });
+
+  program
+    .command('cp')
+    .description('Copy files and directories to and from containers')
+    .usage('<file-spec-src> <file-spec-dest> [-c CONTAINER]')
+    .argument('[args...]', '[[NAMESPACE/]POD:]PATH and a local PATH, either way round')
+    .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
+    .option('--no-preserve', "don't keep the files' ownership and permissions in the container")
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runCp } = await import('./cp.js');
+      // commander reads --no-preserve as `preserve: false`.
+      await runCp(args, { namespace: o.namespace, container: o.container, noPreserve: o.preserve === false }, io);
     });
 }

@@ -17,10 +17,15 @@ export interface TerminalSize {
   height: number;
 }
 
+/** Where output goes: a stream, or anything that takes bytes. */
+export interface OutputSink {
+  write(data: Buffer): unknown;
+}
+
 export interface RemoteIo {
   stdin?: NodeJS.ReadableStream;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
+  stdout?: OutputSink;
+  stderr?: OutputSink;
   /** A terminal's size now and a way to hear of changes (tty sessions). */
   size?(): TerminalSize | undefined;
   onResize?(cb: () => void): () => void;
@@ -64,7 +69,7 @@ export async function runRemoteCommand(
       },
       head,
     );
-    const send = (channel: number, data: Buffer) => ws.send(Buffer.concat([Buffer.from([channel]), data]));
+    const send = (channel: number, data: Buffer): boolean => ws.send(Buffer.concat([Buffer.from([channel]), data]));
     const ping = setInterval(() => ws.ping(), PING_MS);
     cleanups.push(() => clearInterval(ping));
     if (opts.tty && io.size) {
@@ -77,7 +82,12 @@ export async function runRemoteCommand(
     }
     const input = opts.stdin ? io.stdin : undefined;
     if (input) {
-      const onData = (d: Buffer | string) => send(CHANNEL.stdin, Buffer.isBuffer(d) ? d : Buffer.from(d));
+      // Read no faster than the connection sends (a large file into `cp`).
+      const onData = (d: Buffer | string) => {
+        if (send(CHANNEL.stdin, Buffer.isBuffer(d) ? d : Buffer.from(d))) return;
+        input.pause();
+        void ws.drained().then(() => input.resume());
+      };
       // v4 has no way to say stdin ended; v5 half-closes the channel.
       const onEnd = () => {
         if (protocol.startsWith('v5.')) ws.send(Buffer.from([CHANNEL.close, CHANNEL.stdin]));

@@ -137,12 +137,11 @@ export class RemoteCommands {
       );
 
     // Output that arrives before the WebSocket exists waits for it.
-    let ws: WebSocket | undefined;
-    const early: Buffer[] = [];
+    const to: { ws?: WebSocket; early: Buffer[] } = { early: [] };
     const send = (channel: number, data: Buffer) => {
       const message = Buffer.concat([Buffer.from([channel]), data]);
-      if (ws) ws.send(message);
-      else early.push(message);
+      if (to.ws) to.ws.send(message);
+      else to.early.push(message);
     };
     const id = status.containerID.replace(/^[a-z]+:\/\//, '');
     const spec = { cmd: verb === 'exec' ? o.command : undefined, ...o, stderr: o.stderr && !o.tty };
@@ -172,30 +171,36 @@ export class RemoteCommands {
     );
     const entry = {
       session,
-      ws: new WebSocket(socket, false, {
-        onMessage: (m) => {
-          if (m.length === 0) return;
-          const body = m.subarray(1);
-          if (m[0] === CHANNEL.stdin) session.write(body);
-          else if (m[0] === CHANNEL.resize) {
-            try {
-              const { Width, Height } = JSON.parse(body.toString('utf8')) as { Width: number; Height: number };
-              if (Width > 0 && Height > 0) session.resize(Width, Height).catch(() => undefined);
-            } catch {
-              /* not a size: ignored, as the kubelet does */
-            }
-          } else if (m[0] === CHANNEL.close && body[0] === CHANNEL.stdin && protocol.startsWith('v5.'))
-            session.endInput();
+      ws: new WebSocket(
+        socket,
+        false,
+        {
+          onMessage: (m) => {
+            if (m.length === 0) return;
+            const body = m.subarray(1);
+            if (m[0] === CHANNEL.stdin) session.write(body);
+            else if (m[0] === CHANNEL.resize) {
+              try {
+                const { Width, Height } = JSON.parse(body.toString('utf8')) as { Width: number; Height: number };
+                if (Width > 0 && Height > 0) session.resize(Width, Height).catch(() => undefined);
+              } catch {
+                /* not a size: ignored, as the kubelet does */
+              }
+            } else if (m[0] === CHANNEL.close && body[0] === CHANNEL.stdin && protocol.startsWith('v5.'))
+              session.endInput();
+          },
+          onClose: () => {
+            this.open.delete(entry);
+            session.close();
+          },
         },
-        onClose: () => {
-          this.open.delete(entry);
-          session.close();
-        },
-      }),
+        head,
+      ),
     };
-    ws = entry.ws;
+    const ws = entry.ws;
     this.open.add(entry);
-    for (const m of early.splice(0)) ws.send(m);
+    for (const m of to.early.splice(0)) ws.send(m);
+    to.ws = ws;
     session.done.then(
       ({ exitCode }) => {
         send(CHANNEL.error, Buffer.from(JSON.stringify(exitStatus(exitCode ?? 0, o.command))));
