@@ -58,6 +58,24 @@ export class Kubectl {
     }
   }
 
+  /** kubectl with `input` on its stdin (exec -i, attach -i). */
+  runWithInput(args: string[], input: string): Promise<KubectlResult> {
+    return new Promise((resolve) => {
+      const child = spawn(this.bin, ['--kubeconfig', this.kubeconfig, ...args], { env: this.env() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    });
+  }
+
   /** A long-running kubectl (`get -w`, `logs -f`, `wait`): its output so far, its end, and a way to stop it. */
   start(args: string[]): { output: () => string; done: Promise<number>; stop: () => void } {
     const child = spawn(this.bin, ['--kubeconfig', this.kubeconfig, ...args], { env: this.env() });
