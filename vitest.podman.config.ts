@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/e2e/chapter.test.ts', 'test/e2e/lifecycle.test.ts', 'test/e2e/job-api.test.ts'],
+    include: ['test/e2e/chapter.test.ts', 'test/e2e/lifecycle.test.ts', 'test/e2e/job-api.test.ts', 'test/e2e/exec.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -8,16 +8,19 @@ import { DOCKER_API_VERSION, demux } from './wire.js';
 
 export type EngineCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
-/** Opens `path` (a POST) and takes over its connection once the engine agrees. */
-function hijack(conn: EngineConnection, path: string, body: unknown): Promise<{ socket: Duplex; head: Buffer }> {
-  const data = Buffer.from(JSON.stringify(body));
+/**
+ * Opens `path` (a POST, with `body` as JSON if any) and takes over its connection once the engine
+ * agrees. Attach takes no body: Podman would pass one on to the container's stdin.
+ */
+function hijack(conn: EngineConnection, path: string, body?: unknown): Promise<{ socket: Duplex; head: Buffer }> {
+  const data = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = conn.request(
       {
         method: 'POST',
         path: `/${DOCKER_API_VERSION}${path}`,
         headers: {
-          'Content-Type': 'application/json',
+          ...(data.length ? { 'Content-Type': 'application/json' } : {}),
           'Content-Length': data.length,
           Connection: 'Upgrade',
           Upgrade: 'tcp',
@@ -125,7 +128,7 @@ export async function dockerAttach(
   onOutput: StreamOutput,
 ): Promise<StreamSession> {
   const q = `stream=1&stdin=${spec.stdin ? 1 : 0}&stdout=${spec.stdout ? 1 : 0}&stderr=${spec.stderr ? 1 : 0}`;
-  const { socket, head } = await hijack(conn, `/containers/${containerId}/attach?${q}`, {});
+  const { socket, head } = await hijack(conn, `/containers/${containerId}/attach?${q}`);
   const resize = (w: number, h: number) => call<void>('POST', `/containers/${containerId}/resize?h=${h}&w=${w}`);
   return session(socket, head, spec, onOutput, resize, async () => ({}));
 }
