@@ -16,6 +16,14 @@ function verbsOf(r: Resource): string[] {
 
 const SUBRESOURCE_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], log: ['get'] };
 
+/**
+ * The resource metrics API (metrics.k8s.io, metrics-server's in a cluster), which the server
+ * answers from the engine's stats for `top`: pods only (jobctl measures no node of its own).
+ */
+export const METRICS_GROUP = 'metrics.k8s.io';
+export const METRICS_VERSION = 'v1beta1';
+const METRICS_RESOURCES = [{ plural: 'pods', singular: '', kind: 'PodMetrics', namespaced: true }];
+
 /** `GET /api`: the core group's versions. */
 export function coreVersions(serverAddress: string): object {
   return {
@@ -33,6 +41,7 @@ function groups(): Map<string, string[]> {
     if (!versions.includes(r.version)) versions.push(r.version);
     out.set(r.group, versions);
   }
+  out.set(METRICS_GROUP, [METRICS_VERSION]);
   return out;
 }
 
@@ -54,6 +63,19 @@ export function apiGroup(name: string): object | undefined {
 
 /** `GET /api/v1`, `GET /apis/<group>/<version>`: the resources and what may be done with them. */
 export function resourceList(groupName: string, version: string): object | undefined {
+  if (groupName === METRICS_GROUP && version === METRICS_VERSION)
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${METRICS_GROUP}/${METRICS_VERSION}`,
+      resources: METRICS_RESOURCES.map((r) => ({
+        name: r.plural,
+        singularName: r.singular,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: ['get', 'list'],
+      })),
+    };
   const rows = RESOURCE_TABLE.filter((r) => r.group === groupName && r.version === version);
   if (rows.length === 0) return undefined;
   const resources = rows.flatMap((r) => [
@@ -91,7 +113,7 @@ export const wantsAggregated = (accept: string | undefined): boolean =>
 
 /** `GET /api` (core) or `GET /apis` (named groups) in the aggregated form: every resource at once. */
 export function aggregatedDiscovery(core: boolean): object {
-  const names = core ? [''] : [...groups().keys()];
+  const names = core ? [''] : [...groups().keys()].filter((n) => n !== METRICS_GROUP);
   const items = names.map((name) => ({
     metadata: name ? { name } : {},
     versions: (name ? (groups().get(name) ?? []) : ['v1']).map((version) => ({
@@ -120,6 +142,23 @@ export function aggregatedDiscovery(core: boolean): object {
       freshness: 'Current',
     })),
   }));
+  if (!core)
+    items.push({
+      metadata: { name: METRICS_GROUP },
+      versions: [
+        {
+          version: METRICS_VERSION,
+          resources: METRICS_RESOURCES.map((r) => ({
+            resource: r.plural,
+            responseKind: { group: METRICS_GROUP, version: METRICS_VERSION, kind: r.kind },
+            scope: r.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: r.singular,
+            verbs: ['get', 'list'],
+          })),
+          freshness: 'Current',
+        },
+      ],
+    });
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }
 

@@ -1,5 +1,5 @@
 // The verbs that reach into a running pod, registered in the program (program.ts): kubectl's
-// `exec`, `attach` and `cp`.
+// `exec`, `attach`, `cp` and `top`.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -82,5 +82,39 @@ export function addDebuggingVerbs(program: Command, io: Io): void {
       const { runCp } = await import('./cp.js');
       // commander reads --no-preserve as `preserve: false`.
       await runCp(args, { namespace: o.namespace, container: o.container, noPreserve: o.preserve === false }, io);
+    });
+
+  const top = program.command('top').description('Display resource (CPU/memory) usage');
+  top
+    .command('pod')
+    .alias('pods')
+    .alias('po')
+    .description('Display resource (CPU/memory) usage of pods')
+    .argument('[name...]')
+    .option('-l, --selector <selector>', 'selector (label query) to filter on')
+    .option('--field-selector <selector>', 'selector (field query) to filter on')
+    .option('--sort-by <field>', 'sort by cpu or memory')
+    .option('--containers', 'print usage of containers within a pod')
+    .option('-A, --all-namespaces', 'list the pods across all namespaces')
+    .option('--no-headers', 'print output without headers')
+    .option('--sum', 'print the sum of the resource usage')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runTopPod } = await import('./top.js');
+      await runTopPod(
+        args,
+        {
+          namespace: o.namespace,
+          selector: o.selector,
+          fieldSelector: o.fieldSelector,
+          sortBy: o.sortBy,
+          containers: o.containers,
+          allNamespaces: o.allNamespaces,
+          // commander reads --no-headers as `headers: false`.
+          noHeaders: o.headers === false,
+          sum: o.sum,
+        },
+        io,
+      );
     });
 }

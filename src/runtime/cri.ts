@@ -165,6 +165,17 @@ export interface StreamSession {
   done: Promise<{ exitCode?: number }>;
 }
 
+/** A running container's use of the machine, as the kubelet's summary reports it to metrics. */
+export interface ContainerUsage {
+  /** CPU in nanocores over the sampled window. */
+  cpuNanoCores: number;
+  /** Memory in use less what the kernel may reclaim at once (cAdvisor's working set). */
+  memoryWorkingSetBytes: number;
+  /** When the sample was read (RFC 3339) and the window it covers (ms). */
+  timestamp: string;
+  windowMs: number;
+}
+
 export type StreamOutput = (stream: 'stdout' | 'stderr', data: Buffer) => void;
 
 export interface ContainerRuntime {
@@ -209,6 +220,8 @@ export interface ContainerRuntime {
     onExit: (id: string, exitCode: number | undefined) => void,
     onEnd: (err?: Error) => void,
   ): Promise<() => void>;
+  /** A running container's CPU and memory use, sampled now (about a second for Docker). */
+  stats(id: string): Promise<ContainerUsage>;
   /** Runs a command in a running container, as `docker exec` does. */
   exec(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession>;
   /** Connects to a running container's main process, as `docker attach` does. */

@@ -37,6 +37,7 @@ import { dryRunOf, queryBool, readBody, sendJson, sendRawJson, sendStatus, valid
 export const KUBE_VERSION = 'v1.32.0-jobctl';
 import { logWindow, streamLogs } from './logs.js';
 import { RemoteCommands, refuseUpgrade } from './remote-command.js';
+import { MetricsApi } from './metrics.js';
 import { ATTEMPTS_PATH, type AttemptsApi } from './attempts.js';
 
 interface Route {
@@ -105,6 +106,8 @@ export interface ApiOptions {
   attempts: AttemptsApi;
   /** pods/exec and pods/attach. */
   streams: RemoteCommands;
+  /** metrics.k8s.io: pods' CPU and memory, for `top`. */
+  metrics: MetricsApi;
 }
 
 export class HttpApi {
@@ -210,6 +213,10 @@ export class HttpApi {
         const of = resource as 'jobs' | 'pods';
         if (n) await this.opts.attempts.log(ns, of, name, Number(n), queryBool(url.searchParams, 'timestamps'), res);
         else sendJson(res, 200, this.opts.attempts.list(ns, of, name));
+        return;
+      }
+      if (req.method === 'GET' && MetricsApi.handles(url.pathname)) {
+        sendJson(res, 200, await this.opts.metrics.get(url.pathname, url.searchParams));
         return;
       }
       const route = parsePath(url.pathname);

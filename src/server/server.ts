@@ -39,6 +39,7 @@ import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
 import { AttemptsApi } from './attempts.js';
 import { RemoteCommands } from './remote-command.js';
+import { MetricsApi } from './metrics.js';
 import { HttpApi, KUBE_VERSION } from './http-api.js';
 import { registerNode } from './node-registration.js';
 import { ensureTls, TlsSetupError, type ServerTls } from './tls.js';
@@ -226,6 +227,7 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const streams = new RemoteCommands(store, runtime);
     const api = new HttpApi(new ApiServer(registry), {
       streams,
+      metrics: new MetricsApi(store, runtime),
       token,
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,

@@ -1,6 +1,7 @@
-// exec, attach and cp (issue 19) on the real engine, each beside kubectl 1.32 on the same server
-// as the oracle: output, exit codes and errors the same; a terminal (a pty from `script`) gets its
-// size; the official Python client execs too; files go both ways, a directory tree included.
+// exec, attach, cp and top (issue 19) on the real engine, each beside kubectl 1.32 on the same
+// server as the oracle: output, exit codes and errors the same; a terminal (a pty from `script`)
+// gets its size; the official Python client execs too; files go both ways, a directory tree
+// included; a busy container's CPU shows in `top`, a finished pod has no metrics.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -260,5 +261,48 @@ describe('cp', () => {
       stdout: 'tar: /tmp/nothing: No such file or directory\ntar: error exit delayed from previous errors\n',
       stderr: 'command terminated with exit code 1\n',
     });
+  });
+});
+
+describe('top pod', () => {
+  /** Figures move between two samples: numbers are masked, and the padding with them. */
+  const masked = (t: string) => t.replace(/\d+(m|Mi)\b/g, 'N$1').replace(/ +/g, ' ');
+
+  it("shows a busy container's CPU from the engine, as kubectl top shows it", async () => {
+    await home.ok(
+      ['apply', '-f', '-'],
+      job(
+        'spin',
+        container('busy', ['sh', '-c', 'while :; do :; done'], '        resources: {limits: {cpu: 200m}}\n') +
+          container('idle', ['sleep', '600']),
+      ),
+    );
+    await until('spin running', async () => (await home.podsOf('spin'))[0]?.status?.phase === 'Running');
+    const pod = (await home.podsOf('spin'))[0].metadata.name!;
+    await until('a CPU figure', async () => {
+      const r = await home.jobctl(['top', 'pod', pod, '--containers']);
+      const busy = /busy +(\d+)m/.exec(r.stdout);
+      return busy && Number(busy[1]) >= 100 ? r : undefined;
+    });
+    for (const args of [
+      ['top', 'pod', '-l', 'job-name=spin'],
+      ['top', 'pod', pod, '--containers'],
+      ['top', 'pod', '-A', '--sort-by=cpu', '--sum'],
+      ['top', 'pod', '--containers', '--no-headers', '-l', 'job-name=spin'],
+      ['top', 'pod', (await home.podsOf('done'))[0].metadata.name!],
+      ['top', 'pod', '-l', 'job-name=nothing'],
+      ['top', 'pod', '--sort-by=disk'],
+      ['top', 'pod', 'x', '-l', 'a=b'],
+    ]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      expect({ code: got.code, stdout: masked(got.stdout), stderr: got.stderr }, args.join(' ')).toEqual({
+        code: want.code,
+        stdout: masked(want.stdout),
+        stderr: want.stderr,
+      });
+    }
+    expect(await home.ok(['top', 'pod', pod, '--containers'])).toMatch(/^POD +NAME +CPU\(cores\) +MEMORY\(bytes\) +\n/);
+    await home.ok(['delete', 'job', 'spin']);
   });
 });

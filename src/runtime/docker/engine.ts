@@ -11,6 +11,7 @@ import {
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerSummary,
+  type ContainerUsage,
   type EngineInfo,
   type LogFrameHandler,
   type StreamOutput,
@@ -19,7 +20,7 @@ import {
   type VolumeSummary,
 } from '../cri.js';
 import { dockerCreateBody } from './create-body.js';
-import { dockerAttach, dockerExec } from './streams.js';
+import { dockerAttach, dockerExec, dockerStats, tracked } from './streams.js';
 import { connectEngine, type EngineConnection } from './connection.js';
 import {
   DOCKER_API_VERSION,
@@ -299,19 +300,16 @@ export class DockerRuntime implements ContainerRuntime {
     return listed.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
 
+  private readonly engineCall = <T>(m: string, p: string, b?: unknown) => this.call<T>(m, p, b);
+
   exec(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession> {
-    return this.track(dockerExec(this.conn, (m, p, b) => this.call(m, p, b), id, spec, onOutput));
+    return tracked(this.sessions, dockerExec(this.conn, this.engineCall, id, spec, onOutput));
   }
-
   attach(id: string, spec: StreamSpec, onOutput: StreamOutput): Promise<StreamSession> {
-    return this.track(dockerAttach(this.conn, (m, p, b) => this.call(m, p, b), id, spec, onOutput));
+    return tracked(this.sessions, dockerAttach(this.conn, this.engineCall, id, spec, onOutput));
   }
-
-  private async track(opening: Promise<StreamSession>): Promise<StreamSession> {
-    const s = await opening;
-    this.sessions.add(s);
-    void s.done.finally(() => this.sessions.delete(s));
-    return s;
+  stats(id: string): Promise<ContainerUsage> {
+    return dockerStats(this.engineCall, id);
   }
 
   /** The output as Docker's multiplexed stream (8-byte frame headers), with timestamps, until it stops. */

@@ -1,8 +1,8 @@
-// exec and attach on the Docker Engine API: the request is hijacked (`Upgrade: tcp`) and the
+// exec, attach and stats on the Docker Engine API: the request is hijacked (`Upgrade: tcp`) and the
 // connection becomes the process's stdin and output, multiplexed as the log stream is unless it
 // has a terminal. Half-closing the connection ends the process's stdin.
 import type { Duplex } from 'node:stream';
-import { RuntimeError, type StreamOutput, type StreamSession, type StreamSpec } from '../cri.js';
+import { RuntimeError, type ContainerUsage, type StreamOutput, type StreamSession, type StreamSpec } from '../cri.js';
 import type { EngineConnection } from './connection.js';
 import { DOCKER_API_VERSION, demux } from './wire.js';
 
@@ -120,6 +120,33 @@ export async function dockerExec(
   return session(socket, head, spec, onOutput, resize, exitCode);
 }
 
+interface StatsAnswer {
+  read: string;
+  preread: string;
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  precpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { usage?: number; stats?: Record<string, number> };
+}
+
+/** One `stats?stream=false` answer: the engine samples twice, a second apart, and reports both. */
+export async function dockerStats(call: EngineCall, containerId: string): Promise<ContainerUsage> {
+  const s = await call<StatsAnswer>('GET', `/containers/${containerId}/stats?stream=false`);
+  const windowMs = Date.parse(s.read) - Date.parse(s.preread);
+  const used = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const stats = s.memory_stats?.stats ?? {};
+  // cgroup v1 names it total_inactive_file, v2 inactive_file.
+  const inactive = stats.total_inactive_file ?? stats.inactive_file ?? 0;
+  const usage = s.memory_stats?.usage ?? 0;
+  if (!(windowMs > 0) || !s.precpu_stats?.cpu_usage?.total_usage)
+    throw new RuntimeError(503, `no CPU sample yet for container ${containerId}`);
+  return {
+    cpuNanoCores: Math.max(0, Math.round((used / (windowMs * 1e6)) * 1e9)),
+    memoryWorkingSetBytes: Math.max(0, usage - inactive),
+    timestamp: s.read,
+    windowMs,
+  };
+}
+
 export async function dockerAttach(
   conn: EngineConnection,
   call: EngineCall,
@@ -131,4 +158,12 @@ export async function dockerAttach(
   const { socket, head } = await hijack(conn, `/containers/${containerId}/attach?${q}`);
   const resize = (w: number, h: number) => call<void>('POST', `/containers/${containerId}/resize?h=${h}&w=${w}`);
   return session(socket, head, spec, onOutput, resize, async () => ({}));
+}
+
+/** The session once open, kept in `open` until it is done (the runtime ends them on close). */
+export async function tracked(open: Set<StreamSession>, opening: Promise<StreamSession>): Promise<StreamSession> {
+  const s = await opening;
+  open.add(s);
+  void s.done.finally(() => open.delete(s));
+  return s;
 }

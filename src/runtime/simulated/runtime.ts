@@ -10,6 +10,7 @@ import {
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerSummary,
+  type ContainerUsage,
   type EngineInfo,
   type LogFrameHandler,
   type StreamSession,
@@ -172,6 +173,11 @@ export class SimulatedRuntime implements ContainerRuntime {
     for (const [stream, frame] of c.frames) onFrame(stream, frame);
     if (c.status === 'exited') return Promise.resolve();
     return new Promise((resolve) => (c.followers ??= new Set()).add({ onFrame, done: resolve }));
+  }
+
+  /** No process runs here to measure: metrics come from the container engines. */
+  async stats(): Promise<ContainerUsage> {
+    throw new RuntimeError(501, 'the simulated runtime runs no processes: no usage to report');
   }
 
   /** No process runs here to exec into or attach to: those are the container engines'. */
