@@ -55,8 +55,14 @@ export function formatTopPods(items: readonly PodMetrics[], o: TopOptions): stri
   let columns = 3;
   if (!o.noHeaders) {
     // (kubectl counts the extra columns for --sum only when it prints the header.)
-    if (o.allNamespaces) ((text += 'NAMESPACE\t'), columns++);
-    if (o.containers) ((text += 'POD\t'), columns++);
+    if (o.allNamespaces) {
+      text += 'NAMESPACE\t';
+      columns++;
+    }
+    if (o.containers) {
+      text += 'POD\t';
+      columns++;
+    }
     text += 'NAME\tCPU(cores)\tMEMORY(bytes)\t\n';
   }
   const podUsage = (p: PodMetrics) => total(p.containers.map(usageOf));
