@@ -40,7 +40,7 @@ export const RESOURCE_TABLE: readonly Resource[] = [
     singular: 'pod',
     shortNames: ['po'],
     namespaced: true,
-    subresources: ['log'],
+    subresources: ['attach', 'exec', 'log'],
     fieldLabels: [
       'spec.nodeName',
       'spec.restartPolicy',

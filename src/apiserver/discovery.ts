@@ -14,7 +14,14 @@ function verbsOf(r: Resource): string[] {
   return [...own, ...READ].sort();
 }
 
-const SUBRESOURCE_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], log: ['get'] };
+const SUBRESOURCE_VERBS: Record<string, string[]> = {
+  status: ['get', 'patch', 'update'],
+  log: ['get'],
+  exec: ['create', 'get'],
+  attach: ['create', 'get'],
+};
+/** The kind a subresource answers with, when it is not the resource's own. */
+const SUBRESOURCE_KIND: Record<string, string> = { log: 'Pod', exec: 'PodExecOptions', attach: 'PodAttachOptions' };
 
 /**
  * The resource metrics API (metrics.k8s.io, metrics-server's in a cluster), which the server
@@ -92,7 +99,7 @@ export function resourceList(groupName: string, version: string): object | undef
       name: `${r.plural}/${sub}`,
       singularName: '',
       namespaced: r.namespaced,
-      kind: sub === 'log' ? 'Pod' : r.kind,
+      kind: SUBRESOURCE_KIND[sub] ?? r.kind,
       verbs: SUBRESOURCE_VERBS[sub] ?? ['get'],
     })),
   ]);
@@ -132,7 +139,9 @@ export function aggregatedDiscovery(core: boolean): object {
             ? {
                 subresources: r.subresources.map((sub) => ({
                   subresource: sub,
-                  responseKind: sub === 'log' ? { group: '', version: 'v1', kind: 'Pod' } : responseKind,
+                  responseKind: SUBRESOURCE_KIND[sub]
+                    ? { group: '', version: 'v1', kind: SUBRESOURCE_KIND[sub] }
+                    : responseKind,
                   verbs: SUBRESOURCE_VERBS[sub] ?? ['get'],
                 })),
               }

@@ -31,10 +31,14 @@ describe('the whole server on the simulated runtime', () => {
     };
     expect(await get('/api')).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const batch = { groupVersion: 'batch/v1', version: 'v1' };
+    const metrics = { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' };
     expect(await get('/apis')).toEqual({
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [{ name: 'batch', versions: [batch], preferredVersion: batch }],
+      groups: [
+        { name: 'batch', versions: [batch], preferredVersion: batch },
+        { name: 'metrics.k8s.io', versions: [metrics], preferredVersion: metrics },
+      ],
     });
     expect(await get('/apis/batch')).toMatchObject({ kind: 'APIGroup', name: 'batch' });
     const v1 = await get('/api/v1');
@@ -46,6 +50,8 @@ describe('the whole server on the simulated runtime', () => {
       'nodes',
       'nodes/status',
       'pods',
+      'pods/attach',
+      'pods/exec',
       'pods/log',
       'secrets',
     ]);
@@ -88,10 +94,25 @@ describe('the whole server on the simulated runtime', () => {
       verbs: ['delete', 'get', 'list', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
-      subresources: [{ subresource: 'log', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] }],
+      subresources: [
+        {
+          subresource: 'attach',
+          responseKind: { group: '', version: 'v1', kind: 'PodAttachOptions' },
+          verbs: ['create', 'get'],
+        },
+        {
+          subresource: 'exec',
+          responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' },
+          verbs: ['create', 'get'],
+        },
+        { subresource: 'log', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] },
+      ],
     });
     const named = await get('/apis');
-    expect(named.items.map((g: { metadata: { name: string } }) => g.metadata.name)).toEqual(['batch']);
+    expect(named.items.map((g: { metadata: { name: string } }) => g.metadata.name)).toEqual([
+      'batch',
+      'metrics.k8s.io',
+    ]);
     const jobs = named.items[0].versions[0].resources[0];
     expect(`${jobs.resource} ${jobs.scope} ${jobs.verbs.join(',')}`).toBe(
       'jobs Namespaced create,delete,get,list,patch,update,watch',
