@@ -1,145 +1,162 @@
-// `jobctl label TYPE NAME key=value key-` and `jobctl taint node NAME key=value:Effect key-`,
-// as kubectl's: read the object, change its labels (a merge patch) or the node's taints (a
-// strategic merge patch), and say what changed in kubectl's words.
-import {
-  isQualifiedName,
-  isValidLabelValue,
-  taintString,
-  type ApiObject,
-  type Node,
-  type Taint,
-} from '../api/index.js';
+// `jobctl label` and `jobctl annotate` (TYPE NAME..., TYPE/NAME..., or TYPE with -l or --all;
+// KEY=VALUE to set, KEY- to remove), as kubectl 1.32's: the same parsing and refusals, --overwrite,
+// --dry-run (client: nothing sent; server: dryRun=All), --list, -o, --resource-version as a
+// precondition, a merge patch of what changed, and the verdict in kubectl's words.
+import { isValidLabelValue, type ApiObject } from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
+import { parseDryRun, printObjects, type OutputFormat } from './apply.js';
 import { apiPath, connect, getNamed, namespaceFor, parseTargets, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
 
-const isChange = (a: string) => a.includes('=') || a.endsWith('-') || (a.includes(':') && !a.includes('/'));
-
-/** Resources first, then the changes (kubectl requires that order). */
-function split(args: string[], what: string): { targets: string[]; changes: string[] } {
-  const first = args.findIndex(isChange);
-  const targets = first < 0 ? args : args.slice(0, first);
-  const changes = first < 0 ? [] : args.slice(first);
-  const late = changes.find((a) => !isChange(a));
-  if (late) throw new CliError(`all resources must be specified before ${what} changes: ${late}`);
-  return { targets, changes };
+export interface MetadataOptions extends GlobalOptions {
+  overwrite?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  all?: boolean;
+  dryRun?: string | boolean;
+  list?: boolean;
+  output?: OutputFormat;
+  resourceVersion?: string;
 }
 
-export async function runLabel(args: string[], opts: GlobalOptions & { overwrite?: boolean }, io: Io): Promise<void> {
-  const { targets, changes } = split(args, 'label');
-  if (!changes.length) throw new CliError('at least one label update is required');
-  const add: Record<string, string> = {};
-  const remove: string[] = [];
-  for (const c of changes) {
-    if (c.endsWith('-') && !c.includes('=')) {
-      remove.push(c.slice(0, -1));
-      continue;
-    }
-    const parts = c.split('=');
-    if (parts.length !== 2 || parts[0] === '') throw new CliError(`invalid label spec: ${c}`);
-    const bad = isValidLabelValue(parts[1]);
-    if (bad.length) throw new CliError(`invalid label value: "${c}": ${bad.join('; ')}`);
-    add[parts[0]] = parts[1];
+type Verb = 'label' | 'annotate';
+
+/** kubectl's GetResourcesAndPairs: resources, then KEY=VALUE and KEY- pairs. */
+function resourcesAndPairs(args: string[], pairType: string): { targets: string[]; pairs: string[] } {
+  const targets: string[] = [];
+  const pairs: string[] = [];
+  for (const s of args) {
+    const pair = (s.includes('=') && s[0] !== '=') || (s.endsWith('-') && s !== '-');
+    if (pair) pairs.push(s);
+    else if (pairs.length) throw new CliError(`all resources must be specified before ${pairType} changes: ${s}`);
+    else targets.push(s);
   }
+  return { targets, pairs };
+}
+
+/** The keys to set and to remove, parsed and checked as kubectl parses labels or annotations. */
+function parsePairs(verb: Verb, pairs: string[]): { set: Record<string, string>; remove: string[] } {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  if (verb === 'label') {
+    for (const spec of pairs) {
+      if (spec.includes('=')) {
+        const parts = spec.split('=');
+        if (parts.length !== 2) throw new CliError(`invalid label spec: ${spec}`);
+        const errs = isValidLabelValue(parts[1]);
+        if (errs.length) throw new CliError(`invalid label value: ${JSON.stringify(spec)}: ${errs.join(';')}`);
+        set[parts[0]] = parts[1];
+      } else remove.push(spec.slice(0, -1));
+    }
+    if (remove.some((k) => k in set)) throw new CliError('can not both modify and remove a label in the same command');
+    return { set, remove };
+  }
+  for (const spec of pairs) {
+    const eq = spec.indexOf('=');
+    if (eq > 0) set[spec.slice(0, eq)] = spec.slice(eq + 1);
+    else remove.push(spec.slice(0, -1));
+  }
+  const both = remove.filter((k) => k in set);
+  if (both.length)
+    throw new CliError(
+      `can not both modify and remove the following annotation(s) in the same command: ${both.join(', ')}`,
+    );
+  return { set, remove };
+}
+
+/** Refuses changing a value already there without --overwrite, in each verb's words. */
+function checkOverwrites(verb: Verb, current: Record<string, string>, set: Record<string, string>): void {
+  const clashes = Object.entries(set).filter(([k, v]) => k in current && current[k] !== v);
+  if (!clashes.length) return;
+  if (verb === 'annotate')
+    throw new CliError(
+      `--overwrite is false but found the following declared annotation(s): ${clashes
+        .map(([k]) => `'${k}' already has a value (${current[k]})`)
+        .join('; ')}`,
+    );
+  const errs = clashes.map(([k]) => `'${k}' already has a value (${current[k]}), and --overwrite is false`);
+  throw new CliError(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
+}
+
+export const runLabel = (args: string[], opts: MetadataOptions, io: Io) => runMetadataVerb('label', args, opts, io);
+export const runAnnotate = (args: string[], opts: MetadataOptions, io: Io) =>
+  runMetadataVerb('annotate', args, opts, io);
+
+async function runMetadataVerb(verb: Verb, args: string[], opts: MetadataOptions, io: Io): Promise<void> {
+  const field = verb === 'label' ? 'labels' : 'annotations';
+  const noun = verb === 'label' ? 'label' : 'annotation';
+  const dryRun = parseDryRun(opts.dryRun);
+  const { targets, pairs } = resourcesAndPairs(args, noun);
+  // (kubectl 1.32's annotate lets --list win over -o; its label refuses the two.)
+  if (opts.list && opts.output && verb === 'label')
+    throw new CliError('--list and --output may not be specified together');
+  if (opts.all && opts.selector) throw new CliError('cannot set --all and --selector at the same time');
+  if (opts.all && opts.fieldSelector) throw new CliError('cannot set --all and --field-selector at the same time');
+  if (!targets.length)
+    throw new CliError('one or more resources must be specified as <resource> <name> or <resource>/<name>');
+  if (!pairs.length && !opts.list) throw new CliError(`at least one ${noun} update is required`);
+  const { set, remove } = parsePairs(verb, pairs);
   const { resource, names } = parseTargets(targets);
-  if (!names.length) throw new CliError('resource(s) were provided, but no name was specified');
+  const selecting = Boolean(opts.selector || opts.fieldSelector || opts.all);
+  if (!names.length && !selecting) throw new CliError('resource(s) were provided, but no name was specified');
   const ns = namespaceFor(resource, opts);
   const client = await connect(io);
-  for (const name of names) {
-    const obj = await getNamed<ApiObject>(client, resource, ns, name);
-    const old = obj.metadata.labels ?? {};
-    if (!opts.overwrite) {
-      for (const [k, v] of Object.entries(add)) {
-        if (k in old && old[k] !== v)
-          throw new CliError(`'${k}' already has a value (${old[k]}), and --overwrite is false`);
-      }
-    }
-    const next = { ...old, ...add };
-    for (const k of remove) {
-      if (!(k in next)) io.out(`label "${k}" not found.\n`);
-      delete next[k];
-    }
-    const patch: Record<string, string | null> = {};
-    for (const [k, v] of Object.entries(next)) if (old[k] !== v) patch[k] = v;
-    for (const k of Object.keys(old)) if (!(k in next)) patch[k] = null;
-    const body = Object.keys(patch).length ? { metadata: { labels: patch } } : {};
-    const path = `${apiPath(resource, ns, name)}?fieldManager=kubectl-label`;
-    const r = await client.call<ApiObject>('PATCH', path, body, 'application/merge-patch+json');
-    // kubectl's verdict: no change, labels only removed, or labeled.
-    const shorter = Object.keys(next).length < Object.keys(old).length;
-    const verdict = !Object.keys(patch).length ? 'not labeled' : !opts.overwrite && shorter ? 'unlabeled' : 'labeled';
-    io.out(`${kindSlashName(r.body)} ${verdict}\n`);
+  let objects: ApiObject[];
+  if (names.length) {
+    objects = [];
+    for (const name of names) objects.push(await getNamed<ApiObject>(client, resource, ns, name));
+  } else {
+    const q = new URLSearchParams();
+    if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+    if (opts.selector) q.set('labelSelector', opts.selector);
+    objects = (await client.listAll<ApiObject>(apiPath(resource, ns), q)).items;
   }
-}
-
-/** `key=value:Effect`, `key:Effect` or (to remove) `key`. */
-function parseTaint(spec: string): Taint {
-  const parts = spec.split(':');
-  if (parts.length > 2) throw new CliError(`invalid taint spec: ${spec}`);
-  const effect = parts[1] as Taint['effect'] | undefined;
-  if (effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect))
-    throw new CliError(`invalid taint effect: ${effect}, unsupported taint effect`);
-  const kv = parts[0].split('=');
-  if (kv.length > 2 || (kv.length === 2 && effect === undefined)) throw new CliError(`invalid taint spec: ${spec}`);
-  const valueErrs = kv.length === 2 ? isValidLabelValue(kv[1]) : [];
-  const errs = [...valueErrs, ...isQualifiedName(kv[0])];
-  if (errs.length) throw new CliError(`invalid taint spec: ${spec}, ${errs.join('; ')}`);
-  return { key: kv[0], ...(kv[1] ? { value: kv[1] } : {}), effect: effect as Taint['effect'] };
-}
-
-export async function runTaint(args: string[], opts: GlobalOptions & { overwrite?: boolean }, io: Io): Promise<void> {
-  const { targets, changes } = split(args, 'taint');
-  if (!targets.length) throw new CliError('one or more resources must be specified as <resource> <name>');
-  if (!changes.length) throw new CliError('at least one taint update is required');
-  const add: Taint[] = [];
-  const remove: Taint[] = [];
-  try {
-    for (const c of changes) {
-      if (c.endsWith('-')) remove.push(parseTaint(c.slice(0, -1)));
-      else {
-        const t = parseTaint(c);
-        if (!t.effect) throw new CliError(`invalid taint spec: ${c}`);
-        if (add.some((a) => a.key === t.key && a.effect === t.effect))
-          // Go's print of the Taint struct, as kubectl's message has it.
-          throw new CliError(
-            `duplicated taints with the same key and effect: {${t.key} ${t.value ?? ''} ${t.effect} <nil>}`,
-          );
-        add.push(t);
-      }
+  const one = names.length === 1 && !selecting;
+  if (!one && opts.resourceVersion) throw new CliError('--resource-version may only be used with a single resource');
+  for (const obj of objects) {
+    const current: Record<string, string> = { ...(obj.metadata[field] ?? {}) };
+    const sending = dryRun !== 'client' && !opts.list;
+    if (verb === 'label' && sending)
+      for (const k of remove) if (!(k in current)) io.out(`label ${JSON.stringify(k)} not found.\n`);
+    if (!opts.overwrite) checkOverwrites(verb, current, set);
+    const next = { ...current, ...set };
+    for (const k of remove) delete next[k];
+    const changed: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(next)) if (current[k] !== v) changed[k] = v;
+    for (const k of Object.keys(current)) if (!(k in next)) changed[k] = null;
+    const before = JSON.stringify(obj);
+    let shown: ApiObject = { ...obj, metadata: { ...obj.metadata, [field]: next } };
+    // kubectl 1.32's verdict for labels: compared as JSON, shorter (not --overwrite) reads as removal.
+    const after = JSON.stringify(shown);
+    const verdict =
+      verb === 'annotate'
+        ? 'annotated'
+        : before === after
+          ? 'not labeled'
+          : !opts.overwrite && after.length < before.length
+            ? 'unlabeled'
+            : 'labeled';
+    if (sending) {
+      const metadata: Record<string, unknown> = Object.keys(changed).length ? { [field]: changed } : {};
+      if (opts.resourceVersion) metadata.resourceVersion = opts.resourceVersion;
+      const body = Object.keys(metadata).length ? { metadata } : {};
+      const q = new URLSearchParams({ fieldManager: `kubectl-${verb}` });
+      if (dryRun === 'server') q.set('dryRun', 'All');
+      const path = `${apiPath(resource, obj.metadata.namespace, obj.metadata.name)}?${q}`;
+      shown = (await client.call<ApiObject>('PATCH', path, body, 'application/merge-patch+json')).body;
     }
-  } catch (e) {
-    // A usage error, as kubectl reports it.
-    if (e instanceof CliError) throw new CliError(`${e.message}\nSee 'jobctl taint -h' for help and examples`);
-    throw e;
-  }
-  const { resource, names } = parseTargets(targets);
-  if (resource !== 'nodes') throw new CliError(`invalid resource type ${resource}, only node types are supported`);
-  const client = await connect(io);
-  for (const name of names) {
-    const node = await getNamed<Node>(client, 'nodes', undefined, name);
-    const old = node.spec?.taints ?? [];
-    const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
-    if (!opts.overwrite) {
-      const clash = add.filter((t) => old.some((o) => same(o, t))).map((t) => t.key);
-      if (clash.length)
-        throw new CliError(
-          `node ${name} already has ${clash.join(',')} taint(s) with same effect(s) and --overwrite is false`,
-        );
+    if (opts.list) {
+      const indent = one ? '' : ' ';
+      const group = shown.apiVersion?.includes('/') ? shown.apiVersion.split('/')[0] : '';
+      if (!one) io.out(`Listing ${noun}s for ${shown.kind}.${group}/${shown.metadata.name}:\n`);
+      for (const [k, v] of Object.entries(shown.metadata[field] ?? {})) io.out(`${indent}${k}=${v}\n`);
+      continue;
     }
-    // kubectl's order: the new taints, then the old ones they do not replace, less those removed.
-    let next = [...add, ...old.filter((o) => !add.some((t) => same(o, t)))];
-    const added = next.length !== old.length;
-    let removed = false;
-    for (const r of remove) {
-      const before = next.length;
-      next = next.filter((t) => (r.effect ? !same(t, r) : t.key !== r.key));
-      removed = next.length < before;
-      if (!removed) throw new CliError(`taint "${taintString(r)}" not found`);
+    if (opts.output === 'name') io.out(`${kindSlashName(shown)}\n`);
+    else if (opts.output) await printObjects([shown], opts.output, io);
+    else {
+      const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+      io.out(`${kindSlashName(shown)} ${verdict}${suffix}\n`);
     }
-    const verdict = (added && removed) || opts.overwrite ? 'modified' : added ? 'tainted' : 'untainted';
-    const path = `${apiPath('nodes', undefined, name)}?fieldManager=kubectl-taint&fieldValidation=Strict`;
-    const body = { spec: { taints: next.length ? next : null } };
-    const r = await client.call<Node>('PATCH', path, body, 'application/strategic-merge-patch+json');
-    io.out(`${kindSlashName(r.body)} ${verdict}\n`);
   }
 }

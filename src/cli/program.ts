@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { homePaths, jobctlHome } from '../api/home.js';
 import type { Io } from './io.js';
 import { addDebuggingVerbs } from './program-debug.js';
+import { addMetadataVerbs } from './program-metadata.js';
 import { addObservingVerbs } from './program-observe.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -264,6 +265,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
 
   addObservingVerbs(program, io);
   addDebuggingVerbs(program, io);
+  addMetadataVerbs(program, io);
 
   program
     .command('wait')
@@ -324,28 +326,6 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
         },
         io,
       );
-    });
-
-  program
-    .command('label')
-    .description(
-      'Add, change (--overwrite) or remove (key-) labels of an object: a node, to choose which pods land there',
-    )
-    .argument('<args...>', 'TYPE NAME key=value... key-...')
-    .option('--overwrite', 'change a label that has a value')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      await (await import('./label.js')).runLabel(args, { namespace: o.namespace, overwrite: o.overwrite }, io);
-    });
-
-  program
-    .command('taint')
-    .description('Add (key=value:Effect) or remove (key- or key:Effect-) taints of the node: which pods it refuses')
-    .argument('<args...>', 'node NAME key=value:Effect... key-...')
-    .option('--overwrite', 'change a taint that is set')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      await (await import('./label.js')).runTaint(args, { overwrite: o.overwrite }, io);
     });
 
   program

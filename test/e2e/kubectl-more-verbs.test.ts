@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Home, jobYaml, until } from './harness.js';
 import { Kubectl } from './kubectl-harness.js';
+import type { Job } from '../../src/api/index.js';
 
 const home = new Home('300ms');
 const kube = new Kubectl(home);
@@ -210,5 +211,79 @@ describe('version, beside kubectl version', () => {
       ...(await kube.run(['version', '-o', 'x'])),
       stdout: '',
     });
+  });
+});
+
+describe('jobctl label and annotate, with kubectl as the oracle', () => {
+  it('change, refuse, list and report as kubectl does, command for command', async () => {
+    // The same Jobs in two namespaces: kubectl works on one, jobctl on the other, in step.
+    for (const ns of ['lk', 'lj']) {
+      await home.ok(['create', 'namespace', ns]);
+      for (const name of ['one', 'two'])
+        await home.ok(['apply', '-n', ns, '-f', '-'], jobYaml(name, ['true'], { spec: '  suspend: true\n' }));
+    }
+    const steps = [
+      ['label', 'job', 'one', 'a=1'],
+      ['label', 'job', 'one', 'a=1'],
+      ['label', 'job', 'one', 'a=2'],
+      ['label', 'job', 'one', 'a=2', '--overwrite'],
+      ['label', 'job', 'one', 'a-'],
+      ['label', 'job', 'one', 'a-'],
+      ['label', 'job', 'one', 'a=1', 'b=2'],
+      ['label', 'job', 'one', 'a=3', 'b-', '--overwrite'],
+      ['label', 'job', 'one', 'c=1', '--dry-run=client'],
+      ['label', 'job', 'one', 'c=1', '--dry-run=server'],
+      ['label', 'jobs', '--all', 'd=1'],
+      ['label', 'jobs', '-l', 'a=3', 'e=1'],
+      ['label', 'jobs', '--all', '-l', 'a=3', 'e=1'],
+      ['label', 'jobs', 'f=1'],
+      ['label', 'job', 'one'],
+      ['label', 'job/one', 'job/two', 'g=1', '-o', 'name'],
+      ['label', 'job', 'one', 'a=x', 'a-'],
+      ['label', 'job', 'one', '=x'],
+      ['label', 'job', 'one', 'a=b c'],
+      ['label', 'job', 'one', 'x=1', 'job'],
+      ['label', 'job', 'nope', 'a=1'],
+      ['label', 'jobs', '--all', '--resource-version=1', 'r=1'],
+      ['label', 'jobs', '-l', 'nothing=here', 'r=1'],
+      ['annotate', 'job', 'one', 'a=1'],
+      ['annotate', 'job', 'one', 'a=1'],
+      ['annotate', 'job', 'one', 'a=2'],
+      ['annotate', 'job', 'one', 'a=2', '--overwrite'],
+      ['annotate', 'job', 'one', 'a-'],
+      ['annotate', 'job', 'one', 'a-'],
+      ['annotate', 'job', 'one', 'x=1', 'y-'],
+      ['annotate', 'job', 'one', 'desc=has spaces: and = signs'],
+      ['annotate', 'job', 'one', 'x=2', 'x-'],
+      ['annotate', 'job', 'one'],
+      ['annotate', 'jobs', '--all', 'z=1'],
+      ['annotate', 'job', 'one', 'Bad_Key/x=1'],
+      ['annotate', 'job', 'one', 'q=1', '--dry-run=server', '-o', 'name'],
+    ];
+    for (const step of steps) {
+      const want = await kube.run([...step, '-n', 'lk']);
+      const got = await home.jobctl([...step, '-n', 'lj']);
+      expect({ ...got, stdout: got.stdout.replaceAll('lj', 'lk') }, step.join(' ')).toEqual(want);
+    }
+    // Both ended the same: the labels and annotations each Job has, kubectl's side and jobctl's.
+    const meta = async (ns: string) =>
+      (await home.json<{ items: Job[] }>(['get', 'jobs', '-n', ns])).items.map((j) => [
+        j.metadata.name,
+        Object.fromEntries(Object.entries(j.metadata.labels ?? {}).filter(([k]) => !k.endsWith('controller-uid'))),
+        Object.fromEntries(Object.entries(j.metadata.annotations ?? {}).filter(([k]) => !k.includes('last-applied'))),
+      ]);
+    expect(await meta('lj')).toEqual(await meta('lk'));
+    // --list prints the pairs (kubectl in Go's map order, so compared as sets).
+    const listed = async (tool: 'k' | 'j', verb: string, ...more: string[]) => {
+      const args = [verb, 'job', 'one', '--list', '-n', `l${tool}`, ...more];
+      const r = tool === 'k' ? await kube.run(args) : await home.jobctl(args);
+      return r.stdout
+        .replace(/[0-9a-f-]{36}/g, 'UID')
+        .replaceAll(`"l${tool}"`, '"NS"')
+        .split('\n')
+        .sort();
+    };
+    expect(await listed('j', 'label')).toEqual(await listed('k', 'label'));
+    expect(await listed('j', 'annotate', '-o', 'yaml')).toEqual(await listed('k', 'annotate', '-o', 'yaml'));
   });
 });

@@ -1,0 +1,60 @@
+// The verbs that change an object's metadata or a node's taints in place, registered in the
+// program (program.ts): kubectl's `label`, `annotate` and `taint`.
+import type { Command } from 'commander';
+import type { Io } from './io.js';
+
+function metadataVerb(program: Command, io: Io, verb: 'label' | 'annotate', description: string): void {
+  const noun = verb === 'label' ? 'labels' : 'annotations';
+  program
+    .command(verb)
+    .description(description)
+    .argument('<args...>', 'TYPE NAME... or TYPE/NAME..., then KEY=VALUE... and KEY-...')
+    .option('--overwrite', `allow ${noun} to be overwritten`)
+    .option('-l, --selector <selector>', 'selector (label query) to filter on')
+    .option('--field-selector <selector>', 'selector (field query) to filter on')
+    .option('--all', 'select all resources of the type in the namespace')
+    .option('--dry-run [strategy]', 'none, client or server')
+    .option('--list', `display the ${noun} of the resource`)
+    .option('-o, --output <format>', 'yaml, json or name')
+    .option('--resource-version <version>', 'succeed only if this is the current resource version')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runLabel, runAnnotate } = await import('./label.js');
+      const { parseOutput } = await import('./apply.js');
+      await (verb === 'label' ? runLabel : runAnnotate)(
+        args,
+        {
+          namespace: o.namespace,
+          overwrite: o.overwrite,
+          selector: o.selector,
+          fieldSelector: o.fieldSelector,
+          all: o.all,
+          dryRun: o.dryRun,
+          list: o.list,
+          output: parseOutput(o.output),
+          resourceVersion: o.resourceVersion,
+        },
+        io,
+      );
+    });
+}
+
+export function addMetadataVerbs(program: Command, io: Io): void {
+  metadataVerb(
+    program,
+    io,
+    'label',
+    'Add, change (--overwrite) or remove (key-) labels of an object: a node, to choose which pods land there',
+  );
+  metadataVerb(program, io, 'annotate', 'Add, change (--overwrite) or remove (key-) annotations of an object');
+
+  program
+    .command('taint')
+    .description('Add (key=value:Effect) or remove (key- or key:Effect-) taints of the node: which pods it refuses')
+    .argument('<args...>', 'node NAME key=value:Effect... key-...')
+    .option('--overwrite', 'change a taint that is set')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      await (await import('./taint.js')).runTaint(args, { overwrite: o.overwrite }, io);
+    });
+}
