@@ -300,7 +300,7 @@ export class ApiServer {
     if (!patched || typeof patched !== 'object' || !patched.metadata) {
       throw badRequestError(`the patch leaves no ${kind}`);
     }
-    patched.metadata.resourceVersion = current.metadata.resourceVersion;
+    // A resourceVersion the patch sets is a precondition, as Kubernetes takes it; else the current one.
     return this.update(kind, ns, name, patched, opts);
   }
 

@@ -245,6 +245,7 @@ describe('jobctl label and annotate, with kubectl as the oracle', () => {
       ['label', 'job', 'one', 'x=1', 'job'],
       ['label', 'job', 'nope', 'a=1'],
       ['label', 'jobs', '--all', '--resource-version=1', 'r=1'],
+      ['label', 'job', 'one', '--resource-version=1', 'r=1'],
       ['label', 'jobs', '-l', 'nothing=here', 'r=1'],
       ['annotate', 'job', 'one', 'a=1'],
       ['annotate', 'job', 'one', 'a=1'],
