@@ -1,7 +1,9 @@
-// The verbs that change an object's metadata or a node's taints in place, registered in the
-// program (program.ts): kubectl's `label`, `annotate` and `taint`.
+// The verbs that change objects in place, registered in the program (program.ts): kubectl's
+// `label`, `annotate`, `taint`, `replace` and `edit`.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function metadataVerb(program: Command, io: Io, verb: 'label' | 'annotate', description: string): void {
   const noun = verb === 'label' ? 'labels' : 'annotations';
@@ -56,5 +58,44 @@ export function addMetadataVerbs(program: Command, io: Io): void {
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       await (await import('./taint.js')).runTaint(args, { overwrite: o.overwrite }, io);
+    });
+
+  program
+    .command('replace')
+    .description('Replace a resource by file name or stdin (--force: delete it and create it again)')
+    .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect, [])
+    .option('-R, --recursive', 'process the directory used in -f recursively')
+    .option('--force', 'delete the resource and create it again')
+    .option('--timeout <duration>', 'with --force, how long to wait for the deletion')
+    .option('--dry-run [strategy]', 'none, client or server')
+    .option('-o, --output <format>', 'yaml, json or name')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { parseDryRun, parseOutput } = await import('./apply.js');
+      const { parseDuration } = await import('../api/index.js');
+      const { runReplace } = await import('./replace.js');
+      await runReplace(
+        {
+          files: o.filename,
+          recursive: Boolean(o.recursive),
+          force: Boolean(o.force),
+          dryRun: parseDryRun(o.dryRun),
+          output: parseOutput(o.output),
+          namespace: o.namespace,
+          timeoutMs: o.timeout ? parseDuration(o.timeout) : undefined,
+        },
+        io,
+      );
+    });
+
+  program
+    .command('edit')
+    .description('Edit a resource in your editor (KUBE_EDITOR, EDITOR, else vi) and save it to the server')
+    .argument('<args...>', 'TYPE NAME... or TYPE/NAME...')
+    .option('-o, --output <format>', 'the format to edit in: yaml (default) or json')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runEdit } = await import('./edit.js');
+      await runEdit(args, { namespace: o.namespace, output: o.output }, io);
     });
 }

@@ -3,7 +3,7 @@
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
 // custom-columns-file, `get all` and `get TYPE,TYPE`, `logs --since|--since-time|--limit-bytes`,
 // `version -o json|yaml`, and `get -o yaml` quoting strings as kubectl does.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Home, jobYaml, until } from './harness.js';
@@ -286,5 +286,99 @@ describe('jobctl label and annotate, with kubectl as the oracle', () => {
     };
     expect(await listed('j', 'label')).toEqual(await listed('k', 'label'));
     expect(await listed('j', 'annotate', '-o', 'yaml')).toEqual(await listed('k', 'annotate', '-o', 'yaml'));
+  });
+});
+
+describe('jobctl replace and edit, with kubectl as the oracle', () => {
+  /** A suspended Job `name` in namespace `ns`, its label v and its command's word set. */
+  const manifest = (name: string, ns: string, v: string, word: string) =>
+    `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels: {v: "${v}"}\nspec:\n  suspend: true\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.35\n        command: ["echo", "${word}"]\n`;
+  const dir = () => home.dir;
+  /** Runs `args` with kubectl on namespace rk and jobctl on rj, and expects the same answers. */
+  async function inStep(args: (ns: string) => string[], env: Record<string, string> = {}) {
+    const want = await kube.run(args('rk'), env);
+    Object.assign(home.env, env);
+    const got = await home.jobctl(args('rj'));
+    for (const k of Object.keys(env)) delete home.env[k];
+    const norm = (t: string) =>
+      t
+        .replace(/\brk\b|\brj\b/g, 'NS')
+        .replace(/"[^"]*(kubectl\.1\.32|jobctl)-edit-[0-9a-f]+\.yaml"/g, '"FILE"')
+        .replace(/(kubectl|jobctl)( replace)/g, 'X$2');
+    expect({ code: got.code, stdout: norm(got.stdout), stderr: norm(got.stderr) }, args('rj').join(' ')).toEqual({
+      code: want.code,
+      stdout: norm(want.stdout),
+      stderr: norm(want.stderr),
+    });
+  }
+
+  it('replace: PUT whole at the live version, the immutable template refused, --force deletes and creates', async () => {
+    for (const ns of ['rk', 'rj']) {
+      await home.ok(['create', 'namespace', ns]);
+      writeFileSync(join(dir(), `r-${ns}-1.yaml`), manifest('rep', ns, '1', 'a'));
+      await home.ok(['create', '-f', join(dir(), `r-${ns}-1.yaml`)]);
+      const live = await home.json<Job>(['get', 'job', 'rep', '-n', ns]);
+      // The live Job, its label changed: what a user saves from `get -o yaml` and replaces.
+      live.metadata.labels = { ...live.metadata.labels, v: '2' };
+      delete live.metadata.resourceVersion;
+      writeFileSync(join(dir(), `r-${ns}-2.json`), JSON.stringify(live));
+      writeFileSync(join(dir(), `r-${ns}-3.yaml`), manifest('rep', ns, '3', 'b'));
+      writeFileSync(join(dir(), `r-${ns}-none.yaml`), manifest('none', ns, '1', 'a'));
+    }
+    const file = (n: string) => (ns: string) => ['replace', '-f', join(dir(), `r-${ns}-${n}`)];
+    await inStep(file('2.json'));
+    await inStep(file('3.yaml')); // no selector in the file: refused, as on a cluster
+    await inStep((ns) => [...file('3.yaml')(ns), '--force']);
+    await inStep(file('none.yaml'));
+    await inStep((ns) => [...file('2.json')(ns), '--dry-run=client', '--force']);
+    for (const ns of ['rk', 'rj'])
+      expect(
+        await home.ok([
+          'get',
+          'job',
+          'rep',
+          '-n',
+          ns,
+          '-o',
+          'jsonpath={.metadata.labels.v} {.spec.template.spec.containers[0].command}',
+        ]),
+      ).toBe('3 ["echo","b"]');
+  });
+
+  it('edit: saves a change, cancels on none, reopens an invalid one with the reasons on top', async () => {
+    const editor = join(dir(), 'editor.sh');
+    // Sets parallelism to $ED_VALUE. With $ED_KEEP set, the second file it is shown (counted per
+    // namespace: kubectl and jobctl each get their own) is kept, and parallelism set to 2.
+    writeFileSync(
+      editor,
+      [
+        '#!/bin/sh',
+        `ns=$(sed -n 's/^  namespace: //p' "$1" | head -1)`,
+        'c="$ED_KEEP/count-$ns"; n=$(cat "$c" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$c"',
+        'if [ -n "$ED_KEEP" ] && [ $n = 2 ]; then cp "$1" "$ED_KEEP/second-$ns.yaml"; v=2; else v=$ED_VALUE; fi',
+        'sed -i "s/^  parallelism: .*/  parallelism: $v/" "$1"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const edit = (ns: string) => ['edit', 'job', 'rep', '-n', ns];
+    await inStep(edit, { EDITOR: editor, ED_VALUE: '1' }); // no change
+    await inStep(edit, { EDITOR: editor, ED_VALUE: '3' });
+    await inStep(edit, { EDITOR: editor, ED_VALUE: '-1' }); // invalid, then saved unchanged: kept
+    await inStep((ns) => ['edit', 'job', 'nope', '-n', ns], { EDITOR: editor, ED_VALUE: '1' });
+    await inStep(edit, { EDITOR: editor, ED_VALUE: '-1', ED_KEEP: dir() }); // invalid, then mended
+    // What kubectl showed the second time is what jobctl showed: the server's reasons on top.
+    const second = (ns: string) =>
+      readFileSync(join(dir(), `second-${ns}.yaml`), 'utf8')
+        .replace(/\b(rk|rj)\b/g, 'NS')
+        .replace(/[0-9a-f-]{36}/g, 'UID')
+        .replace(/resourceVersion: "\d+"/, 'resourceVersion: N')
+        .replace(/"\d{4}-\d\d-\d\dT[\d:]+Z"/g, 'TIME');
+    expect(second('rj')).toBe(second('rk'));
+    expect(second('rj')).toMatch(
+      /^# Please edit the object below\. [^]*#\n# jobs\.batch "rep" was not valid:\n# \* spec\.parallelism: Invalid value: -1: must be greater than or equal to 0\n#\napiVersion: batch\/v1\n/,
+    );
+    for (const ns of ['rk', 'rj'])
+      expect(await home.ok(['get', 'job', 'rep', '-n', ns, '-o', 'jsonpath={.spec.parallelism}'])).toBe('2');
   });
 });
