@@ -362,11 +362,13 @@ describe('jobctl replace and edit, with kubectl as the oracle', () => {
       { mode: 0o755 },
     );
     const edit = (ns: string) => ['edit', 'job', 'rep', '-n', ns];
-    await inStep(edit, { EDITOR: editor, ED_VALUE: '1' }); // no change
-    await inStep(edit, { EDITOR: editor, ED_VALUE: '3' });
-    await inStep(edit, { EDITOR: editor, ED_VALUE: '-1' }); // invalid, then saved unchanged: kept
-    await inStep((ns) => ['edit', 'job', 'nope', '-n', ns], { EDITOR: editor, ED_VALUE: '1' });
-    await inStep(edit, { EDITOR: editor, ED_VALUE: '-1', ED_KEEP: dir() }); // invalid, then mended
+    // TMPDIR: the files both tools edit (and keep) are made in this test's home, removed with it.
+    const env = { EDITOR: editor, TMPDIR: dir() };
+    await inStep(edit, { ...env, ED_VALUE: '1' }); // no change
+    await inStep(edit, { ...env, ED_VALUE: '3' });
+    await inStep(edit, { ...env, ED_VALUE: '-1' }); // invalid, then saved unchanged: kept
+    await inStep((ns) => ['edit', 'job', 'nope', '-n', ns], { ...env, ED_VALUE: '1' });
+    await inStep(edit, { ...env, ED_VALUE: '-1', ED_KEEP: dir() }); // invalid, then mended
     // What kubectl showed the second time is what jobctl showed: the server's reasons on top.
     const second = (ns: string) =>
       readFileSync(join(dir(), `second-${ns}.yaml`), 'utf8')
