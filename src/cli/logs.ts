@@ -1,6 +1,6 @@
 // `jobctl logs job/NAME | pod/NAME | NAME`, with kubectl's pod and container choice (§7.6).
 import type { IncomingMessage } from 'node:http';
-import { parseDuration, type Pod } from '../api/index.js';
+import { parseDuration, StatusError, type Pod } from '../api/index.js';
 import { listAndWatch, type ApiClient } from '../client/index.js';
 import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, type Io } from './io.js';
@@ -22,6 +22,8 @@ export interface LogsOptions extends GlobalOptions {
   since?: string;
   sinceTime?: string;
   limitBytes?: string;
+  maxLogRequests?: string;
+  ignoreErrors?: boolean;
 }
 
 const USAGE = "\nSee 'jobctl logs --help' for usage.";
@@ -122,7 +124,12 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
   const tail = opts.tail !== undefined && opts.tail !== '-1' ? opts.tail : undefined;
   if (tail !== undefined && !/^\d+$/.test(tail))
     throw new CliError(`invalid argument "${opts.tail}" for "--tail" flag`);
-  const streams: Promise<void>[] = [];
+  const maxRequests = opts.maxLogRequests ?? '5';
+  if (!/^-?\d+$/.test(maxRequests))
+    throw new CliError(
+      `invalid argument "${maxRequests}" for "--max-log-requests" flag: strconv.ParseInt: parsing "${maxRequests}": invalid syntax${USAGE}`,
+    );
+  const streams: (() => Promise<void>)[] = [];
   for (let pod of pods) {
     const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
     let containers: string[];
@@ -136,7 +143,6 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
       containers = [chosen];
     }
     for (const c of containers) {
-      if (!opts.previous) pod = await waitStarted(client, pod, c, timeoutMs);
       const q = new URLSearchParams({ container: c, ...Object.fromEntries(window) });
       if (opts.follow) q.set('follow', 'true');
       if (opts.previous) q.set('previous', 'true');
@@ -144,15 +150,27 @@ export async function runLogs(target: string, opts: LogsOptions, io: Io): Promis
       if (tail !== undefined) q.set('tailLines', tail);
       const prefix = opts.prefix ? `[pod/${pod.metadata.name}/${c}] ` : '';
       const run = async () => {
-        const res = await client.stream(apiPath('pods', ns, pod.metadata.name) + `/log?${q}`);
-        await pipeLines(res, prefix, io);
+        try {
+          if (!opts.previous) pod = await waitStarted(client, pod, c, timeoutMs);
+          const res = await client.stream(apiPath('pods', ns, pod.metadata.name) + `/log?${q}`);
+          await pipeLines(res, prefix, io);
+        } catch (e) {
+          // --ignore-errors: the stream's error is said where its lines would be, and the rest go on.
+          if (!opts.ignoreErrors || !(e instanceof StatusError)) throw e;
+          io.out(`error: ${e.status.message}\n`);
+        }
       };
-      // Followed streams run side by side; others print in order, as kubectl does.
-      if (opts.follow) streams.push(run());
-      else await run();
+      streams.push(run);
     }
   }
-  await Promise.all(streams);
+  // Followed streams run side by side (as many as --max-log-requests allows); others in order.
+  if (opts.follow && streams.length > 1) {
+    if (streams.length > Number(maxRequests))
+      throw new CliError(
+        `you are attempting to follow ${streams.length} log streams, but maximum allowed concurrency is ${maxRequests}, use --max-log-requests to increase the limit`,
+      );
+    await Promise.all(streams.map((s) => s()));
+  } else for (const s of streams) await s();
 }
 
 export async function pipeLines(res: IncomingMessage, prefix: string, io: Io): Promise<void> {

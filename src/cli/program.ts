@@ -250,6 +250,8 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--since-time <time>', 'only lines written at or after this time (RFC 3339)')
     .option('--limit-bytes <n>', 'at most this many bytes of log')
     .option('-l, --selector <selector>', 'label selector')
+    .option('--max-log-requests <n>', 'how many logs may be followed at once (-f with a selector)', '5')
+    .option('--ignore-errors', "a stream's error is printed, the others go on")
     .option('--pod-running-timeout <duration>', 'how long to wait for a pod', '20s')
     .option(
       '--attempt <n>',

@@ -14,16 +14,21 @@ export const FALLBACK_LOG_LINES = 80;
 
 export type Terminated = NonNullable<ContainerState['terminated']>;
 
-/** The statuses of the pod's init or app containers, one per container in spec order, created waiting. */
+/**
+ * The statuses of the pod's init or app containers, one per container in spec order, created
+ * waiting: PodInitializing in a pod with init containers (its app containers too), else
+ * ContainerCreating, as the kubelet defaults them.
+ */
 export function containerStatuses(spec: PodSpec, status: PodStatus, init: boolean): ContainerStatus[] {
   const key = init ? 'initContainerStatuses' : 'containerStatuses';
   const list = (init ? spec.initContainers : spec.containers) ?? [];
   const existing = status[key] ?? [];
+  const reason = spec.initContainers?.length ? 'PodInitializing' : 'ContainerCreating';
   status[key] = list.map(
     (c) =>
       existing.find((s) => s.name === c.name) ?? {
         name: c.name,
-        state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } },
+        state: { waiting: { reason } },
         lastState: {},
         ready: false,
         restartCount: 0,

@@ -63,9 +63,14 @@ beforeAll(async () => {
   );
 });
 
-/** jobctl's usage hint names itself where kubectl's names kubectl. */
+/** jobctl's usage hints name jobctl (and, for a usage error, its --help) where kubectl's name kubectl. */
 const asKubectl = (text: string) =>
-  text.replace("See 'jobctl exec --help' for usage.", "See 'kubectl exec -h' for help and examples");
+  text
+    .replace(
+      /(supported anymore\.[^\n]*\n)See 'jobctl exec --help' for usage\./,
+      "$1See 'kubectl exec -h' for help and examples",
+    )
+    .replace("See 'jobctl ", "See 'kubectl ");
 
 async function same(args: string[], input?: string): Promise<void> {
   const want = input === undefined ? await kube.run(args) : await kube.runWithInput(args, input);
@@ -304,5 +309,24 @@ describe('top pod', () => {
     }
     expect(await home.ok(['top', 'pod', pod, '--containers'])).toMatch(/^POD +NAME +CPU\(cores\) +MEMORY\(bytes\) +\n/);
     await home.ok(['delete', 'job', 'spin']);
+  });
+});
+
+describe('logs --ignore-errors and --max-log-requests', () => {
+  it("say a stream's error and go on, and refuse to follow more streams than allowed, as kubectl does", async () => {
+    const pod = `pod/${(await home.podsOf('initwait'))[0].metadata.name}`;
+    // (jobctl waits up to --pod-running-timeout for a container still being created; kubectl does not.)
+    const wait = '--pod-running-timeout=1s';
+    for (const args of [
+      ['logs', pod, '--all-containers', wait],
+      ['logs', pod, '--all-containers', '--ignore-errors', wait],
+      ['logs', pod, '-c', 'main', '--ignore-errors', wait],
+      ['logs', '-l', 'job-name in (box,initwait)', '--all-containers', '-f', '--max-log-requests=2'],
+      ['logs', '-l', 'job-name=box', '-f', '--max-log-requests=x'],
+    ])
+      await same(args);
+    expect((await home.jobctl(['logs', pod, '-c', 'main', '--ignore-errors', wait])).stdout).toBe(
+      `error: container "main" in pod "${pod.slice(4)}" is waiting to start: PodInitializing\n`,
+    );
   });
 });
