@@ -23,13 +23,23 @@ export function toTable(
   kind: string,
   objects: ApiObject[],
   nowMs: number,
-  opts: { resourceVersion?: string; includeObject: string | null; withColumns?: boolean },
+  opts: {
+    resourceVersion?: string;
+    includeObject: string | null;
+    withColumns?: boolean;
+    /** A paged list's token for the next page, and how many items remain after this one. */
+    continue?: string;
+    remainingItemCount?: number;
+  },
 ): object {
   const columns = columnsOf(kind) ?? [];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
-    metadata: opts.resourceVersion === undefined ? {} : { resourceVersion: opts.resourceVersion },
+    metadata: {
+      ...(opts.resourceVersion === undefined ? {} : { resourceVersion: opts.resourceVersion }),
+      ...(opts.continue ? { continue: opts.continue, remainingItemCount: opts.remainingItemCount } : {}),
+    },
     columnDefinitions:
       opts.withColumns === false
         ? []

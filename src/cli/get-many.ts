@@ -4,7 +4,7 @@
 import { CATEGORY_ALL, resourceByPlural, type ApiObject } from '../api/index.js';
 import { asList, hideManagedFields, toJson, toYaml } from '../print/output.js';
 import { apiPath, connect, namespaceOf, resourceName } from './context.js';
-import { runGet, type GetOptions } from './get.js';
+import { chunkSize, runGet, type GetOptions } from './get.js';
 import { CliError, type Io } from './io.js';
 
 /** The types one argument names: `all`, or a comma list (`jobs,po`); undefined for one type. */
@@ -27,7 +27,7 @@ export async function runGetMany(types: string[], opts: GetOptions, io: Io): Pro
     const items: ApiObject[] = [];
     for (const t of types) {
       const where = resourceByPlural(t)?.namespaced === false ? undefined : ns; // nodes, namespaces: none
-      items.push(...(await client.listAll<ApiObject>(apiPath(t, where), query)).items);
+      items.push(...(await client.listAll<ApiObject>(apiPath(t, where), query, chunkSize(opts))).items);
     }
     const list = asList(opts.showManagedFields ? items : items.map(hideManagedFields));
     io.out(format === 'json' ? toJson(list) : await toYaml(list));

@@ -32,8 +32,20 @@ export interface GetOptions extends GlobalOptions {
   /** -L: a column per label key (comma-separated, repeatable). */
   labelColumns?: string[];
   sortBy?: string;
+  /** --chunk-size: the page size of a list (0: all in one request). */
+  chunkSize?: string;
   /** Names as `pod/x`, `job.batch/y` (several types at once: get-many.ts). */
   qualifiedNames?: boolean;
+}
+
+/** --chunk-size as kubectl reads it (an integer; 0 or less: no paging). */
+export function chunkSize(opts: Pick<GetOptions, 'chunkSize'>): number {
+  const text = opts.chunkSize ?? '500';
+  if (!/^-?\d+$/.test(text))
+    throw new CliError(
+      `invalid argument "${text}" for "--chunk-size" flag: strconv.ParseInt: parsing "${text}": invalid syntax\nSee 'jobctl get --help' for usage.`,
+    );
+  return Math.max(0, Number(text));
 }
 
 type Column = { header: string; template: string };
@@ -231,7 +243,7 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     } else await emit(objs, names.length === 1);
   };
   if (!watching) {
-    await printList((await client.listAll<ApiObject>(apiPath(resource, ns), query)).items);
+    await printList((await client.listAll<ApiObject>(apiPath(resource, ns), query, chunkSize(opts))).items);
     return;
   }
   // Watching: one row per change until interrupted, through server restarts and compactions.

@@ -198,6 +198,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
     .option('--no-headers', 'omit the header row')
     .option('--show-labels', 'show labels as the last column')
     .option('--show-managed-fields', 'keep metadata.managedFields in -o json|yaml')
+    .option('--chunk-size <n>', 'list in pages of this many objects (0: one request)', '500')
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       const { runGet } = await import('./get.js');
@@ -218,6 +219,7 @@ export function buildProgram(io: Io, runServer: ServerRunner): Command {
           showManagedFields: o.showManagedFields,
           labelColumns: o.labelColumns,
           sortBy: o.sortBy,
+          chunkSize: o.chunkSize,
         },
         io,
       );

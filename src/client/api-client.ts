@@ -211,12 +211,15 @@ export class ApiClient {
     return this.call<T>('GET', path).then((r) => r.body);
   }
 
-  /** A whole list, in pages of 500 as kubectl asks for it (`limit`, then each page's `continue`). */
-  async listAll<T>(path: string, query?: URLSearchParams): Promise<ListResult<T>> {
+  /**
+   * A whole list, in pages of 500 as kubectl asks for it (`limit`, then each page's `continue`);
+   * `pageSize` 0 asks for all at once.
+   */
+  async listAll<T>(path: string, query?: URLSearchParams, pageSize = LIST_PAGE): Promise<ListResult<T>> {
     const items: T[] = [];
     for (let next = ''; ;) {
       const q = new URLSearchParams(query);
-      q.set('limit', String(LIST_PAGE));
+      if (pageSize > 0) q.set('limit', String(pageSize));
       if (next) q.set('continue', next);
       const page = await this.get<ListResult<T> & { metadata: { continue?: string } }>(`${path}?${q}`);
       items.push(...page.items);

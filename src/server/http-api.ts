@@ -38,6 +38,7 @@ export const KUBE_VERSION = 'v1.32.0-jobctl';
 import { logWindow, streamLogs } from './logs.js';
 import { RemoteCommands, refuseUpgrade } from './remote-command.js';
 import { MetricsApi } from './metrics.js';
+import { listKey, pageOf } from './paging.js';
 import { ATTEMPTS_PATH, type AttemptsApi } from './attempts.js';
 
 interface Route {
@@ -247,22 +248,33 @@ export class HttpApi {
         const candidates = match
           ? list.items.filter((json) => match.needles.every((n) => json.includes(n)))
           : list.items;
+        const paged = q.has('limit') || q.has('continue');
         if (wantsTable(req.headers.accept)) {
           // Parsed once, for the selector and the cells.
           const parsed = candidates.map((j) => JSON.parse(j) as ApiObject);
-          const objects = match ? parsed.filter(match) : parsed;
-          const table = toTable(info.kind, objects, Date.now(), {
+          const page = pageOf(match ? parsed.filter(match) : parsed, listKey, q, list.resourceVersion);
+          const table = toTable(info.kind, page.items, Date.now(), {
             resourceVersion: list.resourceVersion,
             includeObject: q.get('includeObject'),
+            continue: page.continue,
+            remainingItemCount: page.remainingItemCount,
           });
           sendRawJson(res, 200, JSON.stringify(table), [], TABLE_CONTENT_TYPE);
           return;
         }
-        const items = match ? candidates.filter((json) => match(JSON.parse(json) as ApiObject)) : candidates;
+        const selected = match ? candidates.filter((json) => match(JSON.parse(json) as ApiObject)) : candidates;
+        // Paging parses each item for its key; an unpaged list goes out as stored.
+        const page = paged
+          ? pageOf(selected, (json) => listKey(JSON.parse(json) as ApiObject), q, list.resourceVersion)
+          : { items: selected };
+        const items = page.items;
         const head = {
           kind: `${info.kind}List`,
           apiVersion: apiVersionOf(info),
-          metadata: { resourceVersion: list.resourceVersion },
+          metadata: {
+            resourceVersion: list.resourceVersion,
+            ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}),
+          },
         };
         sendRawJson(res, 200, `${JSON.stringify(head).slice(0, -1)},"items":[${items.join(',')}]}`);
         return;

@@ -384,3 +384,23 @@ describe('jobctl replace and edit, with kubectl as the oracle', () => {
       expect(await home.ok(['get', 'job', 'rep', '-n', ns, '-o', 'jsonpath={.spec.parallelism}'])).toBe('2');
   });
 });
+
+describe('jobctl get --chunk-size, with kubectl as the oracle', () => {
+  it('lists in pages of the given size (0: one request), the same objects, and refuses a non-number', async () => {
+    for (const args of [
+      ['get', 'jobs', '-A', '--chunk-size=1', '-o', 'name'],
+      ['get', 'jobs,pods', '-A', '--chunk-size=2', '-o', 'name'],
+      ['get', 'jobs', '-A', '--chunk-size=0', '-o', 'name'],
+      ['get', 'jobs', '--chunk-size=x'],
+    ]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      expect({ ...got, stderr: got.stderr.replace("'jobctl", "'kubectl") }, args.join(' ')).toEqual(want);
+    }
+    // The pages as requested: limit=1 and a continue token for each next page.
+    const audit = await home.api('GET', '/apis/batch/v1/jobs?limit=1');
+    const page = JSON.parse(audit.body) as { items: unknown[]; metadata: { continue?: string } };
+    expect(page.items).toHaveLength(1);
+    expect(page.metadata.continue).toBeTruthy();
+  });
+});
