@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { isQuantity, parseQuantity, resourceByPlural, StatusError, type ApiObject } from '../api/index.js';
 import { listAndWatch, type ObjectEvent } from '../client/index.js';
 import { goSprint, jsonPath, JsonPathError, jsonPathValues, relaxedJsonPath } from '../print/jsonpath.js';
+import { GoTemplateError, goValue, parseGoTemplate } from '../print/go-template.js';
+import { goJson } from '../api/go-json.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
 import { headersOf, rowOf } from '../print/rows.js';
 import { TablePrinter } from '../print/tabwriter.js';
@@ -53,6 +55,7 @@ type Format =
   | { kind: 'table'; wide: boolean }
   | { kind: 'yaml' | 'json' | 'name' }
   | { kind: 'jsonpath'; template: string }
+  | { kind: 'gotemplate'; template: string; render: (data: unknown) => string }
   | { kind: 'custom'; columns: Column[] };
 
 /** A JSONPath error in kubectl's words. */
@@ -73,6 +76,24 @@ function customColumns(spec: string): Column[] {
     if (i < 0) throw new CliError(`unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
     return { header: part.slice(0, i), template: relaxed(part.slice(i + 1)) };
   });
+}
+
+/** `-o go-template=...`: parsed now, so a bad one fails before any request, in kubectl's words. */
+function goTemplate(template: string): Format {
+  try {
+    return { kind: 'gotemplate', template, render: parseGoTemplate(template) };
+  } catch (e) {
+    if (e instanceof GoTemplateError) throw new CliError(`error parsing template ${template}, ${e.message}`);
+    throw e;
+  }
+}
+
+function readTemplateFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`error reading template ${path}, ${(e as Error).message}`);
+  }
 }
 
 /** `-o custom-columns-file=FILE`: a line of headers, a line of field specs. */
@@ -99,13 +120,17 @@ function parseFormat(o: string | undefined): Format {
   if (!o) return { kind: 'table', wide: false };
   if (o === 'wide') return { kind: 'table', wide: true };
   if (o === 'yaml' || o === 'json' || o === 'name') return { kind: o };
+  const t = /^(go-template|template|go-template-file|templatefile)=(.*)$/s.exec(o);
+  if (t) return goTemplate(t[1].endsWith('file') ? readTemplateFile(t[2]) : t[2]);
+  if (['go-template', 'template', 'go-template-file', 'templatefile'].includes(o))
+    throw new CliError('template format specified but no template given');
   const m = /^(jsonpath|custom-columns|custom-columns-file)=(.*)$/s.exec(o);
   if (m?.[1] === 'jsonpath') return { kind: 'jsonpath', template: m[2] };
   if (m?.[1] === 'custom-columns') return { kind: 'custom', columns: customColumns(m[2]) };
   if (m?.[1] === 'custom-columns-file') return { kind: 'custom', columns: customColumnsFile(m[2]) };
   if (o === 'custom-columns') throw new CliError('custom-columns format specified but no custom columns given');
   throw new CliError(
-    `unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,custom-columns-file,json,jsonpath,name,wide,yaml`,
+    `unable to match a printer suitable for the output format "${o}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,name,template,templatefile,wide,yaml`,
   );
 }
 
@@ -189,14 +214,29 @@ export async function runGet(args: string[], opts: GetOptions, io: Io): Promise<
     return table.render(rows);
   };
   const emit = async (shown: ApiObject[], single: boolean) => {
-    const objs = opts.showManagedFields ? shown : shown.map(hideManagedFields);
+    // (A go-template sees the objects whole, managedFields too, as kubectl's does.)
+    const objs = opts.showManagedFields || format.kind === 'gotemplate' ? shown : shown.map(hideManagedFields);
     if (format.kind === 'table' || format.kind === 'custom') io.out(render(objs, true));
     else if (format.kind === 'name') for (const o of objs) io.out(`${kindSlashName(o)}\n`);
     else {
       const data = single ? objs[0] : asList(objs);
       if (format.kind === 'yaml') io.out(await toYaml(data));
       else if (format.kind === 'json') io.out(toJson(data));
-      else if (format.kind === 'jsonpath') {
+      else if (format.kind === 'gotemplate') {
+        const input = JSON.parse(JSON.stringify(data)) as unknown;
+        try {
+          io.out(format.render(input));
+        } catch (e) {
+          if (!(e instanceof GoTemplateError)) throw e;
+          // kubectl's help for a template that failed, on the output beside what it printed.
+          io.out(
+            `${e.partial}Error executing template: ${e.message}. Printing more information for debugging the template:\n` +
+              `\ttemplate was:\n\t\t${format.template}\n\traw data was:\n\t\t${goJson(input)}\n` +
+              `\tobject given to template engine was:\n\t\t${goValue(input)}\n\n`,
+          );
+          throw new CliError(`error executing template ${JSON.stringify(format.template)}: ${e.message}`);
+        }
+      } else if (format.kind === 'jsonpath') {
         try {
           io.out(jsonPath(format.template, data));
         } catch (e) {

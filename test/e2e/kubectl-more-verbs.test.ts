@@ -404,3 +404,34 @@ describe('jobctl get --chunk-size, with kubectl as the oracle', () => {
     expect(page.metadata.continue).toBeTruthy();
   });
 });
+
+describe('jobctl get -o go-template, with kubectl as the oracle', () => {
+  it('prints and fails as kubectl does, template for template', async () => {
+    const templates = [
+      '{{range .items}}{{.metadata.name}} {{.spec.parallelism}} {{.status.succeeded}}{{"\\n"}}{{end}}',
+      '{{range .items}}{{if eq .kind "Job"}}{{.metadata.name}}:{{len .metadata.labels}} {{end}}{{end}}',
+      '{{range $i, $j := .items}}{{$i}}={{$j.metadata.name}} {{else}}none{{end}}',
+      '{{range .items}}{{with .status.conditions}}{{(index . 0).type}} {{end}}{{end}}',
+      '{{- range .items }} {{ printf "%s/%d %q" .metadata.name .spec.backoffLimit .kind }} {{- end }}',
+      '{{range .items}}{{if .status.failed}}F{{else if .status.succeeded}}S{{else}}R{{end}}{{end}}',
+      '{{len .items}} {{1000000}} {{.kind}} {{.metadata}}',
+      '{{range .items}}{{.spec.template.spec.containers}}{{end}}',
+      '{{range .items}}{{.metadata.name.x}}{{end}}',
+      '{{.items.x',
+      '{{nosuch .items}}',
+      '{{range 3}}x{{end}}',
+    ];
+    for (const t of templates) {
+      const args = ['get', 'jobs', '-o', `go-template=${t}`];
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      // A failure prints kubectl's help for it too (the template, the data as JSON and as Go sees it).
+      expect(got, t).toEqual(want);
+    }
+    const file = join(home.dir, 'names.tmpl');
+    writeFileSync(file, '{{range .items}}{{.metadata.name}}\n{{end}}');
+    expect(await home.ok(['get', 'jobs', '-o', `go-template-file=${file}`])).toBe(
+      (await kube.run(['get', 'jobs', '-o', `go-template-file=${file}`])).stdout,
+    );
+  });
+});
