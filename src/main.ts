@@ -37,6 +37,12 @@ async function runServerForeground(io: Io): Promise<void> {
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = buildProgram(io, () => runServerForeground(io));
+  // The shells' completion scripts ask here, outside the parser: the words may hold any flags.
+  if (argv[2] === '__complete') {
+    const { runComplete } = await import('./cli/completion.js');
+    await runComplete(program, argv.slice(3), io);
+    return 0;
+  }
   try {
     await program.parseAsync(argv);
     return 0;

@@ -95,4 +95,13 @@ export function addObservingVerbs(program: Command, io: Io): void {
         io,
       );
     });
+
+  program
+    .command('completion')
+    .description('Print the shell code that completes jobctl commands: source <(jobctl completion bash)')
+    .argument('[shell...]', 'bash, zsh or fish')
+    .action(async (args: string[]) => {
+      const { runCompletion } = await import('./completion.js');
+      runCompletion(args, io);
+    });
 }

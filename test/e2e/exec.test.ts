@@ -330,3 +330,51 @@ describe('logs --ignore-errors and --max-log-requests', () => {
     );
   });
 });
+
+describe('completion', () => {
+  const complete = async (...words: string[]) => (await home.ok(['__complete', ...words])).trimEnd().split('\n');
+
+  it('completes verbs, flags, types and names from the server, and containers for -c', async () => {
+    expect(await complete('ex')).toEqual(['exec', ':4']);
+    expect(await complete('get', 'jo')).toEqual(['jobs', 'job', ':4']);
+    expect(await complete('get', 'jobs', 'bo')).toEqual(['box', ':4']);
+    expect(await complete('describe', 'job/b')).toEqual(['job/box', ':4']);
+    expect(await complete('logs', 'job/in')).toEqual(['job/initwait', ':4']);
+    expect(await complete('exec', 'job/box', '-c', '')).toEqual(['main', 'side', ':4']);
+    expect(await complete('-n', 'kube-s')).toEqual(['kube-system', ':4']);
+    expect(await complete('get', '--show-l')).toEqual(['--show-labels', ':4']);
+    expect(await complete('apply', '-f', '')).toEqual([':0']); // file names: the shell's own
+    const pod = (await home.podsOf('box'))[0].metadata.name!;
+    expect(await complete('top', 'pod', pod.slice(0, 5))).toContain(pod);
+    expect(await complete('cp', pod.slice(0, 5))).toContain(`${pod}:`);
+  });
+
+  it('gives bash a script that completes through it, and refuses what kubectl refuses', async () => {
+    const script = join(work, 'jobctl.bash');
+    writeFileSync(script, await home.ok(['completion', 'bash']));
+    const inBash = (words: string) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `source '${script}'; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _jobctl; echo "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8', env: { ...home.env, PATH: `${join(BIN, '..')}:${process.env.PATH}` } },
+      ).trim();
+    expect(inBash('jobctl get jobs b')).toBe('box');
+    expect(inBash('jobctl logs job/ini')).toBe('job/initwait');
+    expect(inBash('jobctl exec job/box -c s')).toBe('side');
+    for (const shell of ['zsh', 'fish']) expect(await home.ok(['completion', shell])).toMatch(/jobctl __complete/);
+    for (const args of [['completion'], ['completion', 'x'], ['completion', 'bash', 'zsh']]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      expect({
+        ...got,
+        stderr: got.stderr.replace(
+          "'jobctl completion --help' for usage.",
+          "'kubectl completion -h' for help and examples",
+        ),
+      }).toEqual(want);
+    }
+  });
+});
