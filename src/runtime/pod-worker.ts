@@ -235,7 +235,10 @@ export class PodWorker extends ContainerRuns {
     }
     if (this.pod.metadata.deletionTimestamp) {
       this.terminating = true;
-      for (const f of found) this.running.set(f.name, { id: f.id, name: f.name, restart: f.restart, init: false });
+      // An init container is one still (its status is among the init containers').
+      const inits = new Set((this.spec.initContainers ?? []).map((c) => c.name));
+      for (const f of found)
+        this.running.set(f.name, { id: f.id, name: f.name, restart: f.restart, init: inits.has(f.name) });
       this.enqueue(() => this.terminate());
       return;
     }

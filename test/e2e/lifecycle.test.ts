@@ -137,6 +137,29 @@ describe('job lifecycle on the real engine', () => {
     for (const p of pods) expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('ok\n');
   });
 
+  it('a pod being deleted when the server stops is removed by the next one, its init container too', async () => {
+    // Found by hand: the next server took the init container for an app container and never
+    // finished the deletion (the pod stayed Terminating, its sandbox running).
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('gone', ['true'], {
+        pod: `      terminationGracePeriodSeconds: 2\n      initContainers:\n      - name: setup\n        image: busybox:1.35\n        command: ["sleep", "300"]\n`,
+      }),
+    );
+    await until('the init container to run', async () => {
+      const [pod] = (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=gone'])).items;
+      return Boolean(pod?.status?.initContainerStatuses?.[0]?.state?.running);
+    });
+    await home.ok(['delete', 'job', 'gone', '--wait=false']);
+    expect(await home.ok(['server', 'stop'])).toBe('jobctl server stopped\n');
+    await until(
+      'the pod to be removed',
+      async () => (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=gone'])).items.length === 0,
+      30_000,
+    );
+    expect(await containersOfJob('gone')).toEqual([]);
+  });
+
   it('a server stopped while the engine creates containers records every one, and the next server runs them once', async () => {
     const before = (await home.containers()).length;
     await home.ok(
