@@ -250,7 +250,9 @@ describe('cp', () => {
       ['cp', 'a/b/c:x', 'y'],
       ['cp', `${pod}:`, 'y'],
       ['cp', tree, 'nopod:/tmp'],
-      ['cp', join(tree, 'a.txt'), `${pod}:/nonexistent/dir/f`, '-c', 'main'],
+      // (Podman 4.3 loses tar's message when tar exits before reading its input, reporting its own
+      // broken connection instead, for kubectl and jobctl alike: which one sees it is a race.)
+      ...(PODMAN ? [] : [['cp', join(tree, 'a.txt'), `${pod}:/nonexistent/dir/f`, '-c', 'main']]),
       ['cp', join(tree, 'a.txt'), `${(await home.podsOf('done'))[0].metadata.name}:/tmp`],
       ...(PODMAN ? [] : [['cp', join(tree, 'a.txt'), `${(await home.podsOf('notar'))[0].metadata.name}:/tmp/`]]),
     ])

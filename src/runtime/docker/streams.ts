@@ -28,14 +28,7 @@ function hijack(conn: EngineConnection, path: string, body?: unknown): Promise<{
         timeout: 60_000,
       },
       (res) => {
-        // An engine that answers 200 and then streams (no 101) hands over the connection as well.
-        if (res.statusCode === 200) {
-          res.socket.removeAllListeners('timeout');
-          res.socket.setTimeout(0);
-          resolve({ socket: res.socket, head: Buffer.alloc(0) });
-          res.on('data', (d: Buffer) => res.socket.emit('hijacked-data', d));
-          return;
-        }
+        // Anything but 101 is a refusal (Docker and Podman both upgrade): its message, or its status.
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
@@ -46,7 +39,8 @@ function hijack(conn: EngineConnection, path: string, body?: unknown): Promise<{
           } catch {
             /* not JSON */
           }
-          reject(new RuntimeError(res.statusCode ?? 500, message.trim()));
+          const code = res.statusCode ?? 500;
+          reject(new RuntimeError(code < 400 ? 500 : code, message.trim() || `the engine did not upgrade ${path}`));
         });
       },
     );
@@ -75,7 +69,6 @@ function session(
     socket.on('error', () => resolve());
   });
   socket.on('data', out);
-  socket.on('hijacked-data', out);
   if (head.length) out(head);
   let inputOpen = spec.stdin;
   return {
@@ -128,21 +121,33 @@ interface StatsAnswer {
   memory_stats?: { usage?: number; stats?: Record<string, number> };
 }
 
-/** One `stats?stream=false` answer: the engine samples twice, a second apart, and reports both. */
+/** How long apart two samples are taken when the engine gives one (Podman): Docker's own window. */
+const SAMPLE_GAP_MS = 1000;
+
+/**
+ * A container's CPU rate and memory working set. Docker's `stats?stream=false` samples twice, a
+ * second apart, and reports both; Podman reports one sample, so a second is taken here.
+ */
 export async function dockerStats(call: EngineCall, containerId: string): Promise<ContainerUsage> {
-  const s = await call<StatsAnswer>('GET', `/containers/${containerId}/stats?stream=false`);
-  const windowMs = Date.parse(s.read) - Date.parse(s.preread);
-  const used = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
-  const stats = s.memory_stats?.stats ?? {};
-  // cgroup v1 names it total_inactive_file, v2 inactive_file.
+  const path = `/containers/${containerId}/stats?stream=false`;
+  const s = await call<StatsAnswer>('GET', path);
+  const cpu = (x: StatsAnswer['cpu_stats']) => x?.cpu_usage?.total_usage ?? 0;
+  let before = { cpu: cpu(s.precpu_stats), at: Date.parse(s.preread) };
+  let after = s;
+  if (!before.cpu || !(Date.parse(s.read) > before.at)) {
+    before = { cpu: cpu(s.cpu_stats), at: Date.parse(s.read) };
+    await new Promise((r) => setTimeout(r, SAMPLE_GAP_MS));
+    after = await call<StatsAnswer>('GET', path);
+  }
+  const windowMs = Date.parse(after.read) - before.at;
+  if (!(windowMs > 0)) throw new RuntimeError(503, `no CPU sample yet for container ${containerId}`);
+  const stats = after.memory_stats?.stats ?? {};
+  // cgroup v1 names it total_inactive_file, v2 inactive_file; Podman gives neither.
   const inactive = stats.total_inactive_file ?? stats.inactive_file ?? 0;
-  const usage = s.memory_stats?.usage ?? 0;
-  if (!(windowMs > 0) || !s.precpu_stats?.cpu_usage?.total_usage)
-    throw new RuntimeError(503, `no CPU sample yet for container ${containerId}`);
   return {
-    cpuNanoCores: Math.max(0, Math.round((used / (windowMs * 1e6)) * 1e9)),
-    memoryWorkingSetBytes: Math.max(0, usage - inactive),
-    timestamp: s.read,
+    cpuNanoCores: Math.max(0, Math.round(((cpu(after.cpu_stats) - before.cpu) / (windowMs * 1e6)) * 1e9)),
+    memoryWorkingSetBytes: Math.max(0, (after.memory_stats?.usage ?? 0) - inactive),
+    timestamp: after.read,
     windowMs,
   };
 }
