@@ -138,6 +138,7 @@ describe('exec', () => {
   });
 
   it('serves the official Python client', async () => {
+    // (A pause between the two writes: the engine's stdout and stderr pipes keep no order between them.)
     const script = `
 import sys
 from kubernetes import client, config
@@ -146,7 +147,7 @@ config.load_kube_config(config_file=sys.argv[1])
 v1 = client.CoreV1Api()
 pod = v1.list_namespaced_pod('default', label_selector='job-name=box').items[0].metadata.name
 out = stream(v1.connect_get_namespaced_pod_exec, pod, 'default', container='main',
-             command=['sh', '-c', 'echo py-out; echo py-err >&2'], stderr=True, stdin=False, stdout=True, tty=False)
+             command=['sh', '-c', 'echo py-out; sleep 0.3; echo py-err >&2'], stderr=True, stdin=False, stdout=True, tty=False)
 print(repr(out))
 resp = stream(v1.connect_get_namespaced_pod_exec, pod, 'default', container='main', command=['sh', '-c', 'exit 4'],
               stderr=True, stdin=False, stdout=True, tty=False, _preload_content=False)
