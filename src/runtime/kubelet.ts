@@ -235,7 +235,11 @@ export class Kubelet {
         `${LABEL_INSTANCE}=${this.config.instanceId}`,
         `${LABEL_POD_UID}=${uid}`,
       ]);
-      await Promise.all(list.filter((c) => mine.has(c.id)).map((c) => this.removeContainer(c.id)));
+      // The sandbox last: Podman refuses to remove it while containers share its namespaces.
+      const ours = list.filter((c) => mine.has(c.id));
+      const isSandbox = (c: { labels: Record<string, string> }) => c.labels[LABEL_CONTAINER_NAME] === 'POD';
+      await Promise.all(ours.filter((c) => !isSandbox(c)).map((c) => this.removeContainer(c.id)));
+      await Promise.all(ours.filter(isSandbox).map((c) => this.removeContainer(c.id)));
     } catch {
       /* the engine is away; start-up reconciliation removes them later */
     }

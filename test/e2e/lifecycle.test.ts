@@ -137,6 +137,28 @@ describe('job lifecycle on the real engine', () => {
     for (const p of pods) expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('ok\n');
   });
 
+  it('a server stopped while the engine creates containers records every one, and the next server runs them once', async () => {
+    const before = (await home.containers()).length;
+    await home.ok(
+      ['apply', '-f', '-'],
+      jobYaml('burst', ['sh', '-c', 'sleep 1; echo ok'], { spec: '  completions: 30\n  parallelism: 30\n' }),
+    );
+    // Stopped as the first of its 30 containers appears: the others are being created.
+    await until('the first container', async () => (await home.containers()).length > before, 20_000, 10);
+    expect(await home.ok(['server', 'stop'])).toBe('jobctl server stopped\n');
+    const made = await home.containers();
+    const recorded = home.recordedContainers();
+    expect(made.filter((id) => ![...recorded].some((r) => r.startsWith(id)))).toEqual([]);
+    await home.ok(['wait', '--for=condition=complete', 'job/burst', '--timeout=90s']);
+    const job = await home.json<Job>(['get', 'job', 'burst']);
+    expect(job.status?.succeeded).toBe(30);
+    const pods = (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=burst'])).items;
+    expect(pods).toHaveLength(30);
+    for (const p of pods) expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('ok\n');
+    const runs = (await containersOfJob('burst')).map((l) => l.split(' ')[0]);
+    expect(new Set(runs).size).toBe(runs.length); // one container per pod: none ran twice
+  });
+
   it('a pod being deleted when the server stops is removed by the next one, its init container too', async () => {
     // Found by hand: the next server took the init container for an app container and never
     // finished the deletion (the pod stayed Terminating, its sandbox running).
@@ -158,28 +180,6 @@ describe('job lifecycle on the real engine', () => {
       30_000,
     );
     expect(await containersOfJob('gone')).toEqual([]);
-  });
-
-  it('a server stopped while the engine creates containers records every one, and the next server runs them once', async () => {
-    const before = (await home.containers()).length;
-    await home.ok(
-      ['apply', '-f', '-'],
-      jobYaml('burst', ['sh', '-c', 'sleep 1; echo ok'], { spec: '  completions: 30\n  parallelism: 30\n' }),
-    );
-    // Stopped as the first of its 30 containers appears: the others are being created.
-    await until('the first container', async () => (await home.containers()).length > before, 20_000, 10);
-    expect(await home.ok(['server', 'stop'])).toBe('jobctl server stopped\n');
-    const made = await home.containers();
-    const recorded = home.recordedContainers();
-    expect(made.filter((id) => ![...recorded].some((r) => r.startsWith(id)))).toEqual([]);
-    await home.ok(['wait', '--for=condition=complete', 'job/burst', '--timeout=90s']);
-    const job = await home.json<Job>(['get', 'job', 'burst']);
-    expect(job.status?.succeeded).toBe(30);
-    const pods = (await home.json<List<Pod>>(['get', 'pods', '-l', 'job-name=burst'])).items;
-    expect(pods).toHaveLength(30);
-    for (const p of pods) expect(await home.ok(['logs', `pod/${p.metadata.name}`])).toBe('ok\n');
-    const runs = (await containersOfJob('burst')).map((l) => l.split(' ')[0]);
-    expect(new Set(runs).size).toBe(runs.length); // one container per pod: none ran twice
   });
 });
 
