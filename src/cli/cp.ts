@@ -8,9 +8,10 @@ import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Pod } from '../api/index.js';
-import { runRemoteCommand, UpgradeError, type ApiClient, type RemoteResult } from '../client/index.js';
+import type { ApiClient, RemoteResult } from '../client/index.js';
 import { apiPath, connect, getNamed, namespaceOf, type GlobalOptions } from './context.js';
-import { CliError, ExitError, type Io } from './io.js';
+import { remoteCommand, report } from './exec.js';
+import { CliError, type Io } from './io.js';
 import { podContainer } from './pod-target.js';
 import { END_OF_ARCHIVE, padding, tarHeader, TarCorrupt, TarReader, type TarHeader } from './tar.js';
 
@@ -68,20 +69,7 @@ async function execIn(
   const name = podContainer(pod, container, false, noticeIo);
   const path = `${apiPath('pods', ns, podName)}/exec`;
   const opts = { container: name, command, stdin: Boolean(streams.stdin), stdout: true, stderr: true, tty: false };
-  try {
-    return await runRemoteCommand(client, path, opts, streams);
-  } catch (e) {
-    if (e instanceof UpgradeError) throw new CliError(e.message);
-    throw e;
-  }
-}
-
-function report(result: RemoteResult, io: Io): void {
-  if (result.message !== undefined) throw new CliError(result.message);
-  if (result.exitCode) {
-    io.err(`command terminated with exit code ${result.exitCode}\n`);
-    throw new ExitError(result.exitCode);
-  }
+  return remoteCommand(client, path, opts, streams);
 }
 
 export async function runCp(args: string[], opts: CpOptions, io: Io): Promise<void> {

@@ -3,8 +3,8 @@
 // a terminal in raw mode with its size sent and kept up to date, the command's exit code passed
 // through (`command terminated with exit code N`). The streams go over the pods/exec and
 // pods/attach subresources, so this works against a cluster as against jobctl's server.
-import { parseDuration, type Pod } from '../api/index.js';
-import { runRemoteCommand, UpgradeError, type RemoteIo, type RemoteResult } from '../client/index.js';
+import { parseDuration, type Pod, type StreamOptions } from '../api/index.js';
+import { runRemoteCommand, UpgradeError, type ApiClient, type RemoteIo, type RemoteResult } from '../client/index.js';
 import { apiPath, connect, namespaceOf, type GlobalOptions } from './context.js';
 import { CliError, ExitError, type Io } from './io.js';
 import { attachablePod, podContainer } from './pod-target.js';
@@ -52,8 +52,23 @@ function remoteIo(std: NonNullable<Io['std']>, stdin: boolean, tty: boolean): Re
   };
 }
 
+/** A remote command's session; a server's refusal to upgrade in kubectl's words. */
+export async function remoteCommand(
+  client: ApiClient,
+  path: string,
+  opts: StreamOptions,
+  rio: RemoteIo,
+): Promise<RemoteResult> {
+  try {
+    return await runRemoteCommand(client, path, opts, rio);
+  } catch (e) {
+    if (e instanceof UpgradeError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
 /** How a session ended, as kubectl reports it. */
-function report(result: RemoteResult, io: Io): void {
+export function report(result: RemoteResult, io: Io): void {
   if (result.message !== undefined) throw new CliError(result.message);
   if (result.exitCode) {
     io.err(`command terminated with exit code ${result.exitCode}\n`);
@@ -95,16 +110,7 @@ export async function runExec(
   const stdin = Boolean(opts.stdin);
   const path = `${apiPath('pods', ns, pod.metadata.name)}/exec`;
   const streamOpts = { container, command, stdin, stdout: true, stderr: !tty, tty };
-  let result: RemoteResult;
-  try {
-    result = await withRawTerminal(tty, std, () =>
-      runRemoteCommand(client, path, streamOpts, remoteIo(std, stdin, tty)),
-    );
-  } catch (e) {
-    if (e instanceof UpgradeError) throw new CliError(e.message);
-    throw e;
-  }
-  report(result, io);
+  report(await withRawTerminal(tty, std, () => remoteCommand(client, path, streamOpts, remoteIo(std, stdin, tty))), io);
 }
 
 export async function runAttach(args: string[], opts: StreamVerbOptions, io: Io): Promise<void> {
@@ -138,14 +144,5 @@ export async function runAttach(args: string[], opts: StreamVerbOptions, io: Io)
   const stdin = Boolean(opts.stdin);
   const path = `${apiPath('pods', ns, pod.metadata.name)}/attach`;
   const streamOpts = { container, command: [], stdin, stdout: true, stderr: !tty, tty };
-  let result: RemoteResult;
-  try {
-    result = await withRawTerminal(tty, std, () =>
-      runRemoteCommand(client, path, streamOpts, remoteIo(std, stdin, tty)),
-    );
-  } catch (e) {
-    if (e instanceof UpgradeError) throw new CliError(e.message);
-    throw e;
-  }
-  report(result, io);
+  report(await withRawTerminal(tty, std, () => remoteCommand(client, path, streamOpts, remoteIo(std, stdin, tty))), io);
 }

@@ -14,61 +14,43 @@ function splitAtDash(program: Command, args: string[]): { before: string[]; afte
 }
 
 export function addDebuggingVerbs(program: Command, io: Io): void {
-  program
-    .command('exec')
-    .description('Execute a command in a container')
-    .usage('(POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]')
-    .argument('[args...]')
-    .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
-    .option('-i, --stdin', 'pass stdin to the container')
-    .option('-t, --tty', 'stdin is a TTY')
-    .option('-q, --quiet', 'only print output from the remote session')
-    .option('--pod-running-timeout <duration>', 'how long to wait until at least one pod is running', '1m0s')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
-      const { before, after } = splitAtDash(program, args);
-      const { runExec } = await import('./exec.js');
-      await runExec(
-        before,
-        after,
-        {
-          namespace: o.namespace,
-          container: o.container,
-          stdin: o.stdin,
-          tty: o.tty,
-          quiet: o.quiet,
-          podRunningTimeout: o.podRunningTimeout,
-        },
-        io,
-      );
-    });
+  // exec and attach: the same flags, read the same way.
+  const streamVerb = (name: string, description: string, usage: string) =>
+    program
+      .command(name)
+      .description(description)
+      .usage(usage)
+      .argument('[args...]')
+      .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
+      .option('-i, --stdin', 'pass stdin to the container')
+      .option('-t, --tty', 'stdin is a TTY')
+      .option('-q, --quiet', 'only print output from the remote session')
+      .option('--pod-running-timeout <duration>', 'how long to wait until at least one pod is running', '1m0s');
+  const streamOptions = (o: Record<string, string | boolean | undefined>) => ({
+    namespace: o.namespace as string | undefined,
+    container: o.container as string | undefined,
+    stdin: Boolean(o.stdin),
+    tty: Boolean(o.tty),
+    quiet: Boolean(o.quiet),
+    podRunningTimeout: o.podRunningTimeout as string | undefined,
+  });
 
-  program
-    .command('attach')
-    .description('Attach to a running container')
-    .usage('(POD | TYPE/NAME) -c CONTAINER')
-    .argument('[args...]')
-    .option('-c, --container <name>', 'container name; if omitted, the first container in the pod is chosen')
-    .option('-i, --stdin', 'pass stdin to the container')
-    .option('-t, --tty', 'stdin is a TTY')
-    .option('-q, --quiet', 'only print output from the remote session')
-    .option('--pod-running-timeout <duration>', 'how long to wait until at least one pod is running', '1m0s')
-    .action(async (args: string[], _o, cmd: Command) => {
-      const o = cmd.optsWithGlobals();
+  streamVerb(
+    'exec',
+    'Execute a command in a container',
+    '(POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]',
+  ).action(async (args: string[], _o, cmd: Command) => {
+    const { before, after } = splitAtDash(program, args);
+    const { runExec } = await import('./exec.js');
+    await runExec(before, after, streamOptions(cmd.optsWithGlobals()), io);
+  });
+
+  streamVerb('attach', 'Attach to a running container', '(POD | TYPE/NAME) -c CONTAINER').action(
+    async (args: string[], _o, cmd: Command) => {
       const { runAttach } = await import('./exec.js');
-      await runAttach(
-        args,
-        {
-          namespace: o.namespace,
-          container: o.container,
-          stdin: o.stdin,
-          tty: o.tty,
-          quiet: o.quiet,
-          podRunningTimeout: o.podRunningTimeout,
-        },
-        io,
-      );
-    });
+      await runAttach(args, streamOptions(cmd.optsWithGlobals()), io);
+    },
+  );
 
   program
     .command('cp')
