@@ -10,24 +10,25 @@ export type Schema =
   | { t: 'quantity' }
   | { t: 'intOrString' }
   | { t: 'object' } // any JSON object, not inspected
-  | { t: 'any' }
+  | { t: 'any'; as?: 'Time' | 'MicroTime' } // any JSON value; `as` names what it holds (for OpenAPI)
   | { t: 'struct'; name: string; fields: () => Record<string, Schema> }
   | { t: 'map'; value: Schema }
   | { t: 'list'; item: Schema };
 
-const str: Schema = { t: 'string' };
-const i32: Schema = { t: 'int32' };
-const i64: Schema = { t: 'int64' };
-const bool: Schema = { t: 'bool' };
-const qty: Schema = { t: 'quantity' };
-const obj: Schema = { t: 'object' };
-const anyv: Schema = { t: 'any' };
-const strMap: Schema = { t: 'map', value: str };
-const strList: Schema = { t: 'list', item: str };
-const list = (item: Schema): Schema => ({ t: 'list', item });
-const struct = (name: string, fields: () => Record<string, Schema>): Schema => ({ t: 'struct', name, fields });
+export const str: Schema = { t: 'string' };
+export const i32: Schema = { t: 'int32' };
+export const i64: Schema = { t: 'int64' };
+export const bool: Schema = { t: 'bool' };
+export const qty: Schema = { t: 'quantity' };
+export const obj: Schema = { t: 'object' };
+/** A timestamp (RFC 3339 in JSON; YAML may hold a date). */
+export const time: Schema = { t: 'any', as: 'Time' };
+export const strMap: Schema = { t: 'map', value: str };
+export const strList: Schema = { t: 'list', item: str };
+export const list = (item: Schema): Schema => ({ t: 'list', item });
+export const struct = (name: string, fields: () => Record<string, Schema>): Schema => ({ t: 'struct', name, fields });
 
-const ownerReference = struct('OwnerReference', () => ({
+export const ownerReference = struct('OwnerReference', () => ({
   apiVersion: str,
   kind: str,
   name: str,
@@ -43,8 +44,8 @@ export const objectMeta = struct('ObjectMeta', () => ({
   uid: str,
   resourceVersion: str,
   generation: i64,
-  creationTimestamp: anyv,
-  deletionTimestamp: anyv,
+  creationTimestamp: time,
+  deletionTimestamp: time,
   deletionGracePeriodSeconds: i64,
   labels: strMap,
   annotations: strMap,
@@ -54,7 +55,7 @@ export const objectMeta = struct('ObjectMeta', () => ({
   selfLink: str,
 }));
 
-const labelSelector = struct('LabelSelector', () => ({
+export const labelSelector = struct('LabelSelector', () => ({
   matchLabels: strMap,
   matchExpressions: list(struct('LabelSelectorRequirement', () => ({ key: str, operator: str, values: strList }))),
 }));
@@ -249,7 +250,7 @@ export const podSpec = struct('PodSpec', () => ({
   volumes: list(volume),
 }));
 
-const podTemplateSpec = struct('PodTemplateSpec', () => ({ metadata: objectMeta, spec: podSpec }));
+export const podTemplateSpec = struct('PodTemplateSpec', () => ({ metadata: objectMeta, spec: podSpec }));
 
 const jobSpec = struct('JobSpec', () => ({
   parallelism: i32,
@@ -289,14 +290,14 @@ const condition = struct('JobCondition', () => ({
   status: str,
   reason: str,
   message: str,
-  lastProbeTime: anyv,
-  lastTransitionTime: anyv,
+  lastProbeTime: time,
+  lastTransitionTime: time,
 }));
 
 const jobStatus = struct('JobStatus', () => ({
   conditions: list(condition),
-  startTime: anyv,
-  completionTime: anyv,
+  startTime: time,
+  completionTime: time,
   active: i32,
   ready: i32,
   succeeded: i32,
@@ -304,7 +305,7 @@ const jobStatus = struct('JobStatus', () => ({
   terminating: i32,
   completedIndexes: str,
   failedIndexes: str,
-  uncountedTerminatedPods: obj,
+  uncountedTerminatedPods: struct('UncountedTerminatedPods', () => ({ succeeded: strList, failed: strList })),
 }));
 
 const typeMeta = { apiVersion: str, kind: str };
@@ -330,7 +331,18 @@ export const namespaceSchema = struct('Namespace', () => ({
   ...typeMeta,
   metadata: objectMeta,
   spec: struct('NamespaceSpec', () => ({ finalizers: strList })),
-  status: struct('NamespaceStatus', () => ({ phase: str, conditions: list(condition) })),
+  status: struct('NamespaceStatus', () => ({
+    phase: str,
+    conditions: list(
+      struct('NamespaceCondition', () => ({
+        type: str,
+        status: str,
+        reason: str,
+        message: str,
+        lastTransitionTime: time,
+      })),
+    ),
+  })),
 }));
 
 /** The schema of a kind jobctl decodes, by kind. */

@@ -2,10 +2,13 @@
 // paths of each kind with their operations tagged by group, version and kind, declaring the
 // `fieldValidation`, `fieldManager` and `dryRun` query parameters. kubectl looks for
 // `fieldValidation` on a kind's PATCH operation before it sends `fieldValidation=Strict` and
-// leaves validation to the server (`kubectl apply`, `create -f`). No schemas yet: `kubectl
-// explain` needs them.
+// leaves validation to the server (`kubectl apply`, `create -f`). The component schemas, with
+// descriptions written for jobctl, are what `explain` (kubectl's and jobctl's) reads. No PATCH
+// operation declares a strategic-merge request body, so kubectl's client-side apply keeps
+// computing its patches from its built-in types rather than from these schemas.
 import { createHash } from 'node:crypto';
 import { apiVersionOf, RESOURCE_TABLE, type Resource } from '../api/index.js';
+import { componentSchemas } from './openapi-docs.js';
 
 /** `apis/batch/v1`, `api/v1`: where a group version's paths (and its document) are. */
 const gvPath = (r: Resource) => `${r.group ? 'apis' : 'api'}/${apiVersionOf(r)}`;
@@ -49,7 +52,12 @@ function groupDocument(path: string): object | undefined {
       delete: operation(r, 'delete', false),
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0-jobctl' }, paths, components: {} };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0-jobctl' },
+    paths,
+    components: { schemas: componentSchemas(rows) },
+  };
 }
 
 const documents = new Map<string, string>();

@@ -8,6 +8,7 @@ import { CliError, ExitError, type Io } from './io.js';
 
 interface DiscoveredResource {
   name: string;
+  singularName?: string;
   shortNames?: string[];
   namespaced: boolean;
   kind: string;
@@ -15,7 +16,7 @@ interface DiscoveredResource {
   categories?: string[];
 }
 
-interface Served extends DiscoveredResource {
+export interface Served extends DiscoveredResource {
   group: string;
   groupVersion: string;
 }
@@ -31,7 +32,7 @@ export interface ApiResourcesOptions {
 }
 
 /** Every resource the server's discovery lists, in the preferred version of each group. */
-async function discover(client: ApiClient): Promise<Served[]> {
+export async function discover(client: ApiClient): Promise<Served[]> {
   type List = { groupVersion: string; resources: DiscoveredResource[] };
   const lists: List[] = [];
   const core = await client.get<{ versions: string[] }>('/api');

@@ -1,6 +1,6 @@
 // The verbs that look at what happened and at what the server serves, registered in the program
 // (program.ts) after `logs`: jobctl's `attempts` and `timeline`, kubectl's `events` and
-// `api-resources`.
+// `api-resources`, `explain`.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -94,6 +94,20 @@ export function addObservingVerbs(program: Command, io: Io): void {
         },
         io,
       );
+    });
+
+  program
+    .command('explain')
+    .description("Describe a resource's fields from the server's OpenAPI schemas: jobctl explain jobs.spec.template")
+    .argument('[type...]', 'TYPE[.FIELD...], such as jobs, jobs.spec, pods.spec.containers')
+    .option('--recursive [bool]', 'print the names of all the fields, nested, without their descriptions')
+    .option('--api-version <group/version>', 'the API version of the resource to explain')
+    .option('-o, --output <format>', 'plaintext')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runExplain, recursiveFlag } = await import('./explain.js');
+      const recursive = recursiveFlag(o.recursive, (program as Command & { rawArgs: string[] }).rawArgs, args);
+      await runExplain(args, { recursive, apiVersion: o.apiVersion, output: o.output }, io);
     });
 
   program

@@ -2,7 +2,7 @@
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
 // custom-columns-file, `get all` and `get TYPE,TYPE`, `logs --since|--since-time|--limit-bytes`,
-// `version -o json|yaml`, and `get -o yaml` quoting strings as kubectl does.
+// `version -o json|yaml`, `get -o yaml` quoting strings as kubectl does, and `explain`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,52 @@ describe('jobctl api-resources, with kubectl api-resources as the oracle', () =>
       stderr: "error: unexpected arguments: [extra]\nSee 'jobctl api-resources -h' for help and examples\n",
     });
     expect((await kube.run(['api-resources', 'extra'])).stderr).toContain('error: unexpected arguments: [extra]');
+  });
+});
+
+describe('jobctl explain, with kubectl explain as the oracle', () => {
+  it("prints the server's field docs as kubectl does: kinds, field paths, --recursive, --api-version, the errors", async () => {
+    for (const args of [
+      ['explain', 'jobs'],
+      ['explain', 'job.spec'],
+      ['explain', 'jobs.batch.spec.completionMode'],
+      ['explain', 'jobs.spec.template.spec.containers'],
+      ['explain', 'jobs.spec.podFailurePolicy', '--recursive'],
+      ['explain', '--recursive', 'jobs'],
+      ['explain', 'jobs', '--recursive=false'],
+      ['explain', 'po.spec.volumes.hostPath'],
+      ['explain', 'pods.status.containerStatuses.lastState.terminated'],
+      ['explain', 'pods.spec.containers.resources.limits'],
+      ['explain', 'pods.metadata.creationTimestamp'],
+      ['explain', 'events'],
+      ['explain', 'ev.involvedObject', '--api-version=v1'],
+      ['explain', 'nodes.status', '--recursive'],
+      ['explain', 'ns'],
+      ['explain', 'cm.data'],
+      ['explain', 'secrets'],
+      ['explain', 'JOBS.spec.'],
+      ['explain', 'jobs.spec.nothing'],
+      ['explain', 'jobs.spec', '--api-version=v1'],
+      ['explain', 'pods', '--api-version=metrics.k8s.io/v1beta1'],
+      ['explain', 'gadgets'],
+      ['explain', 'jobs.spec.template.spec.containers[0]'],
+      ['explain', 'jobs', '--recursive=maybe'],
+      ['explain', 'jobs', '-o', 'fancy'],
+      ['explain'],
+      ['explain', 'jobs', 'pods'],
+    ]) {
+      const want = await kube.run(args);
+      // (Its errors name the command: `See 'kubectl explain --help'`, `Use "kubectl api-resources"`.)
+      const stderr = want.stderr.replace(/\bkubectl\b/g, 'jobctl');
+      expect(await home.jobctl(args), args.join(' ')).toEqual({ ...want, stderr });
+    }
+    const page = await home.ok(['explain', 'jobs.spec.backoffLimit']);
+    expect(page).toMatch(/^FIELD: backoffLimit <integer>$/m);
+    expect(page).toContain('Defaults to 6');
+    expect(await home.jobctl(['explain', 'jobs', '-o', 'plaintext-openapiv2'])).toMatchObject({
+      code: 1,
+      stderr: 'error: --output plaintext-openapiv2 is not supported: jobctl explains from OpenAPI v3 (plaintext)\n',
+    });
   });
 });
 
