@@ -49,7 +49,7 @@ export const POD_SPEC_DOCS: Docs = {
       nodeSelector:
         "Labels the node must carry for the pod to run there. jobctl's one node is labelled like a cluster's (`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, and any you add with `jobctl label node`); a pod it does not match stays Pending with a FailedScheduling event.",
       serviceAccountName: `The service account the pod runs as. ${NO_EFFECT}`,
-      serviceAccount: 'Deprecated spelling of serviceAccountName.',
+      serviceAccount: `Deprecated spelling of serviceAccountName. ${NO_EFFECT}`,
       automountServiceAccountToken: `Whether the service account's token is mounted. ${NO_EFFECT}`,
       nodeName: `The node the pod is bound to, bypassing the scheduler. ${NO_EFFECT}`,
       hostNetwork: "True runs the pod in the machine's network instead of its own.",

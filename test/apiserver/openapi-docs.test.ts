@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RESOURCE_TABLE } from '../../src/api/index.js';
 import { structOf, type Schema } from '../../src/api/schema.js';
+import { NO_EFFECT_POD_FIELDS } from '../../src/api/warnings.js';
 import { KIND_SCHEMAS, TYPE_DOCS } from '../../src/apiserver/openapi-docs.js';
 import { openapiDocument, openapiIndex } from '../../src/apiserver/openapi.js';
 
@@ -62,5 +63,10 @@ describe('OpenAPI component schemas', () => {
           ].map((f) => `${type}.${f}`),
     );
     expect(stale).toEqual([]);
+  });
+
+  it('say which pod fields the server warns about at apply: exactly those it warns about', () => {
+    const said = Object.entries(TYPE_DOCS.PodSpec.fields).filter(([, text]) => text.includes('warns at apply'));
+    expect(said.map(([field]) => field).sort()).toEqual([...NO_EFFECT_POD_FIELDS].sort());
   });
 });
