@@ -74,7 +74,9 @@ export async function complete(
   if (prev === '-n' || prev === '--namespace') return done(await names(io, 'namespaces', undefined));
   if (!verb) {
     if (current.startsWith('-')) return done(flagsOf(program).flatMap((o) => [o.long ?? '', o.short ?? '']));
-    return done(program.commands.filter((c) => !c.name().startsWith('_')).map((c) => c.name()));
+    // In name order, as cobra sorts its commands.
+    const verbs = program.commands.map((c) => c.name()).filter((n) => !n.startsWith('_'));
+    return done(verbs.sort());
   }
   // A sub-verb (`top pod`, `config use-context`) completes as its own command.
   const sub = verb.commands.length ? verb.commands.find((c) => before.includes(c.name())) : undefined;

@@ -231,7 +231,11 @@ describe('cp', () => {
       const args = ['cp', `${pod}:/tmp/tree`, dest, '-c', 'main'];
       const r = tool === 'jobctl' ? await run(args) : await kube.run(args);
       expect(r.code, tool).toBe(0);
-      expect(r.stdout, tool).toBe("tar: removing leading '/' from member names\n");
+      // kubectl stops at the archive's end marker and exits; tar's stderr line, written first but
+      // on its own pipe, can reach it after that on a loaded engine. jobctl reads to the end.
+      const said = "tar: removing leading '/' from member names\n";
+      if (tool === 'jobctl') expect(r.stdout, tool).toBe(said);
+      else expect([said, ''], tool).toContain(r.stdout);
       expect(r.stderr.replace('jobctl exec', 'kubectl exec').replace(dest, 'DEST')).toBe(
         `warning: skipping symlink: "DEST/link" -> "a.txt" (consider using "kubectl exec -n "" "${pod}" -- tar cf - "/tmp/tree" | tar xf -")\n`,
       );
@@ -350,7 +354,7 @@ describe('completion', () => {
   const complete = async (...words: string[]) => (await home.ok(['__complete', ...words])).trimEnd().split('\n');
 
   it('completes verbs, flags, types and names from the server, and containers for -c', async () => {
-    expect(await complete('ex')).toEqual(['exec', ':4']);
+    expect(await complete('ex')).toEqual(['exec', 'explain', ':4']);
     expect(await complete('get', 'jo')).toEqual(['jobs', 'job', ':4']);
     expect(await complete('get', 'jobs', 'bo')).toEqual(['box', ':4']);
     expect(await complete('describe', 'job/b')).toEqual(['job/box', ':4']);
