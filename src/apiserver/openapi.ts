@@ -60,23 +60,30 @@ function groupDocument(path: string): object | undefined {
   };
 }
 
-const documents = new Map<string, string>();
-for (const r of RESOURCE_TABLE) {
-  const path = gvPath(r);
-  if (!documents.has(path)) documents.set(path, JSON.stringify(groupDocument(path)));
+let built: Map<string, { text: string; hash: string }> | undefined;
+/** Each group version's document and its hash, made when first asked for (not at the server's start). */
+function documents(): Map<string, { text: string; hash: string }> {
+  if (built) return built;
+  built = new Map();
+  for (const r of RESOURCE_TABLE) {
+    const path = gvPath(r);
+    if (built.has(path)) continue;
+    const text = JSON.stringify(groupDocument(path));
+    built.set(path, { text, hash: createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase() });
+  }
+  return built;
 }
-const hashOf = (text: string) => createHash('sha512').update(text).digest('hex').slice(0, 128).toUpperCase();
 
 /** `GET /openapi/v3`: where each group version's document is (its hash in the URL, for caches). */
 export function openapiIndex(): object {
   return {
     paths: Object.fromEntries(
-      [...documents].map(([path, text]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(text)}` }]),
+      [...documents()].map(([path, d]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${d.hash}` }]),
     ),
   };
 }
 
 /** `GET /openapi/v3/<group version path>`: its document, serialised; undefined if not served. */
 export function openapiDocument(path: string): string | undefined {
-  return documents.get(path);
+  return documents().get(path)?.text;
 }
