@@ -1,6 +1,19 @@
 // The shapes of the kinds the server writes and a client only reads or labels (Pod, Event,
 // Node), for the OpenAPI documents that `explain` reads. Manifests are not decoded with them.
-import { bool, i32, list, objectMeta, podSpec, qty, str, strList, struct, time, type Schema } from './schema.js';
+import {
+  bool,
+  i32,
+  list,
+  objectMeta,
+  podSpec,
+  probedCondition,
+  qty,
+  str,
+  strList,
+  struct,
+  time,
+  type Schema,
+} from './schema.js';
 
 const typeMeta = { apiVersion: str, kind: str };
 
@@ -34,16 +47,7 @@ const ip = (name: string) => struct(name, () => ({ ip: str }));
 
 const podStatus = struct('PodStatus', () => ({
   phase: str,
-  conditions: list(
-    struct('PodCondition', () => ({
-      type: str,
-      status: str,
-      reason: str,
-      message: str,
-      lastProbeTime: time,
-      lastTransitionTime: time,
-    })),
-  ),
+  conditions: list(probedCondition('PodCondition')),
   reason: str,
   message: str,
   startTime: time,

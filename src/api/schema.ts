@@ -285,14 +285,17 @@ const jobSpec = struct('JobSpec', () => ({
   })),
 }));
 
-const condition = struct('JobCondition', () => ({
-  type: str,
-  status: str,
-  reason: str,
-  message: str,
-  lastProbeTime: time,
-  lastTransitionTime: time,
-}));
+/** A condition with a probe time (a Job's, a pod's), under its type's name. */
+export const probedCondition = (name: string): Schema =>
+  struct(name, () => ({
+    type: str,
+    status: str,
+    reason: str,
+    message: str,
+    lastProbeTime: time,
+    lastTransitionTime: time,
+  }));
+const condition = probedCondition('JobCondition');
 
 const jobStatus = struct('JobStatus', () => ({
   conditions: list(condition),
