@@ -29,7 +29,10 @@ const SUBRESOURCE_KIND: Record<string, string> = { log: 'Pod', exec: 'PodExecOpt
  */
 export const METRICS_GROUP = 'metrics.k8s.io';
 export const METRICS_VERSION = 'v1beta1';
-const METRICS_RESOURCES = [{ plural: 'pods', singular: '', kind: 'PodMetrics', namespaced: true }];
+const METRICS_RESOURCES = [
+  { plural: 'nodes', singular: '', kind: 'NodeMetrics', namespaced: false },
+  { plural: 'pods', singular: '', kind: 'PodMetrics', namespaced: true },
+];
 
 /** `GET /api`: the core group's versions. */
 export function coreVersions(serverAddress: string): object {

@@ -93,6 +93,7 @@ export async function complete(
   const positional = before
     .slice(before.indexOf(verbName!) + 1 + (sub ? 1 : 0))
     .filter((w, i, all) => !w.startsWith('-') && !/^-[a-zA-Z]$|^--[a-z-]+$/.test(all[i - 1] ?? ''));
+  if (sub?.name() === 'node') return done(positional.length ? [] : await names(io, 'nodes', undefined));
   if (POD_VERBS.has(verb.name()) || sub?.name() === 'pod') {
     if (positional.length) return done([], FILES);
     if (current.startsWith('job/')) return done((await names(io, 'jobs', ns)).map((n) => `job/${n}`));

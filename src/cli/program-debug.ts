@@ -99,4 +99,25 @@ export function addDebuggingVerbs(program: Command, io: Io): void {
         io,
       );
     });
+  top
+    .command('node')
+    .alias('nodes')
+    .alias('no')
+    .description('Display resource (CPU/memory) usage of nodes: the machine, when the engine runs on it')
+    .argument('[name...]')
+    .option('-l, --selector <selector>', 'selector (label query) to filter on')
+    .option('--sort-by <field>', 'sort by cpu or memory')
+    .option('--no-headers', 'print output without headers')
+    .option('--show-capacity', 'shares of the capacity instead of the allocatable of the nodes')
+    .action(async (args: string[], _o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runTopNode } = await import('./top.js');
+      const opts = {
+        selector: o.selector,
+        sortBy: o.sortBy,
+        noHeaders: o.headers === false,
+        showCapacity: o.showCapacity,
+      };
+      await runTopNode(args, opts, io);
+    });
 }

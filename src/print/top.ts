@@ -86,3 +86,39 @@ export function formatTopPods(items: readonly PodMetrics[], o: TopOptions): stri
   }
   return tabwrite(text.replace(/\n$/, ''), 3) + '\n';
 }
+
+export interface NodeMetrics {
+  metadata: { name?: string };
+  usage: { cpu?: string; memory?: string };
+}
+
+/**
+ * `top node`'s table: each node's usage and its share of what the node offers (allocatable, or
+ * capacity with --show-capacity; kubectl truncates the percentage), then the nodes listed without
+ * metrics as `<unknown>`.
+ */
+export function formatTopNodes(
+  items: readonly NodeMetrics[],
+  available: ReadonlyMap<string, { cpu?: string; memory?: string }>,
+  o: { noHeaders: boolean; sortBy?: 'cpu' | 'memory' },
+): string {
+  if (!items.length) return '';
+  const usage = (n: NodeMetrics): Usage => ({ cpuMilli: milli(n.usage.cpu), memory: value(n.usage.memory) });
+  const nodes = [...items].sort(
+    bySort(o.sortBy, usage, (a, b) => compareText(a.metadata.name ?? '', b.metadata.name ?? '')),
+  );
+  const share = (used: number, of: string | undefined, unit: (q: string) => number) =>
+    of === undefined ? '' : `${Math.trunc((used / unit(of)) * 100)}%\t`;
+  let text = o.noHeaders ? '' : 'NAME\tCPU(cores)\tCPU(%)\tMEMORY(bytes)\tMEMORY(%)\t\n';
+  const missing = new Map(available);
+  for (const n of nodes) {
+    const name = n.metadata.name ?? '';
+    const u = usage(n);
+    const a = available.get(name);
+    text += `${name}\t${u.cpuMilli}m\t${share(u.cpuMilli, a?.cpu, milli)}`;
+    text += `${Math.floor(u.memory / (1024 * 1024))}Mi\t${share(u.memory, a?.memory, value)}\n`;
+    missing.delete(name);
+  }
+  for (const name of missing.keys()) text += `${name}\t<unknown>\t<unknown>\t<unknown>\t<unknown>\t\n`;
+  return tabwrite(text.replace(/\n$/, ''), 3) + '\n';
+}

@@ -34,6 +34,7 @@ import { beforeEngineWrites, type ContainerRuntime } from '../runtime/cri.js';
 import { DockerRuntime } from '../runtime/docker/engine.js';
 import { SimulatedRuntime } from '../runtime/simulated/runtime.js';
 import { Kubelet, type PodHost } from '../runtime/kubelet.js';
+import { machineUsage } from '../runtime/machine-usage.js';
 import { ApiServer, EventExpiry, Registry } from '../apiserver/index.js';
 import { Store } from '../store/index.js';
 import type { ServerConfig } from './config.js';
@@ -227,7 +228,8 @@ export async function startServer(config: ServerConfig, log: (m: string) => void
     const streams = new RemoteCommands(store, runtime);
     const api = new HttpApi(new ApiServer(registry), {
       streams,
-      metrics: new MetricsApi(store, runtime),
+      // The node is this machine where the engine's containers see its paths (an engine here).
+      metrics: new MetricsApi(store, runtime, runtime.bindsHostPaths ? machineUsage : undefined),
       token,
       logRoot: paths.logs,
       logWrites: kubelet.logWrites,

@@ -4,7 +4,7 @@
 // included; a busy container's CPU shows in `top`, a finished pod has no metrics.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, Home, jobManifest, PODMAN, until } from './harness.js';
@@ -292,7 +292,7 @@ describe('top pod', () => {
   /** Figures move between two samples: numbers are masked, and the padding with them. */
   const masked = (t: string) => t.replace(/\d+(m|Mi)\b/g, 'N$1').replace(/ +/g, ' ');
 
-  it("shows a busy container's CPU from the engine, as kubectl top shows it", async () => {
+  it("shows a busy container's CPU from the engine, and the machine's use as the node's, as kubectl top does", async () => {
     await home.ok(
       ['apply', '-f', '-'],
       job(
@@ -327,6 +327,36 @@ describe('top pod', () => {
       });
     }
     expect(await home.ok(['top', 'pod', pod, '--containers'])).toMatch(/^POD +NAME +CPU\(cores\) +MEMORY\(bytes\) +\n/);
+
+    // The node is this machine: its use (the spinning container's among it), shares of what it offers.
+    const node = (await home.ok(['get', 'nodes', '-o', 'name'])).trim().replace('node/', '');
+    for (const args of [
+      ['top', 'node'],
+      ['top', 'node', node, '--show-capacity'],
+      ['top', 'nodes', '--no-headers', '--sort-by=memory'],
+      ['top', 'no', '-l', `kubernetes.io/hostname=${node}`],
+      ['top', 'node', 'nope'],
+      ['top', 'node', '-l', 'x=y'],
+      ['top', 'node', '--sort-by=disk'],
+      ['top', 'node', 'x', '-l', 'a=b'],
+    ]) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      const shares = (t: string) => masked(t).replace(/\d+%/g, 'N%');
+      expect({ code: got.code, stdout: shares(got.stdout), stderr: got.stderr }, args.join(' ')).toEqual({
+        code: want.code,
+        stdout: shares(want.stdout),
+        stderr: want.stderr,
+      });
+    }
+    const row = /^(\S+) +(\d+)m +(\d+)% +(\d+)Mi +(\d+)% +$/m.exec(await home.ok(['top', 'node']));
+    expect(row?.[1]).toBe(node);
+    const [cpu, , mem] = row!.slice(2).map(Number);
+    const totalMiB = Number(/MemTotal: +(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) / 1024;
+    expect(cpu).toBeGreaterThanOrEqual(100); // the busy container alone uses about 200m
+    expect(cpu).toBeLessThanOrEqual(availableParallelism() * 1000 + 50);
+    expect(mem).toBeGreaterThan(0);
+    expect(mem).toBeLessThanOrEqual(totalMiB);
     await home.ok(['delete', 'job', 'spin']);
   });
 });
@@ -365,6 +395,8 @@ describe('completion', () => {
     expect(await complete('apply', '-f', '')).toEqual([':0']); // file names: the shell's own
     const pod = (await home.podsOf('box'))[0].metadata.name!;
     expect(await complete('top', 'pod', pod.slice(0, 5))).toContain(pod);
+    const node = (await home.ok(['get', 'nodes', '-o', 'name'])).trim().replace('node/', '');
+    expect(await complete('top', 'node', '')).toEqual([node, ':4']);
     expect(await complete('cp', pod.slice(0, 5))).toContain(`${pod}:`);
   });
 

@@ -1,7 +1,7 @@
 // `top pod`'s table (print/top.ts) on fixed metrics: kubectl's padding (the last column too), CPU
 // rounded up to millicores, memory down to MiB, its sorts, and --sum's total under its rule.
 import { describe, expect, it } from 'vitest';
-import { formatTopPods, type PodMetrics } from '../../src/print/top.js';
+import { formatTopNodes, formatTopPods, type NodeMetrics, type PodMetrics } from '../../src/print/top.js';
 
 const pod = (name: string, namespace: string, ...containers: [string, string, string][]): PodMetrics => ({
   metadata: { name, namespace },
@@ -56,5 +56,38 @@ describe('top pod table', () => {
 
   it('prints nothing for no metrics', () => {
     expect(formatTopPods([], plain)).toBe('');
+  });
+});
+
+describe('top node table', () => {
+  const node = (name: string, cpu: string, memory: string): NodeMetrics => ({
+    metadata: { name },
+    usage: { cpu, memory },
+  });
+  const offers = new Map([
+    ['a', { cpu: '2', memory: '1000Mi' }],
+    ['b', { cpu: '4', memory: '8Gi' }],
+    ['gone', { cpu: '1', memory: '1Gi' }],
+  ]);
+
+  it('gives shares of what each node offers, truncated, and <unknown> for a node without metrics', () => {
+    const text = formatTopNodes([node('b', '999999n', '1Gi'), node('a', '1500m', '999Mi')], offers, {
+      noHeaders: false,
+    });
+    expect(text.split('\n').map((l) => l.trimEnd())).toEqual([
+      'NAME   CPU(cores)   CPU(%)      MEMORY(bytes)   MEMORY(%)',
+      'a      1500m        75%         999Mi           99%',
+      'b      1m           0%          1024Mi          12%',
+      'gone   <unknown>    <unknown>   <unknown>       <unknown>',
+      '',
+    ]);
+  });
+
+  it('sorts the largest first by cpu or memory; a node not listed gets no shares', () => {
+    const text = formatTopNodes([node('a', '1', '1Mi'), node('z', '3', '2Mi')], new Map(), {
+      noHeaders: true,
+      sortBy: 'cpu',
+    });
+    expect(text).toBe('z   3000m   2Mi   \na   1000m   1Mi   \n');
   });
 });

@@ -118,8 +118,23 @@ describe('the whole server on the simulated runtime', () => {
       'jobs Namespaced create,delete,get,list,patch,update,watch',
     );
     expect(jobs.subresources.map((s: { subresource: string }) => s.subresource)).toEqual(['status']);
+    const metrics = named.items[1].versions[0].resources;
+    expect(metrics.map((r: { resource: string; scope: string }) => `${r.resource} ${r.scope}`)).toEqual([
+      'nodes Cluster',
+      'pods Namespaced',
+    ]);
     // Without that Accept, the legacy form (older clients, and kubectl's fallback).
     expect(JSON.parse((await home.api('GET', '/apis')).body).kind).toBe('APIGroupList');
+  });
+
+  it('has no node metrics with the simulated engine: the node is no machine to measure', async () => {
+    const list = await home.api('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
+    expect(JSON.parse(list.body)).toMatchObject({ kind: 'NodeMetricsList', items: [] });
+    const node = (await home.ok(['get', 'nodes', '-o', 'name'])).trim().replace('node/', '');
+    const one = await home.api('GET', `/apis/metrics.k8s.io/v1beta1/nodes/${node}`);
+    expect(one.status).toBe(404);
+    expect(JSON.parse(one.body).message).toBe(`nodemetrics.metrics.k8s.io "${node}" not found`);
+    expect(await home.jobctl(['top', 'node'])).toMatchObject({ code: 1, stderr: 'error: metrics not available yet\n' });
   });
 
   it('a watch without resourceVersion starts from the current objects; timeoutSeconds ends it', async () => {
