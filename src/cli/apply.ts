@@ -10,7 +10,7 @@ import type { ApiClient } from '../client/index.js';
 import { apiPath, connect, connectIfRunning, getNamed } from './context.js';
 import { renderStatus } from '../print/errors.js';
 import { asList, hideManagedFields, kindSlashName, toJson, toYaml } from '../print/output.js';
-import { CliError, ExitError, type Io } from './io.js';
+import { CliError, ExitError, type Io, warn } from './io.js';
 import { readManifests } from './read-manifests.js';
 
 export type DryRun = 'none' | 'client' | 'server';
@@ -111,7 +111,7 @@ async function applyEach(
     try {
       applyNamespace(object, opts.namespace);
       const { verb, stored, warnings } = await apply(object, structuredClone(manifest) as Manifest);
-      for (const w of warnings) io.err(`Warning: ${w}\n`);
+      warn(io, warnings);
       if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
       else if (opts.output) shown.push(stored);
       else io.out(`${kindSlashName(stored)} ${verb}${suffix}\n`);
@@ -127,7 +127,7 @@ async function applyEach(
 }
 
 /** A document as written (DecodedObject.manifest), as far as apply reads it. */
-type Manifest = { kind?: unknown; metadata?: { namespace?: string; annotations?: Record<string, string> } };
+export type Manifest = { kind?: unknown; metadata?: { namespace?: string; annotations?: Record<string, string> } };
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -137,7 +137,7 @@ export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * unchanged. For a Secret only a digest is kept: the annotation is readable by anyone who can
  * read the object, and its values must not be.
  */
-function lastApplied(manifest: Manifest): string {
+export function lastApplied(manifest: Manifest): string {
   const copy = structuredClone(manifest);
   const meta = (copy.metadata ??= {});
   meta.annotations = { ...meta.annotations };
@@ -229,10 +229,7 @@ async function applyOnce(
   // as written, as kubectl reads it: `cpu: 0.5` differs from the live `500m`, and is sent again.
   const warnings: string[] = [];
   if (live === undefined) warnings.push(missingAnnotation(resource, name));
-  const original = live?.startsWith('{') ? (JSON.parse(live) as unknown) : {};
-  const modified = structuredClone(manifest);
-  (modified.metadata ??= {}).annotations = { ...modified.metadata.annotations, [LAST_APPLIED]: lastApplied(manifest) };
-  const patch = threeWayPatch(original, modified, existing, schemaOfKind(object.kind));
+  const patch = applyPatch(existing, manifest);
   if (Object.keys(patch).length === 0) return { verb: 'unchanged', stored: existing, warnings };
   const r = await client.call<ApiObject>(
     'PATCH',
@@ -241,6 +238,22 @@ async function applyOnce(
     'application/strategic-merge-patch+json',
   );
   return { verb: 'configured', stored: r.body, warnings: [...warnings, ...r.warnings] };
+}
+
+/**
+ * kubectl's client-side apply patch of `manifest` over the live object: what the file changes,
+ * and what it dropped since the last apply (read from the live object's annotation); empty when
+ * nothing would change. `annotate`: the manifest's configuration is recorded in the annotation
+ * (as apply does; diff, as kubectl's, leaves it out).
+ */
+export function applyPatch(existing: ApiObject, manifest: Manifest, annotate = true): Record<string, unknown> {
+  const live = existing.metadata.annotations?.[LAST_APPLIED];
+  const original = live?.startsWith('{') ? (JSON.parse(live) as unknown) : {};
+  const modified = structuredClone(manifest);
+  const annotations = ((modified.metadata ??= {}).annotations = { ...modified.metadata.annotations });
+  if (annotate) annotations[LAST_APPLIED] = lastApplied(manifest);
+  else delete annotations[LAST_APPLIED];
+  return threeWayPatch(original, modified, existing, schemaOfKind(existing.kind));
 }
 
 /** kubectl's warning when apply meets an object that was not created by apply. */

@@ -4,7 +4,7 @@ import { admitCreate, mustResource, type ApiObject, type Job } from '../api/inde
 import { kindSlashName } from '../print/output.js';
 import { applyNamespace, printObjects, type DryRun, type OutputFormat } from './apply.js';
 import { apiPath, connect } from './context.js';
-import { CliError, type Io } from './io.js';
+import { CliError, type Io, warn } from './io.js';
 
 export interface CreateOptions {
   dryRun: DryRun;
@@ -56,7 +56,7 @@ async function createBuilt(obj: ApiObject, opts: CreateOptions, io: Io): Promise
       `${apiPath(r.plural, ns)}?${new URLSearchParams({ ...(opts.dryRun === 'server' ? { dryRun: 'All' } : {}), fieldManager: 'kubectl-create' })}`,
       obj,
     );
-    for (const w of created.warnings) io.err(`Warning: ${w}\n`);
+    warn(io, created.warnings);
     if (opts.output === 'name') io.out(`${kindSlashName(created.body)}\n`);
     else if (opts.output) await printObjects([created.body], opts.output, io);
     else io.out(`${kindSlashName(created.body)} created${opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`);
@@ -65,7 +65,7 @@ async function createBuilt(obj: ApiObject, opts: CreateOptions, io: Io): Promise
   // Validate as the server would, but print what kubectl builds: the object a user saves as a manifest.
   const { warnings } = admitCreate(obj, new Date());
   // Validated here all the same; the warnings are about the local engine, not a cluster.
-  if (!io.target) for (const w of warnings) io.err(`Warning: ${w}\n`);
+  if (!io.target) warn(io, warnings);
   if (opts.output === 'name') io.out(`${kindSlashName(obj)}\n`);
   else if (opts.output) await printObjects([obj], opts.output, io);
   else io.out(`${kindSlashName(obj)} created (dry run)\n`);

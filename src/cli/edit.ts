@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { mustResource, StatusError, type ApiObject } from '../api/index.js';
 import { asList, hideManagedFields, kindSlashName, sortKeys, toJson, toYaml } from '../print/output.js';
 import { apiPath, connect, getNamed, namespaceFor, parseTargets, type GlobalOptions } from './context.js';
-import { CliError, ExitError, type Io } from './io.js';
+import { CliError, ExitError, type Io, warn } from './io.js';
 
 export interface EditOptions extends GlobalOptions {
   output?: string;
@@ -131,7 +131,7 @@ export async function runEdit(args: string[], opts: EditOptions, io: Io): Promis
       const path = `${apiPath(r.plural, orig.metadata.namespace, orig.metadata.name)}?${q}`;
       try {
         const res = await client.call<ApiObject>('PATCH', path, patch, 'application/strategic-merge-patch+json');
-        for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+        warn(io, res.warnings);
         io.out(`${kindSlashName(res.body)} edited\n`);
       } catch (e) {
         if (!(e instanceof StatusError)) throw e;

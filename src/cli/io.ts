@@ -56,3 +56,16 @@ export class ExitError extends Error {
     super(`exit ${exitCode}`);
   }
 }
+
+const warnedBy = new WeakMap<Io, Set<string>>();
+
+/** The server's warnings, each once per command, as kubectl's warning writer deduplicates them. */
+export function warn(io: Io, warnings: readonly string[]): void {
+  const seen = warnedBy.get(io) ?? new Set<string>();
+  warnedBy.set(io, seen);
+  for (const w of warnings) {
+    if (seen.has(w)) continue;
+    seen.add(w);
+    io.err(`Warning: ${w}\n`);
+  }
+}

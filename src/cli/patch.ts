@@ -3,7 +3,7 @@ import type { Job } from '../api/index.js';
 import { kindSlashName } from '../print/output.js';
 import { apiPath, connect, namespaceOf, parseTargets, type GlobalOptions } from './context.js';
 import { printObjects, type OutputFormat } from './apply.js';
-import { CliError, type Io } from './io.js';
+import { CliError, type Io, warn } from './io.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   merge: 'application/merge-patch+json',
@@ -33,7 +33,7 @@ export async function runPatch(
   const path = apiPath('jobs', namespaceOf(opts), names[0]);
   const before = await client.get<Job>(path);
   const r = await client.call<Job>('PATCH', path + (opts.dryRun === 'server' ? '?dryRun=All' : ''), body, contentType);
-  for (const w of r.warnings) io.err(`Warning: ${w}\n`);
+  warn(io, r.warnings);
   if (opts.output === 'name') io.out(`${kindSlashName(r.body)}\n`);
   else if (opts.output) await printObjects([r.body], opts.output, io);
   else {

@@ -1,5 +1,5 @@
 // The verbs that change objects in place, registered in the program (program.ts): kubectl's
-// `label`, `annotate`, `taint`, `replace` and `edit`.
+// `label`, `annotate`, `taint`, `replace` and `edit`; and `diff`, what `apply` would change.
 import type { Command } from 'commander';
 import type { Io } from './io.js';
 
@@ -58,6 +58,32 @@ export function addMetadataVerbs(program: Command, io: Io): void {
     .action(async (args: string[], _o, cmd: Command) => {
       const o = cmd.optsWithGlobals();
       await (await import('./taint.js')).runTaint(args, { overwrite: o.overwrite }, io);
+    });
+
+  program
+    .command('diff')
+    .description('Diff the live version against a would-be applied version (exit 1: they differ)')
+    .option('-f, --filename <path>', 'file, directory or - for stdin (repeatable)', collect, [])
+    .option('-R, --recursive', 'process the directory used in -f recursively')
+    .option('--server-side', "compare with server-side apply's result")
+    .option('--force-conflicts', 'with --server-side, take over fields other managers own')
+    .option('--field-manager <name>', 'the manager the dry run applies as')
+    .option('--show-managed-fields', 'include metadata.managedFields in the diff')
+    .action(async (_o, cmd: Command) => {
+      const o = cmd.optsWithGlobals();
+      const { runDiff } = await import('./diff.js');
+      await runDiff(
+        {
+          files: o.filename,
+          recursive: Boolean(o.recursive),
+          namespace: o.namespace,
+          serverSide: Boolean(o.serverSide),
+          forceConflicts: Boolean(o.forceConflicts),
+          fieldManager: o.fieldManager,
+          showManagedFields: Boolean(o.showManagedFields),
+        },
+        io,
+      );
     });
 
   program

@@ -8,7 +8,7 @@ import { kindSlashName, sortKeys } from '../print/output.js';
 import { renderStatus } from '../print/errors.js';
 import { applyNamespace, printObjects, type DryRun, type OutputFormat } from './apply.js';
 import { apiPath, connect, type GlobalOptions } from './context.js';
-import { CliError, ExitError, type Io } from './io.js';
+import { CliError, ExitError, type Io, warn } from './io.js';
 import { readManifests } from './read-manifests.js';
 
 export interface ReplaceOptions extends GlobalOptions {
@@ -72,7 +72,7 @@ export async function runReplace(opts: ReplaceOptions, io: Io): Promise<void> {
         delete object.metadata.resourceVersion;
         const q2 = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
         const res = await client.call<ApiObject>('POST', `${apiPath(r.plural, ns)}?${q2}`, sortKeys(object));
-        for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+        warn(io, res.warnings);
         stored = res.body;
         suffix = '';
       } else if (client) {
@@ -81,7 +81,7 @@ export async function runReplace(opts: ReplaceOptions, io: Io): Promise<void> {
         const q = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
         if (opts.dryRun === 'server') q.set('dryRun', 'All');
         const res = await client.call<ApiObject>('PUT', `${path}?${q}`, sortKeys(object));
-        for (const w of res.warnings) io.err(`Warning: ${w}\n`);
+        warn(io, res.warnings);
         stored = res.body;
       }
       if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);

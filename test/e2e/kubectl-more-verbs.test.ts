@@ -2,11 +2,11 @@
 // oracle: `events` (the table, ages aside; --for, --types, -A, --no-headers, -o yaml, the errors,
 // -w), `api-resources` (its flags and errors), `get`'s -L, --sort-by, -o custom-columns and
 // custom-columns-file, `get all` and `get TYPE,TYPE`, `logs --since|--since-time|--limit-bytes`,
-// `version -o json|yaml`, `get -o yaml` quoting strings as kubectl does, and `explain`.
+// `version -o json|yaml`, `get -o yaml` quoting strings as kubectl does, `explain` and `diff`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Home, jobYaml, until } from './harness.js';
+import { FIXTURES, Home, jobYaml, until } from './harness.js';
 import { Kubectl } from './kubectl-harness.js';
 import type { Job } from '../../src/api/index.js';
 
@@ -154,6 +154,86 @@ describe('jobctl explain, with kubectl explain as the oracle', () => {
       code: 1,
       stderr: 'error: --output plaintext-openapiv2 is not supported: jobctl explains from OpenAPI v3 (plaintext)\n',
     });
+  });
+});
+
+describe('jobctl diff, with kubectl diff as the oracle', () => {
+  /** Temporary directories, the diff's file times, and what a dry-run create makes up, masked. */
+  const masked = (text: string) =>
+    text
+      .replace(/\/(LIVE|MERGED)-\w+/g, '/$1-X')
+      .replace(/\t\d{4}-\d\d-\d\d [\d:.]+ [+-]\d{4}/g, '\tTIME')
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UID')
+      .replace(/creationTimestamp: "[^"]+"/g, 'creationTimestamp: T');
+  const file = (name: string, text: string) => {
+    writeFileSync(join(home.dir, name), text);
+    return join(home.dir, name);
+  };
+  const cm = (name: string, data: string, labels = '') =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${labels}data:\n${data}`;
+
+  it('shows what apply would change, exits 1 when something would, and fails as kubectl does', async () => {
+    await home.ok(['apply', '-f', file('d-cm.yaml', cm('dcfg', '  a: "1"\n'))]);
+    const secret = (p: string, q = '') =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: dsec\ndata:\n  p: ${p}\n  keep: eA==\n${q}`;
+    expect((await kube.run(['apply', '-f', file('d-sec.yaml', secret('eA=='))])).code).toBe(0);
+    const changed = file('d-cm2.yaml', cm('dcfg', '  a: "2"\n  b: "3"\n', '  labels:\n    team: data\n'));
+    const fine = jobYaml('fine', ['true']);
+    const cases = [
+      ['diff', '-f', join(home.dir, 'd-cm.yaml')],
+      ['diff', '-f', changed],
+      ['diff', '-f', changed, '--server-side'],
+      ['diff', '-f', changed, '--server-side', '--field-manager=me', '--show-managed-fields'],
+      ['diff', '-f', file('d-new.yaml', cm('dnew', '  x: z\n'))],
+      ['diff', '-f', file('d-sec2.yaml', secret('eQ==', '  q: eg==\n'))],
+      ['diff', '-f', file('d-job.yaml', fine.replace('  name: fine\n', '  name: fine\n  labels:\n    tier: batch\n'))],
+      ['diff', '-f', file('d-job2.yaml', fine.replace('["true"]', '["false"]'))],
+      ['diff'],
+      ['diff', '-f', join(home.dir, 'nothing.yaml')],
+      ['diff', '-f', changed, '--force-conflicts'],
+    ];
+    for (const args of cases) {
+      const want = await kube.run(args);
+      const got = await home.jobctl(args);
+      // (kubectl's klog line on its last try, `keeps changing, diffing without lock`, is its own.)
+      const stderr = masked(want.stderr.replace(/^W\d{4} .*\n/gm, '').replace(/'kubectl /g, "'jobctl "));
+      expect({ ...got, stdout: masked(got.stdout), stderr: masked(got.stderr) }, args.join(' ')).toEqual({
+        ...want,
+        stdout: masked(want.stdout),
+        stderr,
+      });
+    }
+    // What it says, in short: the changed keys and the label; a Secret's values never.
+    const shown = await home.jobctl(['diff', '-f', changed]);
+    expect(shown.code).toBe(1);
+    expect(shown.stdout).toMatch(/^- {2}a: "1"\n\+ {2}a: "2"\n\+ {2}b: "3"$/m);
+    expect(shown.stdout).toMatch(/^\+ {4}team: data$/m);
+    const secrets = (await home.jobctl(['diff', '-f', join(home.dir, 'd-sec2.yaml')])).stdout;
+    expect(secrets).toMatch(/^ {3}keep: '\*\*\*'$/m);
+    expect(secrets).toMatch(/^- {2}p: '\*\*\* \(before\)'\n\+ {2}p: '\*\*\* \(after\)'$/m);
+    expect(secrets).not.toMatch(/eQ==|eA==/);
+    // Nothing was changed by any of it.
+    expect(await home.ok(['get', 'configmap', 'dcfg', '-o', 'jsonpath={.data}'])).toBe('{"a":"1"}');
+    expect((await home.jobctl(['get', 'configmap', 'dnew'])).code).toBe(1);
+    // KUBECTL_EXTERNAL_DIFF: another program, with the flags kubectl lets through.
+    home.env.KUBECTL_EXTERNAL_DIFF = 'diff -q';
+    try {
+      const brief = await home.jobctl(['diff', '-f', changed]);
+      expect(brief).toMatchObject({ code: 1, stderr: '' });
+      expect(brief.stdout).toMatch(/^Files \/\S+\/LIVE-\w+\/v1\.ConfigMap\.default\.dcfg and \S+ differ\n$/);
+    } finally {
+      delete home.env.KUBECTL_EXTERNAL_DIFF;
+    }
+  });
+});
+
+describe("the server's warnings, with kubectl as the oracle", () => {
+  it('are printed once each, however many objects get them', async () => {
+    await home.ok(['create', 'namespace', 'warn-once']);
+    const args = ['apply', '-f', FIXTURES, '--dry-run=server', '-n', 'warn-once'];
+    const want = await kube.run(args);
+    expect(want.stderr.match(/^Warning: /gm)?.length).toBe(3); // three kinds, among four Jobs
+    expect(await home.jobctl(args)).toEqual(want);
   });
 });
 
