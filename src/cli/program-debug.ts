@@ -1,7 +1,7 @@
 // The verbs that reach into a running pod, registered in the program (program.ts): kubectl's
-// `exec`, `attach`, `cp` and `top`.
+// `exec`, `attach`, `cp` and `top`; `port-forward`, refused in words.
 import type { Command } from 'commander';
-import type { Io } from './io.js';
+import { CliError, type Io } from './io.js';
 
 /** The arguments before and after `--` (kubectl's ArgsLenAtDash); `after` undefined without one. */
 function splitAtDash(program: Command, args: string[]): { before: string[]; after?: string[] } {
@@ -64,6 +64,17 @@ export function addDebuggingVerbs(program: Command, io: Io): void {
       const { runCp } = await import('./cp.js');
       // commander reads --no-preserve as `preserve: false`.
       await runCp(args, { namespace: o.namespace, container: o.container, noPreserve: o.preserve === false }, io);
+    });
+
+  program
+    .command('port-forward')
+    .description("Not served: a pod's network here is its own loopback (says how to reach a port instead)")
+    .argument('[args...]')
+    .allowUnknownOption()
+    .action(() => {
+      throw new CliError(
+        "jobctl does not port-forward: a pod's network is its own loopback, with no address to forward to; reach a port from inside the pod (jobctl exec POD -- wget -qO- http://127.0.0.1:PORT)",
+      );
     });
 
   const top = program.command('top').description('Display resource (CPU/memory) usage');

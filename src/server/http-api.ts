@@ -41,6 +41,11 @@ import { MetricsApi } from './metrics.js';
 import { listKey, pageOf } from './paging.js';
 import { ATTEMPTS_PATH, type AttemptsApi } from './attempts.js';
 
+/** pods/portforward: refused in words (kubectl prints them after `error upgrading connection: `). */
+const PORT_FORWARD_PATH = /^\/api\/v1\/namespaces\/[^/]+\/pods\/[^/]+\/portforward$/;
+const NO_PORT_FORWARD =
+  "port-forward is not served by jobctl: a pod's network is its own loopback, with no address to forward to; reach a port from inside the pod (exec POD -- wget -qO- http://127.0.0.1:PORT)";
+
 interface Route {
   resource: string;
   namespace?: string;
@@ -144,6 +149,7 @@ export class HttpApi {
     if (this.opts.audit) this.opts.audit(auditLine(req, authorized));
     if (!authorized) return refuseUpgrade(socket, makeStatus(401, 'Unauthorized', 'Unauthorized'));
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (PORT_FORWARD_PATH.test(path)) return refuseUpgrade(socket, makeStatus(400, 'BadRequest', NO_PORT_FORWARD));
     if (!RemoteCommands.handles(path))
       return refuseUpgrade(socket, makeStatus(404, 'NotFound', 'the server could not find the requested resource'));
     await this.opts.streams.serve(req, socket, head);

@@ -171,6 +171,23 @@ print('rc', resp.returncode)
   });
 });
 
+describe('port-forward', () => {
+  it("is refused in words: by the server to kubectl, and by jobctl, a pod's network being its own loopback", async () => {
+    const pod = (await home.podsOf('box'))[0].metadata.name!;
+    const k = await kube.run(['port-forward', `pod/${pod}`, '18080:80']);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toBe(
+      "error: error upgrading connection: port-forward is not served by jobctl: a pod's network is its own loopback, with no address to forward to; reach a port from inside the pod (exec POD -- wget -qO- http://127.0.0.1:PORT)\n",
+    );
+    expect(await home.jobctl(['port-forward', `pod/${pod}`, '18080:80'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "error: jobctl does not port-forward: a pod's network is its own loopback, with no address to forward to; reach a port from inside the pod (jobctl exec POD -- wget -qO- http://127.0.0.1:PORT)\n",
+    });
+  });
+});
+
 describe('attach', () => {
   it("streams a running container's output from now on", async () => {
     const attached = home.background(['attach', 'job/ticker']);
