@@ -91,19 +91,23 @@ export async function runApply(opts: ApplyOptions, io: Io): Promise<void> {
   );
 }
 
-interface Applied {
+export interface Applied {
   verb: string;
   stored: ApiObject;
   warnings: string[];
 }
 
-/** Applies each object in turn, printing as kubectl does; one failure does not stop the others. */
-async function applyEach(
+/**
+ * Applies each object in turn (apply, create -f, replace -f), printing as kubectl does; one
+ * failure does not stop the others. `doing`: kubectl's word in a failure (`error when creating`).
+ */
+export async function applyEach(
   objects: DecodedObject[],
-  opts: ApplyOptions,
+  opts: Pick<ApplyOptions, 'namespace' | 'output'>,
   io: Io,
   apply: (o: ApiObject, manifest: Manifest) => Promise<Applied>,
   suffix: string,
+  doing = 'creating',
 ): Promise<void> {
   let failed = false;
   const shown: ApiObject[] = [];
@@ -117,13 +121,24 @@ async function applyEach(
       else io.out(`${kindSlashName(stored)} ${verb}${suffix}\n`);
     } catch (e) {
       failed = true;
-      if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when creating "${source}"`)}\n`);
+      if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when ${doing} "${source}"`)}\n`);
       else if (e instanceof CliError) io.err(`error: ${e.message}\n`);
       else throw e;
     }
   }
   await printObjects(shown, opts.output, io);
   if (failed) throw new ExitError(1);
+}
+
+/**
+ * The namespace a namespaced object goes to (`default` when neither file nor flag says), written
+ * into the object and the manifest alike; undefined for a cluster-scoped kind.
+ */
+export function settleNamespace(object: ApiObject, manifest: Manifest): string | undefined {
+  if (resourceByKind(object.kind)?.namespaced === false) return undefined;
+  const ns = (object.metadata.namespace ??= 'default');
+  (manifest.metadata ??= {}).namespace = ns;
+  return ns;
 }
 
 /** A document as written (DecodedObject.manifest), as far as apply reads it. */
@@ -177,9 +192,7 @@ async function applyOnce(
   if (opts.verb === 'apply' && !object.metadata.name && generated) {
     throw new CliError(`from ${generated}: cannot use generate name with apply`);
   }
-  const namespaced = resourceByKind(object.kind)?.namespaced !== false;
-  const ns = namespaced ? (object.metadata.namespace ??= 'default') : undefined;
-  if (ns) (manifest.metadata ??= {}).namespace = ns;
+  const ns = settleNamespace(object, manifest);
   const resource = mustResource(object.kind).plural;
   const name = object.metadata.name ?? '';
   // The managers kubectl's apply and create name, so that managedFields read as kubectl's would.

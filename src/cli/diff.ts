@@ -11,7 +11,7 @@ import { mustResource, StatusError, type ApiObject } from '../api/index.js';
 import type { ApiClient } from '../client/index.js';
 import { renderStatus } from '../print/errors.js';
 import { hideManagedFields, toYaml } from '../print/output.js';
-import { applyNamespace, applyPatch, LAST_APPLIED, lastApplied, type Manifest } from './apply.js';
+import { applyNamespace, applyPatch, LAST_APPLIED, lastApplied, settleNamespace, type Manifest } from './apply.js';
 import { apiPath, connect } from './context.js';
 import { CliError, ExitError, warn, type Io } from './io.js';
 import { readManifests } from './read-manifests.js';
@@ -135,10 +135,7 @@ export async function runDiff(opts: DiffOptions, io: Io): Promise<void> {
   try {
     for (const { object, manifest } of objects) {
       applyNamespace(object, opts.namespace);
-      if (mustResource(object.kind).namespaced) {
-        object.metadata.namespace ??= 'default';
-        ((manifest.metadata ??= {}) as { namespace?: string }).namespace = object.metadata.namespace;
-      }
+      settleNamespace(object, manifest as Manifest);
       let pair: [ApiObject | undefined, ApiObject] | undefined;
       let live: ApiObject | undefined;
       for (let attempt = 1; !pair; attempt++) {

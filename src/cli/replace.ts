@@ -4,11 +4,10 @@
 // with their keys sorted, as kubectl's (a Go map's) JSON has them.
 import { mustResource, StatusError, type ApiObject } from '../api/index.js';
 import type { ApiClient } from '../client/index.js';
-import { kindSlashName, sortKeys } from '../print/output.js';
-import { renderStatus } from '../print/errors.js';
-import { applyNamespace, printObjects, type DryRun, type OutputFormat } from './apply.js';
+import { sortKeys } from '../print/output.js';
+import { applyEach, type Applied, type DryRun, type OutputFormat } from './apply.js';
 import { apiPath, connect, type GlobalOptions } from './context.js';
-import { CliError, ExitError, type Io, warn } from './io.js';
+import { CliError, ExitError, type Io } from './io.js';
 import { readManifests } from './read-manifests.js';
 
 export interface ReplaceOptions extends GlobalOptions {
@@ -51,49 +50,32 @@ export async function runReplace(opts: ReplaceOptions, io: Io): Promise<void> {
   }
   if (!objects.length) throw new CliError('no objects passed to replace');
   const client = opts.dryRun === 'client' ? undefined : await connect(io);
-  const shown: ApiObject[] = [];
-  let failed = false;
-  for (const { object, source } of objects) {
-    try {
-      applyNamespace(object, opts.namespace);
-      const r = mustResource(object.kind);
-      const ns = r.namespaced ? (object.metadata.namespace ??= 'default') : undefined;
-      const path = apiPath(r.plural, ns, object.metadata.name);
-      let stored: ApiObject = object;
-      let suffix = opts.dryRun === 'client' ? ' (dry run)' : opts.dryRun === 'server' ? ' (server dry run)' : '';
-      if (client && opts.force) {
-        const q = new URLSearchParams({ propagationPolicy: 'Background' });
-        const deleted = await client.call<ApiObject>('DELETE', `${path}?${q}`).catch((e: unknown) => {
-          if (e instanceof StatusError && e.status.code === 404) return undefined;
-          throw e;
-        });
-        if (deleted) io.out(`${qualified(object)} deleted\n`);
-        await gone(client, path, opts.timeoutMs ?? 60_000);
-        delete object.metadata.resourceVersion;
-        const q2 = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
-        const res = await client.call<ApiObject>('POST', `${apiPath(r.plural, ns)}?${q2}`, sortKeys(object));
-        warn(io, res.warnings);
-        stored = res.body;
-        suffix = '';
-      } else if (client) {
-        // kubectl's helper: the live resourceVersion when the file has none.
-        object.metadata.resourceVersion ??= (await client.get<ApiObject>(path)).metadata.resourceVersion;
-        const q = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
-        if (opts.dryRun === 'server') q.set('dryRun', 'All');
-        const res = await client.call<ApiObject>('PUT', `${path}?${q}`, sortKeys(object));
-        warn(io, res.warnings);
-        stored = res.body;
-      }
-      if (opts.output === 'name') io.out(`${kindSlashName(stored)}\n`);
-      else if (opts.output) shown.push(stored);
-      else io.out(`${kindSlashName(stored)} replaced${suffix}\n`);
-    } catch (e) {
-      failed = true;
-      if (e instanceof StatusError) io.err(`${renderStatus(e.status, `error when replacing "${source}"`)}\n`);
-      else if (e instanceof CliError) io.err(`error: ${e.message}\n`);
-      else throw e;
+  const suffix = opts.dryRun === 'client' ? ' (dry run)' : opts.dryRun === 'server' ? ' (server dry run)' : '';
+  const replaceOne = async (object: ApiObject): Promise<Applied> => {
+    const r = mustResource(object.kind);
+    const ns = r.namespaced ? (object.metadata.namespace ??= 'default') : undefined;
+    const path = apiPath(r.plural, ns, object.metadata.name);
+    if (!client) return { verb: 'replaced', stored: object, warnings: [] };
+    if (opts.force) {
+      const q = new URLSearchParams({ propagationPolicy: 'Background' });
+      const deleted = await client.call<ApiObject>('DELETE', `${path}?${q}`).catch((e: unknown) => {
+        if (e instanceof StatusError && e.status.code === 404) return undefined;
+        throw e;
+      });
+      if (deleted) io.out(`${qualified(object)} deleted\n`);
+      await gone(client, path, opts.timeoutMs ?? 60_000);
+      delete object.metadata.resourceVersion;
+      const q2 = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
+      const res = await client.call<ApiObject>('POST', `${apiPath(r.plural, ns)}?${q2}`, sortKeys(object));
+      return { verb: 'replaced', stored: res.body, warnings: res.warnings };
     }
-  }
-  await printObjects(shown, opts.output, io);
-  if (failed) throw new ExitError(1);
+    // kubectl's helper: the live resourceVersion when the file has none.
+    object.metadata.resourceVersion ??= (await client.get<ApiObject>(path)).metadata.resourceVersion;
+    const q = new URLSearchParams({ fieldManager: 'kubectl-replace', fieldValidation: 'Strict' });
+    if (opts.dryRun === 'server') q.set('dryRun', 'All');
+    const res = await client.call<ApiObject>('PUT', `${path}?${q}`, sortKeys(object));
+    return { verb: 'replaced', stored: res.body, warnings: res.warnings };
+  };
+  // (--force and --dry-run do not go together: the suffix holds for every object.)
+  await applyEach(objects, opts, io, replaceOne, suffix, 'replacing');
 }
